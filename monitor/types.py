@@ -1,0 +1,313 @@
+"""Small immutable records handed from one pipeline stage to the next.
+
+    config -> FeedSpec/RuleSpec/ChannelSpec
+    store.claim_due_feeds -> FeedState
+    fetch  -> FetchResult
+    parse  -> ParsedFeed [Entry]
+    extract-> Article
+    match  -> Match (with Evidence and Snippet)
+    store.record -> RecordedHit
+    dispatcher -> Delivery -> SendResult
+
+ORM rows never cross a stage; these do.  All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+TextSource = Literal["full", "feed"]
+FeedStatus = Literal["new", "ok", "not-modified", "failing", "gone"]
+DeliveryStatus = Literal["pending", "sent", "dead"]
+
+
+# --- what the matcher sees -------------------------------------------------
+
+@dataclass(frozen=True)
+class Document:
+    """The fields a watch rule can look at.  `text` keeps paragraphs apart with
+    blank lines ("\\n\\n"), so PARAGRAPH(...) scopes work."""
+
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""  # the feed's name
+    lang: str = ""  # ISO 639-1, "" when unknown
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One place where a query term matched."""
+
+    term: str  # the query term as the rule wrote it, e.g. "envoy", '"North Korea"', "@china"
+    found: str  # the text as it appears in the document, e.g. "envoy", "North Korea’s"
+    field: str  # "title", "text", "url", "source", "lang", "tag"
+    start: int  # character offsets in that field
+    end: int
+    word: int  # word index in that field
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """About 200 characters around the strongest evidence; `marks` are
+    (start, end) character spans inside `text` to highlight."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, open_: str = "**", close: str = "**") -> str:
+        out, pos = [], 0
+        for start, end in sorted(self.marks):
+            if start < pos:
+                continue
+            out += [self.text[pos:start], open_, self.text[start:end], close]
+            pos = end
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Match:
+    rule_id: str
+    rule_name: str
+    terms: tuple[str, ...]  # distinct matched words/phrases as found, in order of first appearance
+    evidence: tuple[Evidence, ...]
+    snippet: Snippet
+
+
+# --- configuration records -------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedSpec:
+    url: str
+    name: str
+    interval: timedelta
+    tags: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    name: str
+    query: str
+    notify: tuple[str, ...] = ()
+    mode: str = "immediate"  # "immediate" or a digest schedule, e.g. "daily@08:00 Europe/Berlin"
+    max_per_hour: int | None = None
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+    template: str | None = None
+    follow_up_outlets: int | None = None
+    source: str = ""  # "config/rules.yaml:14" where the rule is written, for error messages
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    id: str
+    type: str  # console | webhook | slack | email | apprise
+    options: dict[str, Any] = field(default_factory=dict)
+    max_attempts: int = 8
+    timeout: timedelta = timedelta(seconds=15)
+    source: str = ""
+
+
+# --- pipeline records ------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedState:
+    """A feed as the store hands it to one poll (a claimed lease)."""
+
+    id: int
+    url: str
+    name: str
+    tags: tuple[str, ...]
+    interval: timedelta
+    etag: str | None = None
+    last_modified: str | None = None
+    error_count: int = 0
+    status: FeedStatus = "new"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one HTTP (or file://) fetch produced.  `error` set means no usable
+    body; `error_kind` is a short machine word ("timeout", "too-large",
+    "http-503", "connection", "tls", "redirects", "gone", "not-a-feed", ...)."""
+
+    url: str  # the final URL after redirects
+    status: int  # HTTP status, 0 when no response
+    body: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    permanent_url: str | None = None  # set when a 301/308 moved the feed
+    retry_after: timedelta | None = None
+    max_age: timedelta | None = None  # from Cache-Control / Expires
+    error: str | None = None
+    error_kind: str | None = None
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a parsed feed."""
+
+    key: str  # identity within the feed: GUID, else link, else content hash
+    link: str  # absolute URL, "" when the entry has none
+    title: str
+    summary: str  # plain text of the feed's content/summary (HTML stripped)
+    published: datetime | None = None
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: tuple[Entry, ...]
+    title: str = ""
+    ttl: timedelta | None = None  # RSS <ttl>
+    warning: str | None = None  # a bozo problem we kept going through
+    error: str | None = None  # nothing usable (not a feed, refused DTD, ...)
+    error_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A feed entry with its full text, ready to match and store."""
+
+    feed_id: int
+    entry_key: str
+    canonical_url: str
+    url: str
+    title: str
+    text: str
+    text_source: TextSource
+    lang: str
+    source: str
+    tags: tuple[str, ...]
+    published: datetime | None
+    content_hash: str
+
+    def document(self) -> Document:
+        return Document(title=self.title, text=self.text, url=self.url,
+                        source=self.source, lang=self.lang, tags=self.tags)
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    channel: str
+    due_at: datetime
+    digest: str | None = None  # digest key (schedule) when the hit waits for a digest
+
+
+@dataclass(frozen=True)
+class RecordedHit:
+    id: int
+    rule_id: str
+    article_id: int
+    deliveries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HitView:
+    """A hit as listed by `hits`, the API and alerts."""
+
+    id: int
+    rule: str
+    rule_name: str
+    url: str
+    title: str
+    source: str
+    published: datetime | None
+    matched_at: datetime
+    snippet: str  # with **marks**
+    terms: tuple[str, ...]
+    story_id: int | None = None
+    outlets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One claimed delivery: a hit (or a digest of hits) for one channel."""
+
+    id: int
+    channel: str
+    key: str  # stable idempotency id; the webhook-id
+    attempts: int
+    hits: tuple[HitView, ...]
+    kind: str = "alert"  # alert | digest | summary | follow-up | health
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    detail: str = ""  # the channel's answer, for logs and `deliveries`
+    retry_after: timedelta | None = None
+    permanent: bool = False  # e.g. 400/404: do not retry
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll decided about its feed; the store writes it as is."""
+
+    feed_id: int
+    polled_at: datetime
+    next_poll_at: datetime
+    status: FeedStatus
+    error_count: int  # consecutive failures after this poll (0 on success)
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    new_url: str | None = None  # a 301/308 moved the feed here
+    title: str | None = None
+    entries: int = 0  # entries in the fetched feed
+    new_articles: int = 0
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    """One new article for store.record: its matches, and the story it joins
+    (None: a new story of its own)."""
+
+    article: Article
+    matches: tuple[Match, ...] = ()
+    story_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedView:
+    id: int
+    url: str
+    name: str
+    status: str
+    error_count: int
+    last_error: str | None
+    last_error_kind: str | None
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime | None
+    articles: int
+    tags: tuple[str, ...] = ()
+    configured_url: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    id: int
+    key: str
+    channel: str
+    kind: str
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    hit_ids: tuple[int, ...]
+    rule: str = ""
