@@ -1,0 +1,171 @@
+"""`channels:`: each entry -> ChannelSpec, its options checked per type.
+
+Options keep their documented names as plain values (lists become tuples);
+secret options are `Secret` strings, so a repr of the spec never shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from monitor.config.fields import (Ctx, as_bool, as_duration, as_int, as_str, as_str_list,
+                                   as_str_map, section)
+from monitor.config.model import Secret
+from monitor.config.schedules import normalise_quiet_hours
+from monitor.config.yamltree import Node
+from monitor.types import ChannelSpec
+
+COMMON_KEYS = ("type", "max_attempts", "timeout", "template", "quiet_hours", "concurrency")
+SECRET_OPTIONS = ("password", "secret", "token", "webhook_url", "urls", "headers", "url")
+
+
+@dataclass(frozen=True)
+class ChannelType:
+    keys: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+CHANNEL_TYPES: dict[str, ChannelType] = {
+    "console": ChannelType(("stream",)),
+    "webhook": ChannelType(("url", "secret", "headers"), ("url",)),
+    "slack": ChannelType(("webhook_url",), ("webhook_url",)),
+    "email": ChannelType(("host", "port", "starttls", "tls", "username", "password", "from", "to",
+                          "cc", "subject"), ("host", "from", "to")),
+    "apprise": ChannelType(("urls",), ("urls",)),
+}
+
+
+def read_channels(ctx: Ctx, node: Node | None) -> dict[str, ChannelSpec]:
+    if node is None:
+        return {"console": ChannelSpec(id="console", type="console", options={"concurrency": 4})}
+    entries = section(ctx, node, "channels", list(node.value) if node.kind == "map" else [])
+    channels: dict[str, ChannelSpec] = {}
+    for name, item in entries.items():
+        spec = read_channel(ctx, name, item)
+        if spec is not None:
+            channels[name] = spec
+    return channels
+
+
+def read_channel(ctx: Ctx, name: str, node: Node) -> ChannelSpec | None:
+    where = f"channels.{name}"
+    if node.kind != "map":
+        section(ctx, node, where, ("type",))
+        return None
+    if "type" not in node.value:
+        ctx.error(node, where, f"missing required key 'type' (one of {', '.join(CHANNEL_TYPES)})")
+        return None
+    kind = as_str(ctx, node.value["type"], f"{where}.type", choices=CHANNEL_TYPES)
+    if kind is None:
+        return None
+    ctype = CHANNEL_TYPES[kind]
+    s = section(ctx, node, where, COMMON_KEYS + ctype.keys, required=ctype.required,
+                secret=SECRET_OPTIONS)
+    options: dict[str, Any] = {}
+    for key in ctype.keys + ("template", "quiet_hours"):
+        if key in s and key not in ctype.required and s[key].value == "":
+            continue  # an optional key left empty, e.g. secret: "${WEBHOOK_SECRET:-}"
+        if key in s:
+            value = _READERS.get(key, _text)(ctx, s[key], f"{where}.{key}")
+            if value is not None:
+                options[key] = Secret(value) if key in SECRET_OPTIONS and isinstance(value, str) else value
+    options["concurrency"] = 4
+    if "concurrency" in s:
+        options["concurrency"] = as_int(ctx, s["concurrency"], f"{where}.concurrency", minimum=1) or 4
+    _check_type_rules(ctx, kind, node, where, options)
+    max_attempts = as_int(ctx, s["max_attempts"], f"{where}.max_attempts", minimum=1) \
+        if "max_attempts" in s else None
+    timeout = as_duration(ctx, s["timeout"], f"{where}.timeout") if "timeout" in s else None
+    return ChannelSpec(id=name, type=kind, options=options, max_attempts=max_attempts or 8,
+                       timeout=timeout or timedelta(seconds=15), source=node.where())
+
+
+def _check_type_rules(ctx: Ctx, kind: str, node: Node, where: str, options: dict[str, Any]) -> None:
+    if kind == "email":
+        if options.get("tls") and options.get("starttls"):
+            ctx.error(node, where, "set tls (implicit TLS, port 465) or starttls (port 587), not both")
+        if "port" not in options:
+            options["port"] = 465 if options.get("tls") else 587 if options.get("starttls") else 25
+        options.setdefault("tls", False)
+        options.setdefault("starttls", False)
+        if bool(options.get("username")) != bool(options.get("password")):
+            ctx.error(node, where, "give both username and password (or neither)")
+    if kind == "console":
+        options.setdefault("stream", "stdout")
+
+
+def _text(ctx: Ctx, node: Node, where: str) -> str | None:
+    return as_str(ctx, node, where)
+
+
+def _http_url(ctx: Ctx, node: Node, where: str) -> str | None:
+    text = as_str(ctx, node, where)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        ctx.error(node, where, f"expected an http:// or https:// URL, got {node.describe()}")
+        return None
+    return text
+
+
+def _address(ctx: Ctx, node: Node, where: str) -> str | None:
+    text = as_str(ctx, node, where)
+    if text is not None and "@" not in text:
+        ctx.error(node, where, f"expected an email address like desk@example.com, got {node.describe()}")
+        return None
+    return text
+
+
+def _addresses(ctx: Ctx, node: Node, where: str) -> tuple[str, ...] | None:
+    if node.kind != "list":
+        ctx.error(node, where, f"expected a list of addresses like [desk@example.com], got {node.describe()}")
+        return None
+    out = [_address(ctx, item, f"{where}[{i}]") for i, item in enumerate(node.value)]
+    if not out and where.endswith(".to"):
+        ctx.error(node, where, "needs at least one address")
+        return None
+    return tuple(a for a in out if a)
+
+
+def _urls(ctx: Ctx, node: Node, where: str) -> tuple[str, ...] | None:
+    urls = as_str_list(ctx, node, where)
+    if urls is not None and not urls:
+        ctx.error(node, where, "needs at least one Apprise URL, e.g. [tgram://bottoken/chatid]")
+        return None
+    return tuple(Secret(u) for u in urls) if urls else None
+
+
+def _quiet(ctx: Ctx, node: Node, where: str) -> str | None:
+    text = as_str(ctx, node, where)
+    if text is None:
+        return None
+    try:
+        return normalise_quiet_hours(text)
+    except ValueError as exc:
+        ctx.error(node, where, f"{exc} (got {node.describe()})")
+        return None
+
+
+def _headers(ctx: Ctx, node: Node, where: str) -> dict[str, str] | None:
+    headers = as_str_map(ctx, node, where)
+    return {k: Secret(v) for k, v in headers.items()} if headers is not None else None
+
+
+_READERS: dict[str, Callable[[Ctx, Node, str], Any]] = {
+    "url": _http_url,
+    "webhook_url": _http_url,
+    "headers": _headers,
+    "port": lambda ctx, n, w: as_int(ctx, n, w, minimum=1, maximum=65535),
+    "starttls": as_bool,
+    "tls": as_bool,
+    "from": _address,
+    "to": _addresses,
+    "cc": _addresses,
+    "urls": _urls,
+    "stream": lambda ctx, n, w: as_str(ctx, n, w, choices=("stdout", "stderr")),
+    "quiet_hours": _quiet,
+}

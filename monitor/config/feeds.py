@@ -1,0 +1,71 @@
+"""`feeds:`: each entry -> FeedSpec.  `file:` URLs are resolved against the
+config file's directory; only http(s) and file URLs are accepted; a URL given
+twice is an error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from monitor.config.fields import Ctx, as_duration, as_list, as_str, as_str_list, as_str_map, section
+from monitor.config.yamltree import Node
+from monitor.types import FeedSpec
+
+FEED_KEYS = ("url", "name", "interval", "tags", "headers")
+
+
+def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta) -> tuple[FeedSpec, ...]:
+    items = as_list(ctx, node, "feeds") if node is not None else []
+    feeds: list[FeedSpec] = []
+    seen: dict[str, Node] = {}
+    for i, item in enumerate(items or ()):
+        where = f"feeds[{i}]"
+        s = section(ctx, item, where, FEED_KEYS, required=("url",), secret=("headers",))
+        if "url" not in s:
+            continue
+        url = resolve_feed_url(ctx, s["url"], f"{where}.url")
+        if url is None:
+            continue
+        if url in seen:
+            ctx.error(s["url"], f"{where}.url", f"{url} is already listed at {seen[url].where()}; "
+                                                "remove one of them")
+            continue
+        seen[url] = s["url"]
+        name = as_str(ctx, s["name"], f"{where}.name") if "name" in s else None
+        every = as_duration(ctx, s["interval"], f"{where}.interval") if "interval" in s else None
+        tags = as_str_list(ctx, s["tags"], f"{where}.tags") if "tags" in s else ()
+        headers = as_str_map(ctx, s["headers"], f"{where}.headers") if "headers" in s else {}
+        feeds.append(FeedSpec(url=url, name=name or default_name(url), interval=every or interval,
+                              tags=tags or (), headers=tuple((headers or {}).items())))
+    return tuple(feeds)
+
+
+def resolve_feed_url(ctx: Ctx, node: Node, where: str) -> str | None:
+    text = as_str(ctx, node, where)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            ctx.error(node, where, f"the URL has no host: {node.describe()}")
+            return None
+        return text
+    if scheme == "file":
+        if text.startswith("file://"):
+            if parts.netloc not in ("", "localhost"):
+                ctx.error(node, where, "a file URL names a local path: file:///abs/path or file:relative/path")
+                return None
+            return text
+        path = Path(unquote(text[len("file:"):]))
+        return (ctx.base_dir / path).resolve().as_uri()
+    ctx.error(node, where, f"expected an http://, https:// or file: URL, got {node.describe()}")
+    return None
+
+
+def default_name(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path)).name or url
+    return parts.hostname or url

@@ -1,0 +1,105 @@
+"""The validated configuration: small frozen records, built by `load_config`.
+
+Every field has the default documented in docs/config.md.  Secret strings
+(channel passwords, tokens, webhook URLs, a database password) are `Secret`
+instances: plain `str` to the code that uses them, `'***'` in any repr, so a
+logged Config or ChannelSpec never shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from monitor.types import ChannelSpec, FeedSpec, RuleSpec
+
+
+class Secret(str):
+    """A str whose repr hides it.  `shown` is what repr prints instead."""
+
+    shown: str
+
+    def __new__(cls, value: str, shown: str = "***") -> Secret:
+        obj = super().__new__(cls, value)
+        obj.shown = shown
+        return obj
+
+    def __repr__(self) -> str:
+        return repr(self.shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Secret, (str(self), self.shown))
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    interval: timedelta = timedelta(minutes=10)
+    concurrency: int = 32
+    jitter: float = 0.1
+    min_interval: timedelta = timedelta(minutes=1)
+    max_interval: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    timeout: timedelta = timedelta(seconds=20)
+    max_bytes: int = 10_000_000
+    allow_private: tuple[str, ...] = ()  # normalised CIDRs, e.g. "10.0.0.0/8"
+    max_redirects: int = 5
+    user_agent: str | None = None
+    per_host: int = 2
+    max_entries: int = 1000
+    extract_workers: int = 2
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    listen: str = "127.0.0.1:8080"
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Defaults:
+    notify: tuple[str, ...] = ("console",)
+    mode: str = "immediate"
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    notify: tuple[str, ...] = ()
+    after_errors: int = 5
+    silent_factor: float = 4.0
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    format: str = "text"  # text | json
+    level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR | CRITICAL
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    article_text: timedelta | None = timedelta(days=30)  # None: keep forever
+    hits: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    files: tuple[Path, ...]  # every file read: the config, rule files, *_file secrets
+    database: str = "sqlite:///data/monitor.db"
+    poll: PollConfig = field(default_factory=PollConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    http: HttpConfig = field(default_factory=HttpConfig)
+    feeds: tuple[FeedSpec, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rules: tuple[RuleSpec, ...] = ()
+    ruleset: Any = None  # monitor.rules.compile_rules(rules, aliases)
+    channels: dict[str, ChannelSpec] = field(default_factory=dict)
+    defaults: Defaults = field(default_factory=Defaults)
+    health: HealthConfig = field(default_factory=HealthConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    rule_patterns: tuple[str, ...] = ()  # absolute rule_files globs, for a watcher to notice new files

@@ -1,0 +1,204 @@
+"""The small top-level sections: database, poll, fetch, http, defaults,
+health, log, retention.  Each reader takes the section's node (None when it
+is absent) and returns its record with the documented defaults."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+
+from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
+                                   as_size, as_str, as_str_list, section)
+from monitor.config.model import (Defaults, FetchConfig, HealthConfig, HttpConfig, LogConfig,
+                                  PollConfig, RetentionConfig, Secret)
+from monitor.config.schedules import normalise_mode
+from monitor.config.yamltree import Node
+
+POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval")
+FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
+              "max_entries", "extract_workers")
+HTTP_KEYS = ("listen", "token")
+DEFAULTS_KEYS = ("notify", "mode")
+HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
+LOG_KEYS = ("format", "level")
+RETENTION_KEYS = ("article_text", "hits")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DATABASE_SCHEMES = ("sqlite", "postgresql")
+
+
+def read_database(ctx: Ctx, node: Node | None) -> str:
+    default = "sqlite:///data/monitor.db"
+    if node is None:
+        return default
+    text = as_str(ctx, node, "database")
+    if text is None:
+        return default
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        ctx.error(node, "database", f"expected a database URL like sqlite:///data/monitor.db or "
+                                    f"postgresql+psycopg://user@host/db, got {node.describe()}")
+        return default
+    if url.get_backend_name() not in DATABASE_SCHEMES:
+        ctx.error(node, "database", f"unsupported database '{url.get_backend_name()}'; "
+                                    "use sqlite:///PATH or postgresql+psycopg://user@host/db")
+        return default
+    if url.password:
+        return Secret(text, url.render_as_string(hide_password=True))
+    return text
+
+
+def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
+    d = PollConfig()
+    s = section(ctx, node, "poll", POLL_KEYS)
+    poll = PollConfig(
+        interval=_get(s, "interval", d.interval, lambda n: as_duration(ctx, n, "poll.interval")),
+        concurrency=_get(s, "concurrency", d.concurrency, lambda n: as_int(ctx, n, "poll.concurrency", minimum=1)),
+        jitter=_get(s, "jitter", d.jitter, lambda n: as_float(ctx, n, "poll.jitter", minimum=0.0, maximum=1.0)),
+        min_interval=_get(s, "min_interval", d.min_interval, lambda n: as_duration(ctx, n, "poll.min_interval")),
+        max_interval=_get(s, "max_interval", d.max_interval, lambda n: as_duration(ctx, n, "poll.max_interval")),
+    )
+    if poll.min_interval > poll.max_interval and node is not None:
+        ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")
+    return poll
+
+
+def read_fetch(ctx: Ctx, node: Node | None) -> FetchConfig:
+    d = FetchConfig()
+    s = section(ctx, node, "fetch", FETCH_KEYS)
+    return FetchConfig(
+        timeout=_get(s, "timeout", d.timeout, lambda n: as_duration(ctx, n, "fetch.timeout")),
+        max_bytes=_get(s, "max_bytes", d.max_bytes, lambda n: as_size(ctx, n, "fetch.max_bytes")),
+        allow_private=_get(s, "allow_private", d.allow_private, lambda n: _cidrs(ctx, n)),
+        max_redirects=_get(s, "max_redirects", d.max_redirects,
+                           lambda n: as_int(ctx, n, "fetch.max_redirects", minimum=0, maximum=30)),
+        user_agent=_get(s, "user_agent", d.user_agent,
+                        lambda n: as_str(ctx, n, "fetch.user_agent", empty_ok=True) or None),
+        per_host=_get(s, "per_host", d.per_host, lambda n: as_int(ctx, n, "fetch.per_host", minimum=1)),
+        max_entries=_get(s, "max_entries", d.max_entries, lambda n: as_int(ctx, n, "fetch.max_entries", minimum=1)),
+        extract_workers=_get(s, "extract_workers", d.extract_workers,
+                             lambda n: as_int(ctx, n, "fetch.extract_workers", minimum=1)),
+    )
+
+
+def _cidrs(ctx: Ctx, node: Node) -> tuple[str, ...] | None:
+    items = as_list(ctx, node, "fetch.allow_private")
+    if items is None:
+        return None
+    out = []
+    for i, item in enumerate(items):
+        where = f"fetch.allow_private[{i}]"
+        text = as_str(ctx, item, where)
+        if text is None:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(text, strict=True)))
+        except ValueError as exc:
+            hint = ""
+            try:
+                hint = f"; did you mean '{ipaddress.ip_network(text, strict=False)}'?"
+            except ValueError:
+                pass
+            ctx.error(item, where, f"expected a CIDR like 10.0.0.0/8 or 192.168.1.5/32, got "
+                                   f"{item.describe()} ({exc}){hint}")
+    return tuple(out)
+
+
+def read_http(ctx: Ctx, node: Node | None) -> HttpConfig:
+    s = section(ctx, node, "http", HTTP_KEYS, secret=("token",))
+    listen = HttpConfig().listen
+    if "listen" in s:
+        text = as_str(ctx, s["listen"], "http.listen")
+        host, _, port = (text or "").rpartition(":")
+        if text is not None and (not host or not port.isdigit() or not 0 <= int(port) < 65536):
+            ctx.error(s["listen"], "http.listen", f"expected HOST:PORT like 127.0.0.1:8080 or "
+                                                  f"0.0.0.0:8080, got {s['listen'].describe()}")
+        elif text is not None:
+            listen = text
+    token = as_str(ctx, s["token"], "http.token", empty_ok=True) if "token" in s else None
+    return HttpConfig(listen=listen, token=Secret(token) if token else None)
+
+
+def read_defaults(ctx: Ctx, node: Node | None) -> Defaults:
+    d = Defaults()
+    s = section(ctx, node, "defaults", DEFAULTS_KEYS)
+    return Defaults(
+        notify=_get(s, "notify", d.notify, lambda n: as_str_list(ctx, n, "defaults.notify")),
+        mode=_get(s, "mode", d.mode, lambda n: read_mode(ctx, n, "defaults.mode")),
+    )
+
+
+def read_mode(ctx: Ctx, node: Node, where: str) -> str | None:
+    """`immediate`, `"digest: SCHEDULE"` or `{digest: SCHEDULE}` -> 'immediate' / 'digest:SCHEDULE'."""
+    if node.kind == "map":
+        s = section(ctx, node, where, ("digest",), required=("digest",))
+        if "digest" not in s:
+            return None
+        node, where = s["digest"], f"{where}.digest"
+        schedule = as_str(ctx, node, where)
+        text = None if schedule is None else f"digest:{schedule}"
+    else:
+        text = as_str(ctx, node, where)
+    if text is None:
+        return None
+    try:
+        return normalise_mode(text)
+    except ValueError as exc:
+        ctx.error(node, where, f"{exc} (got {node.describe()})")
+        return None
+
+
+def read_health(ctx: Ctx, node: Node | None) -> HealthConfig:
+    d = HealthConfig()
+    s = section(ctx, node, "health", HEALTH_KEYS)
+    return HealthConfig(
+        notify=_get(s, "notify", d.notify, lambda n: as_str_list(ctx, n, "health.notify")),
+        after_errors=_get(s, "after_errors", d.after_errors,
+                          lambda n: as_int(ctx, n, "health.after_errors", minimum=1)),
+        silent_factor=_get(s, "silent_factor", d.silent_factor,
+                           lambda n: as_float(ctx, n, "health.silent_factor", minimum=1.0)),
+    )
+
+
+def read_log(ctx: Ctx, node: Node | None) -> LogConfig:
+    s = section(ctx, node, "log", LOG_KEYS)
+    fmt = as_str(ctx, s["format"], "log.format", choices=("text", "json")) if "format" in s else None
+    level = None
+    if "level" in s:
+        text = as_str(ctx, s["level"], "log.level")
+        if text is not None and text.upper() not in LOG_LEVELS:
+            ctx.error(s["level"], "log.level", f"expected one of {', '.join(LOG_LEVELS)}, "
+                                               f"got {s['level'].describe()}")
+        elif text is not None:
+            level = text.upper()
+    return LogConfig(format=fmt or LogConfig.format, level=level or LogConfig.level)
+
+
+def read_retention(ctx: Ctx, node: Node | None) -> RetentionConfig:
+    d = RetentionConfig()
+    s = section(ctx, node, "retention", RETENTION_KEYS)
+
+    def keep(key: str, default: timedelta | None) -> timedelta | None:
+        if key not in s:
+            return default
+        n = s[key]
+        if n.value is None or n.value == "forever":
+            return None
+        return as_duration(ctx, n, f"retention.{key}") or default
+
+    return RetentionConfig(article_text=keep("article_text", d.article_text), hits=keep("hits", d.hits))
+
+
+def _get(s: dict[str, Node], key: str, default, read):  # type: ignore[no-untyped-def]
+    """read(s[key]) when the key is there and valid, else the default."""
+    if key not in s:
+        return default
+    value = read(s[key])
+    return default if value is None else value
+
+
+def read_bool(ctx: Ctx, s: dict[str, Node], key: str, where: str, default: bool) -> bool:
+    return _get(s, key, default, lambda n: as_bool(ctx, n, f"{where}.{key}"))
