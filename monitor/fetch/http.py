@@ -1,0 +1,209 @@
+"""Bounded, polite HTTP fetching.
+
+    fetcher = Fetcher(FetchSettings(), transport=None)   # one per process
+    result = await fetcher.fetch_feed(url, etag=..., last_modified=...)
+    page = await fetcher.fetch_page(article_url)          # SSRF-guarded
+    await fetcher.aclose()
+
+Every request costs a bounded amount: one TOTAL deadline (asyncio.timeout)
+over connect, every redirect hop and the body; bodies streamed raw and
+decoded here with a cap on decompressed bytes (monitor.fetch.body); redirects
+followed by hand so each hop is counted, loop-checked and, for untrusted
+links, checked by the SSRF guard (monitor.fetch.guard) and pinned to the
+address checked.  Per-URL problems come back as FetchResult(error=...,
+error_kind=...), never as exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from monitor.clock import Clock, SystemClock
+from monitor.fetch import failures
+from monitor.fetch.body import CappedBody, TooLarge
+from monitor.fetch.guard import Blocked, Resolver, parse_networks, resolve_checked, system_resolver
+from monitor.fetch.hosts import HostLimiter
+from monitor.fetch.local import read_local
+from monitor.fetch.politeness import (FEED_ACCEPT, PAGE_ACCEPT, parse_max_age,
+                                      parse_retry_after, request_headers)
+from monitor.fetch.settings import FetchSettings
+from monitor.types import FetchResult
+
+__all__ = ["FetchSettings", "Fetcher"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One response: a redirect (location set) or a final answer."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    body: bytes = b""
+    location: str | None = None
+
+
+class Fetcher:
+    def __init__(self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: Resolver | None = None, clock: Clock | None = None) -> None:
+        self._settings = settings
+        self._allow = parse_networks(settings.allow_private)
+        self._resolver = resolver or system_resolver
+        self._clock = clock or SystemClock()
+        self._hosts = HostLimiter(settings.per_host, settings.host_spacing.total_seconds())
+        self._inflight = asyncio.Semaphore(settings.concurrency)
+        total = settings.timeout.total_seconds()
+        self._client = httpx.AsyncClient(
+            transport=transport, follow_redirects=False, trust_env=False,
+            # our own semaphore keeps requests <= concurrency, so the pool never starves
+            limits=httpx.Limits(max_connections=settings.concurrency,
+                                max_keepalive_connections=min(settings.concurrency, 20)),
+            timeout=httpx.Timeout(total, connect=min(settings.connect_timeout.total_seconds(), total)))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch_feed(self, url: str, *, etag: str | None, last_modified: str | None,
+                         headers: Sequence[tuple[str, str]] = ()) -> FetchResult:
+        """A feed the operator configured: any address allowed; file: URLs read from disk."""
+        if url.lower().startswith("file:"):
+            return await read_local(url, max_bytes=self._settings.max_bytes,
+                                    last_modified=last_modified)
+        sent = request_headers(user_agent=self._settings.user_agent, accept=FEED_ACCEPT,
+                               etag=etag, last_modified=last_modified, extra=headers)
+        result = await self._fetch(url, sent, trusted=True)
+        if result.not_modified:  # keep the validators the store already has if the 304 omits them
+            result = _with_validators(result, etag, last_modified)
+        return result
+
+    async def fetch_page(self, url: str, *, base_is_file: bool = False) -> FetchResult:
+        """An untrusted article link: http(s) only, SSRF-guarded on every hop."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file" and base_is_file:
+            return await read_local(url, max_bytes=self._settings.max_bytes)
+        if scheme not in ("http", "https"):
+            return FetchResult(url=url, status=0, error_kind="blocked",
+                               error=f"{url}: refused to fetch a {scheme or 'relative'}: link; "
+                                     "article links must be http or https")
+        sent = request_headers(user_agent=self._settings.user_agent, accept=PAGE_ACCEPT)
+        return await self._fetch(url, sent, trusted=False)
+
+    async def _fetch(self, url: str, headers: list[tuple[str, str]], *, trusted: bool) -> FetchResult:
+        started = time.monotonic()
+        budget = self._settings.timeout.total_seconds()
+        chain, permanent, status, current = [url], True, 0, url
+        origin = _origin(url)
+        try:
+            for _ in range(self._settings.max_redirects + 1):
+                hop_headers = headers if _origin(current) == origin else _drop_extra(headers)
+                host = urlsplit(current).hostname or ""
+                async with self._hosts.slot(host), self._inflight:
+                    hop_started = time.monotonic()
+                    try:
+                        async with asyncio.timeout(max(budget, 0.0)):
+                            hop = await self._hop(current, hop_headers, trusted=trusted)
+                    finally:
+                        budget -= time.monotonic() - hop_started
+                status = hop.status
+                if hop.location is None:
+                    return self._final(current, hop, started,
+                                       permanent_url=current if trusted and permanent and len(chain) > 1 else None)
+                permanent = permanent and hop.status in _PERMANENT
+                current = urljoin(current, hop.location)
+                if urlsplit(current).scheme.lower() not in ("http", "https"):
+                    raise Blocked(f"refused a redirect to {current!r}: only http(s) redirects are followed")
+                if current in chain:
+                    return _error(current, status, "redirects", started,
+                                  "redirect loop: " + " -> ".join([*chain, current]) +
+                                  "; the server is misconfigured, use a URL that does not loop")
+                chain.append(current)
+            return _error(current, status, "redirects", started,
+                          f"more than fetch.max_redirects={self._settings.max_redirects} redirects "
+                          f"starting at {url} ({' -> '.join(chain[:4])} ...); configure the final "
+                          "URL or raise fetch.max_redirects")
+        except Exception as exc:  # noqa: BLE001 - classify() re-raises what is not a URL problem
+            kind, message = failures.classify(exc, current, timeout=self._settings.timeout,
+                                              max_bytes=self._settings.max_bytes)
+            return _error(current, status, kind, started, message)
+
+    async def _hop(self, url: str, headers: list[tuple[str, str]], *, trusted: bool) -> _Hop:
+        target, extensions = httpx.URL(url), {}
+        sent = list(headers)
+        if not trusted:  # resolve, check, then connect to exactly the address checked
+            host = target.raw_host.decode("ascii")  # IDNA-encoded, as DNS and SNI want it
+            address = await resolve_checked(host, self._resolver, self._allow)
+            sent.append(("Host", target.netloc.decode("ascii")))
+            if target.scheme == "https":
+                extensions["sni_hostname"] = host
+            target = target.copy_with(host=address)
+        request = self._client.build_request("GET", target, headers=sent, extensions=extensions)
+        try:
+            response = await self._client.send(request, stream=True)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            # a kept-alive connection the server had closed: one fresh try, same deadline
+            response = await self._client.send(request, stream=True)
+        try:
+            code, reason, rheaders = response.status_code, response.reason_phrase, response.headers
+            if code in _REDIRECTS and rheaders.get("location"):
+                return _Hop(code, reason, rheaders, location=rheaders["location"])
+            if not 200 <= code < 300:
+                return _Hop(code, reason, rheaders)
+            return _Hop(code, reason, rheaders, body=await self._read(response))
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        cap = self._settings.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise TooLarge(f"Content-Length {declared} is larger than max_bytes={cap}")
+        body = CappedBody(response.headers.get("content-encoding"), max_bytes=cap)
+        async for chunk in response.aiter_raw():
+            body.feed(chunk)
+        return body.finish()
+
+    def _final(self, url: str, hop: _Hop, started: float, *, permanent_url: str | None) -> FetchResult:
+        now, headers = self._clock.now(), hop.headers
+        retry_after = parse_retry_after(headers.get("retry-after"), now)
+        result = FetchResult(url=url, status=hop.status, content_type=headers.get("content-type", ""),
+                             etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+                             permanent_url=permanent_url, retry_after=retry_after,
+                             max_age=parse_max_age(headers, now), elapsed=time.monotonic() - started)
+        if hop.status == 304:
+            return replace(result, not_modified=True)
+        if not 200 <= hop.status < 300:
+            kind, message = failures.http_error(hop.status, hop.reason, url, retry_after)
+            return replace(result, error=message, error_kind=kind)
+        if not hop.body:
+            return replace(result, error_kind="empty", error=f"HTTP {hop.status} with an empty "
+                           f"body from {url}; the server sent nothing")
+        return replace(result, body=hop.body)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _drop_extra(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Per-feed headers (tokens, cookies) are not sent to another origin."""
+    ours = {"user-agent", "accept", "accept-encoding", "if-none-match", "if-modified-since"}
+    return [(k, v) for k, v in headers if k.lower() in ours]
+
+
+def _error(url: str, status: int, kind: str, started: float, message: str) -> FetchResult:
+    return FetchResult(url=url, status=status, error=message, error_kind=kind,
+                       elapsed=time.monotonic() - started)
+
+
+def _with_validators(result: FetchResult, etag: str | None, last_modified: str | None) -> FetchResult:
+    return replace(result, etag=result.etag or etag, last_modified=result.last_modified or last_modified)

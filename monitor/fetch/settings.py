@@ -1,0 +1,39 @@
+"""Fetch settings (`fetch:` in config/monitor.yaml) as one small value object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from monitor import __version__ as _VERSION
+
+DEFAULT_USER_AGENT = f"news-monitor/{_VERSION} (+https://github.com/news-monitor/news-monitor)"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """
+    timeout        TOTAL deadline per request: connect, every redirect hop and
+                   the whole body (not a per-read timeout; a server dripping a
+                   byte a second is cut off at `timeout`).
+    connect_timeout  per connection attempt, inside `timeout`.
+    max_bytes      body cap AFTER decompression (a gzip/brotli bomb stops here).
+    max_redirects  hops followed; loops are detected before this.
+    allow_private  CIDRs that article links may reach although private.
+    per_host / host_spacing  at most N requests in flight to a host, starts at
+                   least this far apart.
+    concurrency    requests in flight in total (sizes the httpx pool too).
+
+    >>> FetchSettings(timeout=timedelta(seconds=5)).max_bytes
+    10000000
+    """
+
+    timeout: timedelta = timedelta(seconds=20)
+    connect_timeout: timedelta = timedelta(seconds=10)
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    allow_private: tuple[str, ...] = ()
+    user_agent: str = DEFAULT_USER_AGENT
+    per_host: int = 2
+    host_spacing: timedelta = timedelta(seconds=0.5)
+    concurrency: int = 32

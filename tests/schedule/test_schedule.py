@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from monitor.schedule import (GONE_DELAY, ScheduleSettings, backoff, feed_status, next_poll,
+                              observed_publish_interval, result_kind)
+from monitor.types import FetchResult
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
+S = ScheduleSettings(jitter=0.0)
+MID = lambda: 0.5  # noqa: E731 - rand() at the centre: no jitter either way
+M = timedelta(minutes=1)
+H = timedelta(hours=1)
+
+
+def delay(**kw: object) -> timedelta:
+    args: dict[str, object] = dict(now=NOW, interval=10 * M, result_kind="ok", error_count=0,
+                                   settings=S, rand=MID)
+    args.update(kw)
+    return next_poll(**args) - NOW  # type: ignore[arg-type]
+
+
+def test_ok_uses_the_configured_interval() -> None:
+    assert delay() == 10 * M
+    assert delay(result_kind="not-modified") == 10 * M
+
+
+def test_rare_publisher_is_polled_at_half_its_publishing_interval() -> None:
+    assert delay(observed_interval=24 * H) == 12 * H
+    assert delay(observed_interval=5 * M) == 10 * M  # never faster than configured
+    assert delay(observed_interval=30 * 24 * H) == 24 * H  # never beyond max_interval
+
+
+@pytest.mark.parametrize("hint", ["max_age", "ttl", "retry_after"])
+def test_server_freshness_hints_stretch_the_interval(hint: str) -> None:
+    assert delay(**{hint: 2 * H}) == 2 * H
+    assert delay(**{hint: 1 * M}) == 10 * M  # shorter hints never speed polling up
+    assert delay(**{hint: 400 * H}) == 24 * H  # clamped to max_interval
+
+
+def test_interval_clamped_to_min() -> None:
+    assert delay(interval=timedelta(seconds=5)) == M
+
+
+def test_error_backs_off_exponentially_and_caps() -> None:
+    assert [delay(result_kind="error", error_count=n) for n in (1, 2, 3, 4)] == [M, 2 * M, 4 * M, 8 * M]
+    assert delay(result_kind="error", error_count=50) == 6 * H
+    assert delay(result_kind="error", error_count=10_000) == 6 * H  # no overflow
+
+
+def test_error_honours_retry_after_but_caps_it() -> None:
+    assert delay(result_kind="error", error_count=1, retry_after=30 * M) == 30 * M
+    assert delay(result_kind="error", error_count=5, retry_after=1 * M) == 16 * M
+    assert delay(result_kind="error", error_count=1, retry_after=365 * 24 * H) == 24 * H
+
+
+def test_gone_is_never_polled_again() -> None:
+    assert delay(result_kind="gone", error_count=1) == GONE_DELAY
+
+
+def test_jitter_spreads_within_the_fraction_and_is_deterministic() -> None:
+    s = ScheduleSettings(jitter=0.1)
+    low = delay(settings=s, rand=lambda: 0.0, interval=H)
+    high = delay(settings=s, rand=lambda: 0.999999, interval=H)
+    assert low == 54 * M and 65 * M < high <= 66 * M
+    assert delay(settings=s, rand=lambda: 0.3, interval=H) == delay(settings=s, rand=lambda: 0.3, interval=H)
+    # jitter never breaks the bounds
+    assert delay(settings=s, rand=lambda: 0.999, interval=48 * H) <= 24 * H
+    assert delay(settings=s, rand=lambda: 0.0, interval=timedelta(seconds=1)) >= M
+
+
+def test_backoff_jitter_stays_under_the_cap() -> None:
+    s = ScheduleSettings(jitter=0.5)
+    assert backoff(3, s, lambda: 0.0) == 2 * M
+    assert backoff(3, s, lambda: 0.999999) < 6 * M
+    assert backoff(100, s, lambda: 0.999999) == 6 * H
+
+
+def test_observed_publish_interval_is_the_median_recent_gap() -> None:
+    daily = [NOW - timedelta(days=d) for d in range(5)]
+    assert observed_publish_interval(daily, NOW) == 24 * H
+    burst = [NOW - M, NOW - 2 * M, NOW - 3 * M, NOW - 3 * 24 * H]
+    assert observed_publish_interval(burst, NOW) == M
+
+
+def test_observed_publish_interval_needs_three_real_dates() -> None:
+    assert observed_publish_interval([NOW, NOW - H], NOW) is None
+    future = [NOW + timedelta(days=d) for d in range(1, 5)]
+    assert observed_publish_interval([NOW, NOW - H, *future], NOW) is None  # future dates ignored
+
+
+def test_observed_publish_interval_looks_at_recent_items_only() -> None:
+    recent = [NOW - timedelta(hours=h) for h in range(20)]
+    ancient = [NOW - timedelta(days=300 + d * 30) for d in range(50)]
+    assert observed_publish_interval(ancient + recent, NOW) == H
+
+
+def test_result_kind_and_status() -> None:
+    ok = FetchResult(url="u", status=200, body=b"x")
+    assert result_kind(ok) == "ok" and feed_status("ok") == "ok"
+    assert result_kind(ok, parse_failed=True) == "error"
+    assert result_kind(FetchResult(url="u", status=304, not_modified=True)) == "not-modified"
+    assert result_kind(FetchResult(url="u", status=503, error="x", error_kind="http-503")) == "error"
+    assert result_kind(FetchResult(url="u", status=410, error="x", error_kind="gone")) == "gone"
+    assert feed_status("error") == "failing" and feed_status("gone") == "gone"
