@@ -1,0 +1,228 @@
+"""Full text of an article page: trafilatura in a process pool.
+
+trafilatura is CPU-bound (20-25 ms a page, some pages take minutes) and has no
+timeout of its own, so pages are extracted in worker processes with a deadline
+per page; a page past its deadline gets None and its pool is replaced, so a
+stuck worker cannot hold up the next pages.  `None` always means "use the
+feed's own content instead" (the caller records which text it used).
+
+    extractor = Extractor(workers=2)
+    extracted = await extractor.extract(body, url=url, content_type=ctype)
+    extractor.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import logging
+import multiprocessing
+import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from lxml import etree
+
+from monitor.fetch.lang import detect_language
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 200  # less is a teaser, a paywall or not an article
+STARTUP_DEADLINE = 60.0  # seconds for a new pool's workers to import trafilatura and the language model
+# New workers fork from a server that has these imported: a replaced pool is ready in milliseconds.
+_FORKSERVER_PRELOAD = ["trafilatura", "monitor.fetch.extract"]
+_CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Labels that browsers (WHATWG Encoding) read as a wider codec than their name.
+_WHATWG_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
+                   "iso8859-9": "cp1254", "gb2312": "gb18030", "gbk": "gb18030"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    text: str  # paragraphs separated by "\n\n"
+    lang: str  # ISO 639-1, "" when unknown
+    pagetype: str | None  # trafilatura's guess: "article", "website", ... or None
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Decode a page as a browser would: BOM, else the HTTP charset, else
+    <meta charset>/<meta http-equiv>, else UTF-8 (bad bytes replaced)."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, errors="replace")
+    header = _CHARSET_PARAM.search(content_type)
+    meta = _META_CHARSET.search(body[:8192])
+    for label in (header.group(1) if header else None, meta.group(1).decode("ascii", "replace") if meta else None):
+        codec = _codec(label)
+        if codec:
+            return body.decode(codec, errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip()).name
+    except LookupError:
+        return None
+    if name in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a <meta> that says utf-16 is a lie (HTML spec)
+        return "utf-8"
+    return _WHATWG_ALIASES.get(name, name)
+
+
+def extract_html(html: str, url: str = "") -> Extracted | None:
+    """The article in a page, or None when there is nothing article-like."""
+    import trafilatura  # slow to import; loaded in the worker processes only
+
+    if not html.strip():
+        return None
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url or None, favor_precision=True, include_comments=False,
+            include_tables=True, deduplicate=False, with_metadata=True)
+    except Exception as exc:  # trafilatura on hostile markup: no text, not a crash
+        log.warning("trafilatura failed on %s: %s: %s", url or "a page", type(exc).__name__, exc)
+        return None
+    if doc is None or getattr(doc, "body", None) is None:
+        return None
+    title = " ".join(str(doc.title or "").split())
+    text = _paragraphs(doc.body)
+    if title and text.startswith(title + "\n\n"):
+        text = text[len(title) + 2:]  # the headline is the title, not the first paragraph
+    if len(text) < MIN_TEXT_CHARS:
+        return None
+    return Extracted(title=title, text=text, lang=detect_language(text), pagetype=doc.pagetype or None)
+
+
+def _paragraphs(body: Any) -> str:
+    """trafilatura's XML body -> paragraphs joined by a blank line (its own
+    text output joins them with a single newline)."""
+    out: list[str] = []
+    for block in body:
+        parts = block.findall("item") if block.tag == "list" else \
+            block.findall(".//row") if block.tag == "table" else [block]
+        for part in parts:
+            words = " ".join(" ".join(t.split()) for t in part.itertext(with_tail=False) if t.strip()) \
+                if isinstance(part.tag, str) else ""
+            if words:
+                out.append(words)
+    return "\n\n".join(out)
+
+
+def extract_page(body: bytes, url: str = "", content_type: str = "") -> Extracted | None:
+    """Decode then extract: what a worker process runs."""
+    try:
+        return extract_html(decode_html(body, content_type), url)
+    except Exception as exc:
+        log.warning("extraction of %s failed: %s: %s", url or "a page", type(exc).__name__, exc)
+        return None
+
+
+def warm_up() -> None:
+    """Run once in each new worker: import trafilatura, load the language model."""
+    import trafilatura  # noqa: F401
+
+    detect_language("warming up the language model with a sentence of text")
+
+
+class Extractor:
+    """A pool of worker processes running `extract_page` with a deadline per page."""
+
+    def __init__(self, workers: int = 2, *, deadline: float = 20.0, max_tasks_per_child: int = 200) -> None:
+        if workers < 1:
+            raise ValueError(f"Extractor needs at least 1 worker, got workers={workers}")
+        self.workers = workers
+        self.deadline = deadline
+        self.max_tasks_per_child = max_tasks_per_child
+        self._pool: ProcessPoolExecutor | None = None
+        self._warming: asyncio.Future[Any] | None = None
+        self.recycled = 0  # pools replaced after a deadline or a crashed worker
+
+    async def extract(self, body: bytes, *, url: str, content_type: str = "") -> Extracted | None:
+        if not body.strip():
+            return None
+        result = await self._run(extract_page, body, url, content_type)
+        return result if isinstance(result, Extracted) else None
+
+    async def _run(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run `func(*args)` in the pool within the deadline; None past it.
+        (Tests submit a slow function here to prove the pool recovers.)"""
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            pool = await self._ready_pool()
+            if pool is None:
+                return None
+            try:
+                return await asyncio.wait_for(loop.run_in_executor(pool, func, *args), self.deadline)
+            except TimeoutError:
+                log.warning("extraction passed its %.1fs deadline; replacing the worker pool", self.deadline)
+                self._recycle(pool)
+                return None
+            except BrokenProcessPool:
+                # a worker died (or another task's deadline recycled this pool): one more try
+                self._recycle(pool)
+                if attempt == 2:
+                    return None
+        return None
+
+    async def _ready_pool(self) -> ProcessPoolExecutor | None:
+        """The pool, its workers started and warmed up (imports and language
+        model loaded outside any page's deadline); None if they cannot start."""
+        if self._pool is not None and self._warming is None:
+            return self._pool
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")  # no fork of a threaded parent
+            context.set_forkserver_preload(_FORKSERVER_PRELOAD)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, max_tasks_per_child=self.max_tasks_per_child,
+                mp_context=context)
+            loop = asyncio.get_running_loop()
+            warm_ups = [loop.run_in_executor(self._pool, warm_up) for _ in range(self.workers)]
+            self._warming = asyncio.ensure_future(
+                asyncio.wait_for(asyncio.gather(*warm_ups), STARTUP_DEADLINE))
+        pool, warming = self._pool, self._warming
+        assert warming is not None
+        try:
+            await asyncio.shield(warming)
+        except (TimeoutError, BrokenProcessPool, OSError) as exc:
+            log.error("the extraction worker pool did not start: %s: %s", type(exc).__name__, exc)
+            self._recycle(pool)
+            return None
+        if self._pool is pool:
+            self._warming = None  # warm: later calls (from any event loop) use it directly
+        return pool
+
+    def _recycle(self, pool: ProcessPoolExecutor) -> None:
+        if self._pool is pool:
+            self._pool, self._warming = None, None
+            self.recycled += 1
+        _kill(pool)
+
+    def close(self) -> None:
+        pool, self._pool, self._warming = self._pool, None, None
+        if pool is not None:
+            _kill(pool)
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now, stuck workers included (Python 3.11 has no public
+    terminate_workers(); `_processes` is the executor's own table)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
