@@ -1,0 +1,73 @@
+"""Apprise channel (optional extra: pip install 'news-monitor[apprise]'): any
+Apprise URL (Teams, Discord, Telegram, ntfy, ...) without code of ours.
+
+Options: urls (list of Apprise URLs), template (body, Markdown).
+Apprise reports only success or failure, so every failure is retried.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import jinja2
+
+from monitor.alerts.channel import Deps
+from monitor.alerts.render import Renderer
+from monitor.errors import ChannelError
+from monitor.types import ChannelSpec, Delivery, SendResult
+
+BODY, TITLE = "apprise.md.j2", "apprise_title.txt.j2"
+
+
+def load_apprise() -> Any:
+    try:
+        return importlib.import_module("apprise")
+    except ImportError as exc:
+        raise ChannelError("apprise channels need the optional extra: "
+                           "pip install 'news-monitor[apprise]'") from exc
+
+
+class AppriseChannel:
+    def __init__(self, urls: list[str], template: str | None = None) -> None:
+        self.module = load_apprise()
+        self.urls = urls
+        self.template = template
+        self.renderer = Renderer()
+        self.client = self.module.Apprise()
+        for url in urls:
+            if not self.client.add(url):
+                scheme = url.split("://", 1)[0]
+                raise ChannelError(f"apprise does not understand the URL scheme {scheme!r}://; "
+                                   "see https://github.com/caronc/apprise/wiki for the formats")
+
+    @classmethod
+    def build(cls, spec: ChannelSpec, deps: Deps) -> AppriseChannel:
+        urls = spec.options.get("urls")
+        if isinstance(urls, str):
+            urls = [urls]
+        if not urls or not all(isinstance(u, str) for u in urls):
+            raise ChannelError("apprise channel needs 'urls:' with a list of Apprise URLs")
+        template = spec.options.get("template") or None
+        if template:
+            try:
+                Renderer().template(BODY, template)
+            except (jinja2.TemplateError, OSError) as exc:
+                raise ChannelError(f"template does not compile: {exc}") from exc
+        return cls(list(urls), template)
+
+    async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
+        try:
+            body = self.renderer.render(delivery, BODY, template or self.template)
+            title = " ".join(self.renderer.render(delivery, TITLE).split())
+        except (jinja2.TemplateError, OSError) as exc:
+            return SendResult(ok=False, permanent=True, detail=f"template error: {exc}")
+        result = await self.client.async_notify(
+            body=body, title=title, body_format=self.module.NotifyFormat.MARKDOWN)
+        if result:
+            return SendResult(ok=True, detail=f"apprise: notified {len(self.urls)} URL(s)")
+        return SendResult(ok=False, detail="apprise: at least one service refused or was "
+                                           "unreachable (see apprise's log)")
+
+    async def aclose(self) -> None:
+        return None

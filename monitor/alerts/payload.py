@@ -1,0 +1,59 @@
+"""The webhook JSON body (documented in docs/alerts.md; keep it stable).
+
+    {"id": "<delivery key>", "type": "alert"|"digest"|"summary"|"follow-up"|"health",
+     "rule": {"id": ..., "name": ...},
+     "hits": [{"id", "url", "title", "source", "published", "matched_at",
+               "snippet", "terms", "outlets"}],
+     "article": <hits[0]>            # only for a single alert / follow-up
+     "sent_at": "2026-01-01T08:00:00Z"}
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from monitor.types import Delivery, HitView
+
+SINGLE_KINDS = ("alert", "follow-up")
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def hit_json(hit: HitView) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "url": hit.url,
+        "title": hit.title,
+        "source": hit.source,
+        "published": iso(hit.published),
+        "matched_at": iso(hit.matched_at),
+        "snippet": hit.snippet,
+        "terms": list(hit.terms),
+        "outlets": list(hit.outlets),
+    }
+
+
+def payload(delivery: Delivery, sent_at: datetime) -> dict[str, Any]:
+    hits = [hit_json(h) for h in delivery.hits]
+    first = delivery.hits[0] if delivery.hits else None
+    body: dict[str, Any] = {
+        "id": delivery.key,
+        "type": delivery.kind,
+        "rule": {"id": first.rule if first else "", "name": first.rule_name if first else ""},
+        "hits": hits,
+    }
+    if delivery.kind in SINGLE_KINDS and len(hits) == 1:
+        body["article"] = hits[0]
+    body["sent_at"] = iso(sent_at)
+    return body
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON: the exact bytes that are signed and sent."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

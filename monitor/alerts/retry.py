@@ -1,0 +1,83 @@
+"""What to do after a send: pure decisions, no I/O.
+
+    decide(result, attempts, max_attempts, now, rand) -> Outcome
+      ok                         -> sent
+      permanent or attempts used -> dead (with the channel's answer)
+      otherwise                  -> retry at now + delay, where delay is the
+                                    Retry-After the channel gave (capped), or
+                                    exponential backoff with jitter:
+                                    base * 2**(attempts-1), capped, times 0.5..1.0
+
+>>> backoff(1, rand=lambda: 1.0)
+datetime.timedelta(seconds=30)
+>>> backoff(3, rand=lambda: 0.0)
+datetime.timedelta(seconds=60)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Callable, Literal
+
+from monitor.types import SendResult
+
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=6)
+MAX_RETRY_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: Literal["sent", "retry", "dead"]
+    next_attempt_at: datetime | None = None
+    error: str = ""
+
+
+def backoff(attempts: int, *, rand: Callable[[], float],
+            base: timedelta = BASE_DELAY, cap: timedelta = MAX_DELAY) -> timedelta:
+    """Delay before the next try after `attempts` failed tries (1 = the first failed).
+    Exponential, capped, with "equal jitter" (between half and all of it)."""
+    exp = base.total_seconds() * (2 ** max(0, min(attempts - 1, 30)))
+    delay = min(exp, cap.total_seconds())
+    return timedelta(seconds=delay * (0.5 + 0.5 * rand()))
+
+
+def decide(result: SendResult, *, attempts: int, max_attempts: int, now: datetime,
+           rand: Callable[[], float]) -> Outcome:
+    """`attempts` counts this try (1 after the first send)."""
+    if result.ok:
+        return Outcome("sent")
+    error = result.detail or "failed"
+    if result.permanent:
+        return Outcome("dead", error=f"{error} (permanent: not retried)")
+    if attempts >= max_attempts:
+        return Outcome("dead", error=f"{error} (gave up after {attempts} attempts)")
+    if result.retry_after is not None:
+        delay = min(max(result.retry_after, timedelta(0)), MAX_RETRY_AFTER)
+    else:
+        delay = backoff(attempts, rand=rand)
+    return Outcome("retry", next_attempt_at=now + delay, error=error)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """Retry-After as delta-seconds or an HTTP date; None when absent or unreadable.
+
+    >>> parse_retry_after("120", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    datetime.timedelta(seconds=120)
+    >>> parse_retry_after("Thu, 01 Jan 2026 00:01:00 GMT", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    datetime.timedelta(seconds=60)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(when - now, timedelta(0))

@@ -1,0 +1,105 @@
+"""Dispatcher behaviour: isolation between channels, deadlines, limits."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from monitor.alerts import Dispatcher
+from monitor.clock import FrozenClock
+from monitor.types import ChannelSpec, Delivery, RuleSpec, SendResult
+from tests.alerts.conftest import FakeStore, make_hit
+
+
+class Scripted:
+    def __init__(self, behaviour=None) -> None:  # type: ignore[no-untyped-def]
+        self.behaviour = behaviour
+        self.sent: list[tuple[str, str | None]] = []
+        self.release = asyncio.Event()
+
+    async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
+        self.sent.append((delivery.key, template))
+        if self.behaviour == "hang":
+            await self.release.wait()
+        if self.behaviour == "boom":
+            raise RuntimeError("bug in channel")
+        return SendResult(ok=True, detail="ok")
+
+    async def aclose(self) -> None:
+        pass
+
+
+def specs(**kw) -> dict[str, ChannelSpec]:  # type: ignore[no-untyped-def]
+    return {name: ChannelSpec(name, "console", opts, timeout=timedelta(seconds=t))
+            for name, (opts, t) in kw.items()}
+
+
+async def test_a_hanging_channel_does_not_hold_the_others(store: FakeStore, clock: FrozenClock) -> None:
+    slow, fast = Scripted("hang"), Scripted()
+    d = Dispatcher(store, {"slow": slow, "fast": fast},
+                   specs(slow=({"concurrency": 1}, 30), fast=({}, 5)), clock=clock, owner="t")
+    store.add("slow", (make_hit(1),), due=clock.now())
+    store.add("slow", (make_hit(2),), due=clock.now())
+    assert await d.tick(wait=False) == 1  # one slot on the slow channel
+    store.add("fast", (make_hit(3),), due=clock.now())
+    assert await d.tick() == 1  # slow is busy: only fast is claimed, and sent meanwhile
+    assert store.get(3).status == "sent"
+    assert [k for k, _ in fast.sent] == ["alert-3"]
+    assert store.get(1).status == "pending" and store.get(2).lease_until is None
+    slow.release.set()
+    await d.drain(5)
+    assert store.get(1).status == "sent"
+
+
+async def test_per_send_deadline(store: FakeStore, clock: FrozenClock) -> None:
+    d = Dispatcher(store, {"slow": Scripted("hang")}, specs(slow=({}, 0.05)), clock=clock, owner="t")
+    row = store.add("slow", (make_hit(1),), due=clock.now())
+    await d.tick()
+    assert row.status == "pending" and row.last_error == "no answer within 0.05s (channel timeout)"
+
+
+async def test_a_channel_bug_is_a_failed_send(store: FakeStore, clock: FrozenClock) -> None:
+    d = Dispatcher(store, {"c": Scripted("boom")}, specs(c=({}, 5)), clock=clock, owner="t")
+    row = store.add("c", (make_hit(1),), due=clock.now())
+    assert await d.tick() == 1
+    assert row.status == "pending" and row.last_error == "RuntimeError: bug in channel"
+
+
+async def test_lease_outlives_one_send(store: FakeStore, clock: FrozenClock) -> None:
+    d = Dispatcher(store, {"c": Scripted("hang")}, specs(c=({}, 10)), clock=clock, owner="t")
+    row = store.add("c", (make_hit(1),), due=clock.now())
+    await d.tick(wait=False)
+    assert row.lease_until == clock.now() + timedelta(seconds=25)
+    d.channels["c"].release.set()  # type: ignore[attr-defined]
+    await d.drain(5)
+
+
+async def test_rule_template_is_passed_to_the_channel(store: FakeStore, clock: FrozenClock) -> None:
+    c = Scripted()
+    rule = RuleSpec("china-envoy-nk", "R", "q", template="{{ hit.title }}")
+    d = Dispatcher(store, {"c": c}, specs(c=({}, 5)), clock=clock, owner="t",
+                   rules={rule.id: rule})
+    store.add("c", (make_hit(1),), due=clock.now())
+    await d.tick()
+    assert c.sent == [("alert-1", "{{ hit.title }}")]
+
+
+async def test_max_per_hour_collapses_the_rest_into_one_summary(store: FakeStore, clock: FrozenClock) -> None:
+    from monitor.alerts import run_digest
+    c = Scripted()
+    rule = RuleSpec("china-envoy-nk", "R", "q", max_per_hour=2)
+    d = Dispatcher(store, {"c": c}, specs(c=({"concurrency": 1}, 5)), clock=clock, owner="t",
+                   rules={rule.id: rule})
+    for i in range(1, 6):
+        store.add("c", (make_hit(i),), due=clock.now())
+    await d.run_until_idle()
+    assert [k for k, _ in c.sent] == ["alert-1", "alert-2"]
+    held = [r for r in store.rows if r.digest == "summary:hourly"]
+    assert len(held) == 3 and all(r.status == "pending" for r in held)
+    clock.set(held[0].next_attempt_at)  # 07:00, the top of the hour
+    assert await run_digest(store, "summary:hourly", clock=clock) == 1
+    await d.run_until_idle()
+    assert [k for k, _ in c.sent][-1] == "digest-6"
+    summary = store.get(6)
+    assert summary.kind == "summary" and [h.id for h in summary.hits] == [3, 4, 5]
+    assert summary.status == "sent"

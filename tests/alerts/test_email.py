@@ -1,0 +1,131 @@
+"""Email through a real SMTP server on 127.0.0.1 (aiosmtpd), with login."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from datetime import timedelta
+from typing import Any, Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from monitor.alerts import Dispatcher, build_channels
+from monitor.clock import FrozenClock
+from monitor.errors import ChannelError
+from monitor.types import ChannelSpec
+from tests.alerts.conftest import FakeStore, later, make_hit
+
+
+class Inbox:
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[Any] = []
+        self.calls = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        self.calls += 1
+        answer = self.answers[min(self.calls, len(self.answers)) - 1]
+        if answer.startswith("250"):
+            self.envelopes.append(envelope)
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return answer
+
+
+def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:  # type: ignore[no-untyped-def]
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"monitor", b"pw")
+    return AuthResult(success=ok)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    controllers: list[Controller] = []
+
+    def start(*answers: str) -> tuple[Inbox, int]:
+        inbox = Inbox(list(answers) or ["250 OK"])
+        port = free_port()
+        c = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                       auth_require_tls=False)
+        c.start()
+        controllers.append(c)
+        return inbox, port
+    yield start
+    for c in controllers:
+        c.stop()
+
+
+def spec(port: int, **options: Any) -> ChannelSpec:
+    return ChannelSpec("mail", "email", {
+        "host": "127.0.0.1", "port": port, "starttls": False, "username": "monitor",
+        "password": "pw", "from": "monitor@example.com", "to": ["desk@example.com"],
+        "cc": ["boss@example.com"], **options}, max_attempts=4, timeout=timedelta(seconds=5))
+
+
+async def test_multipart_mail_with_snippet_in_html(smtp, clock: FrozenClock, store: FakeStore) -> None:
+    inbox, port = smtp()
+    specs = {"mail": spec(port)}
+    row = store.add("mail", (make_hit(1, title="Envoy <to> Pyongyang & more"),), due=clock.now())
+    d = Dispatcher(store, build_channels(specs, clock=clock), specs, clock=clock, owner="t")
+    await d.tick()
+    assert row.status == "sent", row.last_error
+    msg = inbox.messages[0]
+    assert set(inbox.envelopes[0].rcpt_tos) == {"desk@example.com", "boss@example.com"}
+    assert msg["Subject"].strip() == "[news-monitor] Chinese envoy to North Korea: Envoy <to> Pyongyang & more"
+    assert msg["Message-ID"] == f"<{row.key}@news-monitor>"
+    assert msg["Cc"] == "boss@example.com"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "senior diplomat to North Korea as a special envoy" in text and "**" not in text
+    assert "senior <mark>diplomat</mark> to <mark>North Korea</mark> as a special <mark>envoy</mark>" in html
+    assert '<a href="https://news.example/1">Envoy &lt;to&gt; Pyongyang &amp; more</a>' in html
+
+
+async def test_rejected_then_accepted(smtp, clock: FrozenClock, store: FakeStore) -> None:
+    inbox, port = smtp("451 4.3.0 try again later", "250 OK")
+    specs = {"mail": spec(port)}
+    row = store.add("mail", (make_hit(1),), due=clock.now())
+    d = Dispatcher(store, build_channels(specs, clock=clock), specs, clock=clock, owner="t",
+                   rand=lambda: 0.0)
+    await d.tick()
+    assert row.status == "pending" and row.last_error and row.last_error.startswith("SMTP 451")
+    later(row, clock)
+    await d.tick()
+    assert row.status == "sent" and inbox.calls == 2 and len(inbox.messages) == 1
+
+
+async def test_permanent_rejection_is_not_retried(smtp, clock: FrozenClock) -> None:
+    inbox, port = smtp("554 5.7.1 no thanks")
+    channel = build_channels({"mail": spec(port)}, clock=clock)["mail"]
+    from tests.alerts.conftest import make_delivery
+    result = await channel.send(make_delivery(1, "mail"))
+    assert not result.ok and result.permanent and "554" in result.detail
+
+
+async def test_subject_template_and_digest(smtp, clock: FrozenClock) -> None:
+    inbox, port = smtp()
+    channel = build_channels({"mail": spec(port, subject="{{ count }} for {{ rule.id }}")}, clock=clock)["mail"]
+    from tests.alerts.conftest import make_delivery
+    result = await channel.send(make_delivery(1, "mail", kind="digest", hits=(make_hit(1), make_hit(2))))
+    assert result.ok
+    msg = inbox.messages[0]
+    assert msg["Subject"].strip() == "2 for china-envoy-nk"
+    html = msg.get_body(("html",)).get_content()
+    assert html.count("<blockquote>") == 2
+
+
+def test_misconfiguration_names_channel_and_fix(clock: FrozenClock) -> None:
+    with pytest.raises(ChannelError, match="'mail'.*'to:'"):
+        build_channels({"mail": spec(25, to=[])}, clock=clock)
+    with pytest.raises(ChannelError, match="either tls"):
+        build_channels({"mail": spec(25, tls=True, starttls=True)}, clock=clock)
+    with pytest.raises(ChannelError, match="template"):
+        build_channels({"mail": spec(25, subject="{{ nope ")}, clock=clock)
