@@ -1,7 +1,156 @@
-"""Placeholder: filled in by the module's owner."""
+"""`news-monitor match`: run the configured watch rules on articles given on
+the command line (URLs, .html, .txt files or `-`) and explain every match."""
 
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import httpx
 import typer
+
+from monitor.cli.options import ConfigOption, config_path
+from monitor.errors import ConfigError
+from monitor.types import Document, Match
+
+FETCH_TIMEOUT = 20.0
+MAX_BYTES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One INPUT read into a Document, or the reason it could not be."""
+
+    input: str
+    doc: Document | None
+    error: str | None = None
+
+
+def _from_html(html: str, url: str, name: str) -> Loaded:
+    from monitor.fetch.extract import extract_html
+
+    extracted = extract_html(html, url)
+    if extracted is None:
+        return Loaded(name, None, f"{name}: no article text found in the page")
+    return Loaded(name, Document(title=extracted.title, text=extracted.text, url=url,
+                                 lang=extracted.lang))
+
+
+def _from_text(raw: str, name: str, url: str = "") -> Loaded:
+    title, _, text = raw.lstrip("\ufeff").partition("\n")
+    return Loaded(name, Document(title=title.strip(), text=text.strip(), url=url))
+
+
+def _fetch(url: str) -> Loaded:
+    from monitor.fetch.extract import decode_html
+
+    try:
+        with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
+            response = client.get(url)
+    except httpx.HTTPError as exc:
+        return Loaded(url, None, f"{url}: could not fetch it ({exc.__class__.__name__}: {exc})")
+    if response.status_code >= 400:
+        return Loaded(url, None, f"{url}: HTTP {response.status_code}")
+    body = response.content[:MAX_BYTES]
+    content_type = response.headers.get("content-type", "")
+    if "text/plain" in content_type:
+        return _from_text(decode_html(body, content_type), url, url=str(response.url))
+    return _from_html(decode_html(body, content_type), str(response.url), url)
+
+
+def load_input(item: str) -> Loaded:
+    """Read one INPUT as the daemon would see it."""
+    if item.startswith(("http://", "https://")):
+        return _fetch(item)
+    if item == "-":
+        return _from_text(sys.stdin.read(), "-")
+    path = Path(item)
+    if not path.is_file():
+        return Loaded(item, None, f"{item}: no such file (give a URL, an .html or .txt file, or -)")
+    if path.suffix.lower() in (".html", ".htm"):
+        from monitor.fetch.extract import decode_html
+
+        return _from_html(decode_html(path.read_bytes()), "", item)
+    if path.suffix.lower() == ".txt":
+        return _from_text(path.read_text(encoding="utf-8", errors="replace"), item)
+    return Loaded(item, None, f"{item}: unsupported file type {path.suffix!r}: use .html or .txt")
+
+
+def _with_lang(doc: Document) -> Document:
+    if doc.lang:
+        return doc
+    from monitor.fetch.lang import detect_language
+
+    return Document(title=doc.title, text=doc.text, url=doc.url, source=doc.source,
+                    lang=detect_language(f"{doc.title}\n{doc.text}"), tags=doc.tags)
+
+
+def match_json(loaded: Loaded, matches: list[Match]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "input": loaded.input,
+        "title": loaded.doc.title if loaded.doc else "",
+        "lang": loaded.doc.lang if loaded.doc else "",
+        "matches": [{"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms),
+                     "snippet": m.snippet.marked()} for m in matches],
+    }
+    if loaded.error:
+        out["error"] = loaded.error
+    return out
+
+
+def match_report(loaded: Loaded, matches: list[Match]) -> str:
+    lines = [f"== {loaded.input}"]
+    if loaded.doc is None:
+        return "\n".join(lines + [f"   error: {loaded.error}"])
+    lines += [f"   title: {loaded.doc.title}", f"   lang:  {loaded.doc.lang or '?'}"]
+    if not matches:
+        lines.append("   no rule matched")
+    for m in matches:
+        lines += [f"   MATCH {m.rule_id} ({m.rule_name})",
+                  f"     terms:   {', '.join(m.terms)}",
+                  f"     snippet: {m.snippet.marked()}"]
+    return "\n".join(lines)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("match")
+    def match(
+        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                           help="http(s) URL, .html file, .txt file (first line "
+                                                "is the title) or - for standard input."),
+        config: Optional[Path] = ConfigOption,
+        rule: Optional[list[str]] = typer.Option(None, "--rule", "-r",
+                                                 help="Only this rule id (repeatable)."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON array, one object per input."),
+    ) -> None:
+        """Run the watch rules on articles and explain every match."""
+        from monitor.config import load_config
+
+        try:
+            cfg = load_config(config_path(config))
+        except ConfigError as exc:
+            typer.echo("\n".join(exc.problems), err=True)
+            raise typer.Exit(1) from None
+        ruleset = cfg.ruleset
+        unknown = [r for r in rule or () if ruleset.get(r) is None]
+        if unknown:
+            known = ", ".join(spec.id for spec in ruleset.rules) or "none"
+            typer.echo(f"unknown rule id {', '.join(unknown)}: the config defines {known}", err=True)
+            raise typer.Exit(2)
+        results = []
+        for item in inputs:
+            loaded = load_input(item)
+            if loaded.doc is not None:
+                loaded = Loaded(loaded.input, _with_lang(loaded.doc))
+            found = ruleset.match(loaded.doc, only=rule or None) if loaded.doc else []
+            results.append((loaded, found))
+        if as_json:
+            typer.echo(json.dumps([match_json(ld, ms) for ld, ms in results], ensure_ascii=False,
+                                  indent=2))
+        else:
+            typer.echo("\n\n".join(match_report(ld, ms) for ld, ms in results))
+        if any(ld.doc is None for ld, _ in results):
+            raise typer.Exit(1)

@@ -1,0 +1,98 @@
+"""Pick candidate rules with one Aho-Corasick scan per field, whatever the
+number of rules.
+
+Each rule is indexed under one "anchor" clause (a set of literals one of which
+must be present), chosen to be the rarest by a cheap estimate; its other
+clauses are checked as set lookups before the rule is verified.  Rules with
+no clause (only regex / metadata positives) are always candidates.
+"""
+
+from __future__ import annotations
+
+from typing import Collection, Sequence
+
+import ahocorasick
+
+from monitor.rules.compiler import Clauses
+from monitor.rules.docindex import TEXT_FIELDS, DocIndex
+
+# Words too common to anchor a rule on when something rarer is available.
+_COMMON = frozenset("""the a an and or of to in on at for by with from as is are was were be
+been has have had it its this that these those not no but if than then he she they we you
+i his her their our said says say new one two year years after before over under more most
+also will would can could may about into up out last first""".split())
+
+
+def _cost(literal: str) -> float:
+    words = literal.split()
+    if len(words) > 1:
+        return 0.2
+    word = words[0]
+    base = 50.0 if word in _COMMON else 8.0 / max(len(word), 1)
+    return base * (3.0 if not literal.endswith(" ") else 1.0)
+
+
+def _clause_cost(clause: frozenset[str]) -> float:
+    return sum(_cost(lit) for lit in clause)
+
+
+class Presearch:
+    def __init__(self, rule_clauses: Sequence[Clauses]) -> None:
+        self._ids: dict[str, int] = {}
+        self._anchored: list[list[int]] = []  # literal id -> rules anchored on it
+        self._checks: list[tuple[frozenset[int], ...]] = []  # rule -> its other clauses
+        self.always: list[int] = []
+        for rule, clauses in enumerate(rule_clauses):
+            if not clauses:
+                self.always.append(rule)
+                self._checks.append(())
+                continue
+            anchor = min(clauses, key=_clause_cost)
+            for lit in anchor:
+                self._anchored[self._literal(lit)].append(rule)
+            others = {frozenset(self._literal(lit) for lit in c) for c in clauses
+                      if c is not anchor and not c <= anchor}
+            self._checks.append(tuple(sorted(others, key=len)))
+        self._automaton = ahocorasick.Automaton()
+        for literal, lit_id in self._ids.items():
+            self._automaton.add_word(literal, lit_id)
+        if self._ids:
+            self._automaton.make_automaton()
+
+    def _literal(self, literal: str) -> int:
+        lit_id = self._ids.get(literal)
+        if lit_id is None:
+            lit_id = self._ids[literal] = len(self._ids)
+            self._anchored.append([])
+        return lit_id
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def found(self, ix: DocIndex) -> set[int]:
+        """Ids of every literal present in the title or text."""
+        if not self._ids:
+            return set()
+        out: set[int] = set()
+        for field in TEXT_FIELDS:
+            out.update(lit for _, lit in self._automaton.iter(ix.presearch_text(field)))
+        return out
+
+    def candidates(self, ix: DocIndex, only: Collection[int] | None = None) -> list[int]:
+        found = self.found(ix)
+        cands: set[int] = set(self.always)
+        anchored = self._anchored
+        for lit in found:
+            cands.update(anchored[lit])
+        if only is not None:
+            cands &= set(only)
+        checks = self._checks
+        out = []
+        for r in cands:
+            for clause in checks[r]:
+                if clause.isdisjoint(found):
+                    break
+            else:
+                out.append(r)
+        out.sort()
+        return out

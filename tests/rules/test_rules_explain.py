@@ -1,0 +1,46 @@
+"""The explanation: terms, evidence with offsets, and a ~200-char snippet."""
+
+from __future__ import annotations
+
+from monitor.types import Document
+from rules_helpers import ENVOY_QUERY, find, ruleset
+
+
+def test_evidence_points_at_the_words_in_the_document():
+    doc = Document(title="Envoy named", text="Beijing’s special envoy flew to Pyongyang.")
+    [m] = ruleset(ENVOY_QUERY).match(doc)
+    for ev in m.evidence:
+        source = doc.title if ev.field == "title" else doc.text
+        assert source[ev.start:ev.end] == ev.found
+    assert {(ev.term, ev.found) for ev in m.evidence if ev.field == "text"} == {
+        ("@china", "Beijing"), ("envoy", "envoy"), ("@north_korea", "Pyongyang")}
+    assert m.terms == ("Beijing", "envoy", "Pyongyang")
+
+
+def test_terms_are_distinct_in_order_of_first_appearance():
+    m = find("envoy OR china", "", "China envoy china ENVOY")
+    assert m is not None and m.terms == ("China", "envoy")
+
+
+def test_snippet_prefers_the_window_with_most_matched_terms_and_marks_them():
+    text = ("China is mentioned here once. " + "Filler words go on and on. " * 20
+            + "Then a Chinese envoy went to North Korea. " + "More filler text here. " * 20)
+    m = find(ENVOY_QUERY, "Roundup", text)
+    assert m is not None
+    snip = m.snippet
+    assert len(snip.text) <= 210
+    assert snip.text.startswith("…") and snip.text.endswith("…")
+    assert "**Chinese** **envoy** went to **North Korea**" in snip.marked()
+
+
+def test_snippet_collapses_paragraph_breaks_and_keeps_marks_aligned():
+    m = find("envoy NEAR/3 korea", "", "The envoy\n\n\nto Korea")
+    assert m is not None
+    assert m.snippet.text == "The envoy to Korea"
+    assert m.snippet.marked() == "The **envoy** to **Korea**"
+
+
+def test_metadata_evidence_is_reported_with_its_field():
+    m = find("envoy tag:wire", "", "envoy", tags=("korea", "wire"))
+    assert m is not None
+    assert [(e.field, e.found, e.word) for e in m.evidence] == [("text", "envoy", 0), ("tag", "wire", 1)]
