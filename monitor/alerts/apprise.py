@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from monitor.alerts.channel import Deps
-from monitor.alerts.render import Renderer
+from monitor.alerts.render import Renderer, override_for
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec, Delivery, SendResult
 
@@ -58,7 +58,7 @@ class AppriseChannel:
 
     async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
         try:
-            body = self.renderer.render(delivery, BODY, template or self.template)
+            body = self.renderer.render(delivery, BODY, override_for(delivery, template or self.template))
             title = " ".join(self.renderer.render(delivery, TITLE).split())
         except (jinja2.TemplateError, OSError) as exc:
             return SendResult(ok=False, permanent=True, detail=f"template error: {exc}")

@@ -10,7 +10,7 @@ from typing import IO
 import jinja2
 
 from monitor.alerts.channel import Deps, default_stream
-from monitor.alerts.render import Renderer
+from monitor.alerts.render import Renderer, override_for
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec, Delivery, SendResult
 
@@ -38,7 +38,7 @@ class ConsoleChannel:
 
     async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
         try:
-            text = self.renderer.render(delivery, TEMPLATE, template or self.template)
+            text = self.renderer.render(delivery, TEMPLATE, override_for(delivery, template or self.template))
         except (jinja2.TemplateError, OSError) as exc:
             return SendResult(ok=False, permanent=True, detail=f"template error: {exc}")
         try:

@@ -135,16 +135,19 @@ class Dispatcher:
         spec = self.specs.get(delivery.channel)
         outcome = decide(result, attempts=delivery.attempts + 1,
                          max_attempts=spec.max_attempts if spec else 8, now=now, rand=self.rand)
+        event = {"event": "delivery", "delivery": delivery.key, "channel": delivery.channel,
+                 "kind": delivery.kind, "attempt": delivery.attempts + 1, "outcome": outcome.action}
         if outcome.action == "sent":
+            log.info("delivery %s on %s sent", delivery.key, delivery.channel, extra=event)
             await asyncio.to_thread(self.store.mark_sent, delivery.id, now, result.detail)
         elif outcome.action == "retry":
             log.info("delivery %s on %s failed (%s); retry at %s", delivery.key,
-                     delivery.channel, outcome.error, outcome.next_attempt_at)
+                     delivery.channel, outcome.error, outcome.next_attempt_at, extra=event)
             await asyncio.to_thread(self.store.mark_retry, delivery.id,
                                     next_attempt_at=outcome.next_attempt_at, error=outcome.error)
         else:
             log.warning("delivery %s on %s is dead: %s", delivery.key, delivery.channel,
-                        outcome.error)
+                        outcome.error, extra=event)
             await asyncio.to_thread(self.store.mark_dead, delivery.id, error=outcome.error, now=now)
         return outcome
 

@@ -21,7 +21,7 @@ import aiosmtplib
 import jinja2
 
 from monitor.alerts.channel import Deps, require
-from monitor.alerts.render import Renderer
+from monitor.alerts.render import Renderer, override_for
 from monitor.clock import Clock
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec, Delivery, SendResult
@@ -59,7 +59,7 @@ class EmailChannel:
     def message(self, delivery: Delivery, template: str | None = None) -> EmailMessage:
         o, r = self.options, self.renderer
         msg = EmailMessage()
-        msg["Subject"] = " ".join(r.render(delivery, SUBJECT, o.get("subject")).split())
+        msg["Subject"] = " ".join(r.render(delivery, SUBJECT, override_for(delivery, o.get("subject"))).split())
         msg["From"] = str(o["from"])
         msg["To"] = ", ".join(o["to"])
         if o.get("cc"):
@@ -67,8 +67,8 @@ class EmailChannel:
         msg["Date"] = formatdate(self.clock.now().timestamp(), usegmt=True)
         msg["Message-ID"] = f"<{delivery.key}@news-monitor>"
         msg["X-News-Monitor-Delivery"] = delivery.key
-        msg.set_content(r.render(delivery, TEXT, template or o.get("template")))
-        msg.add_alternative(r.render(delivery, HTML, o.get("html_template"), html=True),
+        msg.set_content(r.render(delivery, TEXT, override_for(delivery, template or o.get("template"))))
+        msg.add_alternative(r.render(delivery, HTML, override_for(delivery, o.get("html_template")), html=True),
                             subtype="html")
         return msg
 

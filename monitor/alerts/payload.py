@@ -6,6 +6,13 @@
                "snippet", "terms", "outlets"}],
      "article": <hits[0]>            # only for a single alert / follow-up
      "sent_at": "2026-01-01T08:00:00Z"}
+
+A feed-health alert (kind "health") has no rule and no hits:
+
+    {"id", "type": "health", "event": "failing"|"silent"|"recovered", "message",
+     "feed": {"id", "name", "url", "status", "error_count", "last_error",
+              "last_error_kind", "last_success_at", "next_poll_at"},
+     "at": <when it was decided>, "sent_at"}
 """
 
 from __future__ import annotations
@@ -35,11 +42,13 @@ def hit_json(hit: HitView) -> dict[str, Any]:
         "matched_at": iso(hit.matched_at),
         "snippet": hit.snippet,
         "terms": list(hit.terms),
-        "outlets": list(hit.outlets),
+        "outlets": list(hit.also),
     }
 
 
 def payload(delivery: Delivery, sent_at: datetime) -> dict[str, Any]:
+    if delivery.kind == "health":
+        return {"id": delivery.key, "type": "health", **(delivery.payload or {}), "sent_at": iso(sent_at)}
     hits = [hit_json(h) for h in delivery.hits]
     first = delivery.hits[0] if delivery.hits else None
     body: dict[str, Any] = {

@@ -9,6 +9,8 @@ Every template sees the same context:
     hit       hits[0]
     count     len(hits)
     channel   the channel id
+    health    kind "health" only: {"event", "message", "at", "feed": {"name", "url",
+              "status", "error_count", "last_error", "last_error_kind", ...}}
 
 and these filters: `plain` (drop the **marks**), `html_marks` (escape, then
 **x** -> <mark>x</mark>), `mrkdwn` (Slack: escape &<>, **x** -> *x*), `when`
@@ -64,7 +66,13 @@ def context(delivery: Delivery) -> dict[str, Any]:
         "hit": first,
         "count": len(hits),
         "channel": delivery.channel,
+        "health": delivery.payload or {},
     }
+
+
+def override_for(delivery: Delivery, template: str | None) -> str | None:
+    """Custom templates are written for hits; a health alert uses the default."""
+    return None if delivery.kind == "health" else template
 
 
 class Renderer:

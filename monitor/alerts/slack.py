@@ -29,6 +29,7 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 SECTION_TEMPLATE = "slack_hit.md.j2"
+HEALTH_TEMPLATE = "slack_health.md.j2"
 
 
 def clip(text: str, limit: int) -> str:
@@ -38,6 +39,8 @@ def clip(text: str, limit: int) -> str:
 def blocks_for(delivery: Delivery, renderer: Renderer,
                template: str | None = None) -> dict[str, Any]:
     """The Slack message (pure)."""
+    if delivery.kind == "health":
+        return health_blocks(delivery, renderer)
     ctx = context(delivery)
     rule = ctx["rule"]
     single = delivery.kind in ("alert", "follow-up") and len(delivery.hits) == 1
@@ -66,6 +69,21 @@ def blocks_for(delivery: Delivery, renderer: Renderer,
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(
         f"news-monitor · rule {rule['id']} · {delivery.kind} {delivery.key}")}]})
     return {"text": clip(fallback, SECTION_LIMIT), "blocks": blocks}
+
+
+def health_blocks(delivery: Delivery, renderer: Renderer) -> dict[str, Any]:
+    """A feed-health alert: a header and one section (slack_health.md.j2)."""
+    ctx = context(delivery)
+    health = ctx["health"]
+    feed = health.get("feed") or {}
+    title = f"Feed {health.get('event', 'health')}: {feed.get('name', '')}"
+    text = renderer.template(HEALTH_TEMPLATE).render(ctx).strip()
+    return {"text": clip(health.get("message") or title, SECTION_LIMIT), "blocks": [
+        {"type": "header", "text": {"type": "plain_text", "emoji": True, "text": clip(title, HEADER_LIMIT)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(
+            f"news-monitor · feed health · {delivery.key}")}]},
+    ]}
 
 
 class SlackChannel:

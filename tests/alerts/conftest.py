@@ -260,16 +260,3 @@ def record_article(store: Any, n: int, rules: list[Any], plan: Callable[..., Any
     by_id = {r.id: r for r in rules}
     return store.record([RecordItem(article=art, matches=matches)],
                         lambda m: plan(by_id[m.rule_id]), now)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The SIGKILL crash test takes ~35 s (two daemon start-ups of ~10 s each),
-    over the 30 s budget of the default run: it runs with `-m slow` or
-    NEWS_MONITOR_SLOW=1."""
-    import os
-    if "slow" in (config.getoption("markexpr") or "") or os.environ.get("NEWS_MONITOR_SLOW") == "1":
-        return
-    skip = pytest.mark.skip(reason="slow (~35 s): run with -m slow or NEWS_MONITOR_SLOW=1")
-    for item in items:
-        if item.get_closest_marker("slow") and "tests/alerts/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(skip)

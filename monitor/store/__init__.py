@@ -1,0 +1,185 @@
+"""The store: feeds (and their poll schedule), articles, stories, hits and the
+delivery outbox, on SQLite (WAL, the default) or PostgreSQL.
+
+    store = Store.open("sqlite:///data/monitor.db", clock=SystemClock())
+    store.upgrade()                      # Alembic migrations to head
+    feeds = store.claim_due_feeds(now, limit=50, owner="host:pid", lease=timedelta(minutes=5))
+
+Every call opens its own session, so one Store is safe to share between
+threads (the async pipeline calls it through asyncio.to_thread).  Callers get
+the frozen records of monitor.types, never ORM rows.  Each concern lives in
+its own module (feeds, articles, hits, deliveries, stories); this class only
+composes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import OperationalError
+
+from monitor.clock import Clock, SystemClock
+from monitor.errors import StoreError
+from monitor.health import FeedHealth
+from monitor.store import articles, deliveries, feeds, followups, hits, migrate, retention, stats, stories
+from monitor.store.engine import Database, create_store_engine, normalise_url
+from monitor.stories.views import StoryView
+from monitor.types import (
+    Delivery,
+    DeliveryView,
+    Entry,
+    FeedSpec,
+    FeedState,
+    FeedView,
+    HitView,
+    PlannedDelivery,
+    PollOutcome,
+    RecordItem,
+    RecordResult,
+)
+
+__all__ = ["Store", "normalise_url"]
+
+
+class Store:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self.clock = clock
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock | None = None) -> Store:
+        """Connect (lazily); `sqlite:///relative/path.db` creates the parent
+        directories.  Call upgrade() before first use of a fresh database."""
+        return cls(Database(create_store_engine(url)), clock or SystemClock())
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden."""
+        return self._db.engine.url.render_as_string(hide_password=True)
+
+    def upgrade(self) -> None:
+        """Alembic upgrade to head (idempotent).  StoreError names the
+        database when it cannot be reached."""
+        try:
+            migrate.upgrade(self._db.engine)
+        except OperationalError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError(f"database {self.url}: cannot upgrade the schema: {reason} "
+                             "(check the `database:` URL and that the server is running)") from exc
+
+    def revision(self) -> str | None:
+        return migrate.current_revision(self._db.engine)
+
+    def close(self) -> None:
+        self._db.dispose()
+
+    # -- feeds -----------------------------------------------------------------
+
+    def sync_feeds(self, specs: Sequence[FeedSpec], now: datetime) -> None:
+        feeds.sync_feeds(self._db, specs, now)
+
+    def claim_due_feeds(self, now: datetime, *, limit: int, owner: str, lease: timedelta,
+                        all_feeds: bool = False) -> list[FeedState]:
+        return feeds.claim_due_feeds(self._db, now, limit=limit, owner=owner, lease=lease,
+                                     all_feeds=all_feeds)
+
+    def finish_poll(self, outcome: PollOutcome) -> None:
+        feeds.finish_poll(self._db, outcome)
+
+    def list_feeds(self) -> list[FeedView]:
+        return feeds.list_feeds(self._db, self.clock.now())
+
+    def feed_health(self, feed_id: int, now: datetime) -> FeedHealth | None:
+        return feeds.feed_health(self._db, feed_id, now)
+
+    def enqueue_health(self, feed_id: int, *, expected: str | None, alerted: str | None,
+                       channels: Sequence[str], payload: dict, key: str, now: datetime) -> list[int]:
+        return deliveries.enqueue_health(self._db, feed_id, expected=expected, alerted=alerted,
+                                         channels=channels, payload=payload, key=key, now=now)
+
+    def release_leases(self) -> int:
+        """Void every feed and delivery lease (one SQLite process, at start)."""
+        return feeds.release_feed_leases(self._db) + deliveries.release_delivery_leases(self._db)
+
+    # -- articles, stories, hits -------------------------------------------------
+
+    def unseen(self, feed_id: int, candidates: Sequence[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
+        return articles.unseen(self._db, feed_id, candidates, self.clock.now())
+
+    def record(self, items: Sequence[RecordItem], plan: articles.Planner, now: datetime) -> RecordResult:
+        return articles.record(self._db, items, plan, now)
+
+    def list_hits(self, *, rule: str | None = None, since: datetime | None = None,
+                  limit: int | None = None, feed: str | None = None, offset: int = 0) -> list[HitView]:
+        return hits.list_hits(self._db, rule=rule, since=since, limit=limit, feed=feed, offset=offset)
+
+    def get_hit(self, hit_id: int) -> HitView | None:
+        return hits.get_hit(self._db, hit_id)
+
+    def recent_story_rows(self, since: datetime) -> list[stories.IndexRow]:
+        return stories.recent_story_rows(self._db, since)
+
+    def prune_article_text(self, before: datetime) -> int:
+        return stories.prune_article_text(self._db, before)
+
+    def list_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[StoryView]:
+        return stories.list_stories(self._db, since=since, limit=limit)
+
+    # -- deliveries ----------------------------------------------------------------
+
+    def claim_due_deliveries(self, now: datetime, *, limit: int, owner: str, lease: timedelta,
+                             channels: Collection[str] | None = None) -> list[Delivery]:
+        return deliveries.claim_due_deliveries(self._db, now, limit=limit, owner=owner, lease=lease,
+                                               channels=channels)
+
+    def mark_sent(self, delivery_id: int, now: datetime, detail: str = "") -> None:
+        deliveries.mark_sent(self._db, delivery_id, now, detail)
+
+    def mark_retry(self, delivery_id: int, *, next_attempt_at: datetime, error: str) -> None:
+        deliveries.mark_retry(self._db, delivery_id, next_attempt_at=next_attempt_at, error=error)
+
+    def mark_dead(self, delivery_id: int, *, error: str, now: datetime) -> None:
+        deliveries.mark_dead(self._db, delivery_id, error=error, now=now)
+
+    def list_deliveries(self, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
+        return deliveries.list_deliveries(self._db, status=status, limit=limit)
+
+    def replay(self, *, delivery_id: int | None = None, dead: bool = False, now: datetime) -> int:
+        return deliveries.replay(self._db, delivery_id=delivery_id, dead=dead, now=now)
+
+    def digest_groups(self, digest: str) -> list[tuple[str, str]]:
+        return deliveries.digest_groups(self._db, digest)
+
+    def take_digest(self, digest: str, *, channel: str, rule_id: str, now: datetime) -> Delivery | None:
+        return deliveries.take_digest(self._db, digest, channel=channel, rule_id=rule_id, now=now)
+
+    # -- used by monitor.alerts --------------------------------------------------------
+
+    def count_sent(self, *, rule_id: str, channel: str, since: datetime) -> int:
+        return deliveries.count_sent(self._db, rule_id=rule_id, channel=channel, since=since)
+
+    def defer_delivery(self, delivery_id: int, *, digest: str, due_at: datetime) -> None:
+        deliveries.defer_delivery(self._db, delivery_id, digest=digest, due_at=due_at)
+
+    def set_delivery_kind(self, delivery_id: int, kind: str) -> None:
+        deliveries.set_delivery_kind(self._db, delivery_id, kind)
+
+    # -- health and metrics ----------------------------------------------------------
+
+    def stats(self) -> dict[str, dict]:
+        return stats.stats(self._db)
+
+    def ping(self) -> None:
+        stats.ping(self._db)
+
+    def queue_follow_ups(self, thresholds: Mapping[str, int], plan: Callable[[str], Sequence[PlannedDelivery]], *,
+                         since: datetime, now: datetime) -> int:
+        return followups.queue_follow_ups(self._db, thresholds, plan, since=since, now=now)
+
+    def prune_hits(self, before: datetime) -> int:
+        return retention.prune_hits(self._db, before)

@@ -1,0 +1,207 @@
+"""Deliveries (the outbox): claim due ones under a lease, record the outcome,
+replay dead ones, and fold pending digest deliveries into one digest."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from monitor.store.engine import Database
+from monitor.store.hits import hits_by_id
+from monitor.store.models import DeliveryHit, DeliveryRow, Feed
+from monitor.store.sqlutil import aware, read_ts, read_ts_required
+from monitor.types import Delivery, DeliveryView
+
+
+def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str, lease: timedelta,
+                         channels: Collection[str] | None = None) -> list[Delivery]:
+    """Lease up to `limit` pending deliveries that are due (deliveries waiting
+    for a digest are left to take_digest).  SKIP LOCKED on PostgreSQL."""
+    now = aware(now)
+    query = (select(DeliveryRow)
+             .where(DeliveryRow.status == "pending", DeliveryRow.digest.is_(None),
+                    DeliveryRow.next_attempt_at <= now,
+                    or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
+             .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+             .limit(limit)
+             .with_for_update(skip_locked=True))
+    if channels is not None:
+        query = query.where(DeliveryRow.channel.in_(list(channels)))
+    with db.write() as s:
+        rows = list(s.execute(query).scalars())
+        if not rows:
+            return []
+        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_([r.id for r in rows]))
+                  .values(lease_owner=owner, lease_until=now + lease))
+        return _deliveries(s, rows)
+
+
+def _hit_ids(s, delivery_ids: list[int]) -> dict[int, list[int]]:  # type: ignore[no-untyped-def]
+    out: dict[int, list[int]] = {d: [] for d in delivery_ids}
+    if delivery_ids:
+        query = (select(DeliveryHit.delivery_id, DeliveryHit.hit_id)
+                 .where(DeliveryHit.delivery_id.in_(delivery_ids)).order_by(DeliveryHit.hit_id))
+        for delivery_id, hit_id in s.execute(query):
+            out[delivery_id].append(hit_id)
+    return out
+
+
+def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[no-untyped-def]
+    """Delivery records with their hits, in three queries whatever the count."""
+    ids = _hit_ids(s, [row.id for row in rows])
+    found = hits_by_id(s, sorted({h for hit_ids in ids.values() for h in hit_ids}))
+    return [Delivery(id=row.id, channel=row.channel, key=row.key, attempts=row.attempts,
+                     hits=tuple(found[i] for i in ids[row.id] if i in found), kind=row.kind,
+                     payload=row.payload)
+            for row in rows]
+
+
+def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "") -> None:
+    _set(db, delivery_id, status="sent", sent_at=aware(now), detail=detail or None)
+
+
+def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str) -> None:
+    _set(db, delivery_id, attempts=DeliveryRow.attempts + 1,
+         next_attempt_at=aware(next_attempt_at), last_error=error)
+
+
+def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime) -> None:
+    _set(db, delivery_id, status="dead", attempts=DeliveryRow.attempts + 1, last_error=error,
+         next_attempt_at=None)
+
+
+def _set(db: Database, delivery_id: int, **values: object) -> None:
+    with db.write() as s:
+        s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id)
+                  .values(lease_owner=None, lease_until=None, **values))
+
+
+def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
+           now: datetime) -> int:
+    """Dead deliveries (one by id, or all with dead=True) become pending again,
+    due now, with their attempts reset.  Returns how many."""
+    if delivery_id is None and not dead:
+        raise ValueError("replay needs a delivery id or dead=True")
+    query = update(DeliveryRow).where(DeliveryRow.status == "dead").values(
+        status="pending", attempts=0, next_attempt_at=aware(now), lease_owner=None,
+        lease_until=None)
+    if delivery_id is not None:
+        query = query.where(DeliveryRow.id == delivery_id)
+    with db.write() as s:
+        return s.execute(query).rowcount or 0
+
+
+def list_deliveries(db: Database, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
+    query = select(DeliveryRow).order_by(DeliveryRow.created_at.desc(), DeliveryRow.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(DeliveryRow.status == status)
+    with db.read() as s:
+        rows = list(s.execute(query).scalars())
+        hit_ids = _hit_ids(s, [r.id for r in rows])
+    return [_view(row, hit_ids[row.id]) for row in rows]
+
+
+def _view(row: DeliveryRow, hit_ids: list[int]) -> DeliveryView:
+    return DeliveryView(
+        id=row.id, key=row.key, channel=row.channel, kind=row.kind,
+        status=row.status,  # type: ignore[arg-type]
+        attempts=row.attempts, next_attempt_at=read_ts(row.next_attempt_at),
+        last_error=row.last_error, created_at=read_ts_required(row.created_at),
+        sent_at=read_ts(row.sent_at), hit_ids=tuple(hit_ids), rule=row.rule_id or "",
+        detail=row.detail or "",
+    )
+
+
+def digest_groups(db: Database, digest: str) -> list[tuple[str, str]]:
+    """(channel, rule_id) pairs that have deliveries waiting for this digest."""
+    query = (select(DeliveryRow.channel, DeliveryRow.rule_id).distinct()
+             .where(DeliveryRow.digest == digest, DeliveryRow.status == "pending")
+             .order_by(DeliveryRow.channel, DeliveryRow.rule_id))
+    with db.read() as s:
+        return [(channel, rule or "") for channel, rule in s.execute(query)]
+
+
+def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
+                now: datetime) -> Delivery | None:
+    """In one transaction: fold the pending deliveries waiting for `digest` on
+    this channel and rule into ONE new digest delivery (due now), and mark them
+    sent "in digest <key>".  None when nothing waits."""
+    now = aware(now)
+    query = (select(DeliveryRow)
+             .where(DeliveryRow.digest == digest, DeliveryRow.status == "pending",
+                    DeliveryRow.channel == channel, DeliveryRow.rule_id == rule_id)
+             .order_by(DeliveryRow.id)
+             .with_for_update(skip_locked=True))
+    with db.write() as s:
+        gathered = list(s.execute(query).scalars())
+        if not gathered:
+            return None
+        hit_ids = sorted({h for ids in _hit_ids(s, [g.id for g in gathered]).values() for h in ids})
+        row = DeliveryRow(key=f"digest-{uuid.uuid4().hex}", channel=channel, kind="digest",
+                          status="pending", next_attempt_at=now, created_at=now, rule_id=rule_id)
+        s.add(row)
+        s.flush()
+        s.add_all([DeliveryHit(delivery_id=row.id, hit_id=h) for h in hit_ids])
+        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_([g.id for g in gathered]))
+                  .values(status="sent", sent_at=now, detail=f"in digest {row.key}",
+                          lease_owner=None, lease_until=None))
+        s.flush()
+        return _deliveries(s, [row])[0]
+
+
+def release_delivery_leases(db: Database) -> int:
+    with db.write() as s:
+        return s.execute(update(DeliveryRow).where(DeliveryRow.lease_until.is_not(None))
+                         .values(lease_owner=None, lease_until=None)).rowcount or 0
+
+
+# -- used by monitor.alerts (max_per_hour summaries) ---------------------------------
+
+def count_sent(db: Database, *, rule_id: str, channel: str, since: datetime) -> int:
+    """Alerts of a rule sent on a channel since `since` (digest members excluded)."""
+    from sqlalchemy import func
+    query = (select(func.count()).select_from(DeliveryRow)
+             .where(DeliveryRow.status == "sent", DeliveryRow.digest.is_(None),
+                    DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel,
+                    DeliveryRow.sent_at >= aware(since)))
+    with db.read() as s:
+        return int(s.execute(query).scalar_one())
+
+
+def defer_delivery(db: Database, delivery_id: int, *, digest: str, due_at: datetime) -> None:
+    """Move a pending delivery into a digest (it waits for take_digest)."""
+    _set(db, delivery_id, digest=digest, next_attempt_at=aware(due_at))
+
+
+def set_delivery_kind(db: Database, delivery_id: int, kind: str) -> None:
+    with db.write() as s:
+        s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(kind=kind))
+
+
+# -- feed health (monitor.health) -----------------------------------------------------
+
+def enqueue_health(db: Database, feed_id: int, *, expected: str | None, alerted: str | None,
+                   channels: Sequence[str], payload: dict[str, Any], key: str,
+                   now: datetime) -> list[int]:
+    """In one transaction: move the feed's health_alert from `expected` to
+    `alerted` and queue one delivery of kind "health" (no hits, `payload`)
+    per channel, keyed "<key>-<channel>".  When the feed's health_alert is no
+    longer `expected` (another replica got there first), nothing is written
+    and [] is returned: an event is never queued twice."""
+    now = aware(now)
+    same = Feed.health_alert.is_(None) if expected is None else Feed.health_alert == expected
+    with db.write() as s:
+        moved = s.execute(update(Feed).where(Feed.id == feed_id, same)
+                          .values(health_alert=alerted)).rowcount
+        if not moved:
+            return []
+        rows = [DeliveryRow(key=f"{key}-{channel}", channel=channel, kind="health", status="pending",
+                            next_attempt_at=now, created_at=now, payload=payload)
+                for channel in channels]
+        s.add_all(rows)
+        s.flush()
+        return [row.id for row in rows if row.id is not None]

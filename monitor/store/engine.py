@@ -1,0 +1,113 @@
+"""Engine creation: URL handling, SQLite pragmas, and the two kinds of session.
+
+SQLite: WAL, synchronous=NORMAL, busy_timeout=5000 and foreign_keys on every
+connection.  pysqlite's own transaction handling is turned off so that a write
+session starts with `BEGIN IMMEDIATE` (it takes the single writer lock up
+front, instead of failing with "database is locked" when a read transaction
+tries to become a write).  PostgreSQL: plain psycopg 3.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from monitor.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+def normalise_url(url: str) -> URL:
+    """Parse a database URL; `postgresql://` and `postgres://` use psycopg 3.
+
+    >>> normalise_url("postgres://u@h/db").render_as_string()
+    'postgresql+psycopg://u@h/db'
+    """
+    raw = url.strip()
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    try:
+        parsed = make_url(raw)
+    except ArgumentError as exc:
+        raise StoreError(f"database URL {raw!r} is not valid ({exc}); use e.g. "
+                         "sqlite:///data/monitor.db or postgresql+psycopg://user@host/db") from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(f"database URL {parsed.render_as_string()!r}: only sqlite:/// and "
+                         "postgresql+psycopg:// are supported")
+    return parsed
+
+
+def _sqlite_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:")
+
+
+def create_store_engine(url: str) -> Engine:
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    if _sqlite_memory(parsed):
+        engine = create_engine(parsed, poolclass=StaticPool,
+                               connect_args={"check_same_thread": False})
+    else:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 5})
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """An engine plus the two session kinds.  Thread-safe: every call opens
+    its own session, so the async pipeline can use it via asyncio.to_thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on error."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

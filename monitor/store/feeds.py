@@ -1,0 +1,202 @@
+"""Feeds: sync with the config, claim due feeds under a lease, record polls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, or_, select, update
+
+from monitor.errors import StoreError
+from monitor.store.engine import Database
+from monitor.health import FeedHealth
+from monitor.schedule import RECENT_ITEMS, observed_publish_interval
+from monitor.store.models import ArticleRow, Feed, Sighting
+from monitor.store.sqlutil import aware, read_ts
+from monitor.types import FeedSpec, FeedState, FeedView, PollOutcome
+
+log = logging.getLogger(__name__)
+
+SUCCESS = ("ok", "not-modified")
+HEALTH_WINDOW = timedelta(days=7)  # items per day and full-text rate look this far back
+
+
+def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
+    """Upsert by configured URL; feeds gone from the config become inactive
+    (their history stays), and active again when re-added."""
+    now = aware(now)
+    wanted = {spec.url: spec for spec in feeds}
+    with db.write() as s:
+        rows = {row.configured_url: row for row in s.exec(select(Feed)).scalars()}
+        by_url = {row.url: row for row in rows.values()}
+        for url, spec in wanted.items():
+            row = rows.get(url)
+            if row is None:
+                row = _adopt_moved(by_url.get(url), wanted, url)
+            if row is None:
+                row = Feed(url=url, configured_url=url, name=spec.name, interval_seconds=0,
+                           status="new", next_poll_at=now, created_at=now)
+                s.add(row)
+            row.name = spec.name
+            row.tags = list(spec.tags)
+            row.interval_seconds = max(1, int(spec.interval.total_seconds()))
+            row.headers = [list(pair) for pair in spec.headers]
+            row.active = True
+        for url, row in rows.items():
+            if url not in wanted and row.active and row.configured_url not in wanted:
+                row.active = False
+                row.lease_owner = row.lease_until = None
+
+
+def _adopt_moved(owner: Feed | None, wanted: dict[str, FeedSpec], url: str) -> Feed | None:
+    """A newly configured URL that an existing feed already polls (it moved
+    there by a 301): when that feed is no longer configured, the new entry
+    takes it over with its history; when both are configured, refuse."""
+    if owner is None:
+        return None
+    if owner.configured_url in wanted:
+        raise StoreError(
+            f"feed {url!r} is already polled as the new address of feed "
+            f"{owner.configured_url!r} (it moved there); remove one of the two from the config")
+    log.info("feed %s now configured at its new address %s", owner.configured_url, url)
+    owner.configured_url = url
+    return owner
+
+
+def claim_due_feeds(db: Database, now: datetime, *, limit: int, owner: str, lease: timedelta,
+                    all_feeds: bool = False) -> list[FeedState]:
+    """Lease up to `limit` due feeds.  PostgreSQL: FOR UPDATE SKIP LOCKED, so
+    replicas never claim the same feed; SQLite: BEGIN IMMEDIATE (one writer)."""
+    now = aware(now)
+    query = (select(Feed)
+             .where(Feed.active.is_(True), Feed.status != "gone",
+                    or_(Feed.lease_until.is_(None), Feed.lease_until < now))
+             .order_by(Feed.next_poll_at, Feed.id)
+             .limit(limit)
+             .with_for_update(skip_locked=True))
+    if not all_feeds:
+        query = query.where(Feed.next_poll_at <= now)
+    with db.write() as s:
+        rows = list(s.execute(query).scalars())
+        if rows:
+            s.execute(update(Feed).where(Feed.id.in_([r.id for r in rows]))
+                      .values(lease_owner=owner, lease_until=now + lease))
+        return [_state(row) for row in rows]
+
+
+def _state(row: Feed) -> FeedState:
+    return FeedState(
+        id=row.id, url=row.url, name=row.name, tags=tuple(row.tags or ()),
+        interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
+        last_modified=row.last_modified, error_count=row.error_count,
+        status=row.status,  # type: ignore[arg-type]
+        headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
+    )
+
+
+def finish_poll(db: Database, outcome: PollOutcome) -> None:
+    """Write what a poll decided and release the feed's lease."""
+    with db.write() as s:
+        row = s.get(Feed, outcome.feed_id)
+        if row is None:
+            raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
+                             "while a poll was running?")
+        polled = aware(outcome.polled_at)
+        row.status = outcome.status
+        row.error_count = outcome.error_count
+        row.last_poll_at = polled
+        row.next_poll_at = aware(outcome.next_poll_at)
+        row.last_error = outcome.error
+        row.last_error_kind = outcome.error_kind
+        row.lease_owner = row.lease_until = None
+        if outcome.status in SUCCESS:
+            row.last_success_at = polled
+        if outcome.status == "ok":  # a full response defines the validators
+            row.etag, row.last_modified = outcome.etag, outcome.last_modified
+            row.entries_last = outcome.entries
+        else:
+            row.etag = outcome.etag or row.etag
+            row.last_modified = outcome.last_modified or row.last_modified
+        if outcome.title:
+            row.title = outcome.title
+        if outcome.new_url and outcome.new_url != row.url:
+            _move(s, row, outcome.new_url)
+
+
+def _move(s, row: Feed, new_url: str) -> None:  # type: ignore[no-untyped-def]
+    taken = s.execute(select(Feed.id).where(Feed.url == new_url)).first()
+    if taken is not None:
+        log.warning("feed %s moved to %s, which feed id %s already polls; keeping the old URL",
+                    row.url, new_url, taken[0])
+        return
+    log.info("feed %s moved permanently to %s", row.url, new_url)
+    row.url = new_url
+
+
+def list_feeds(db: Database, now: datetime) -> list[FeedView]:
+    """Every feed with its health: four grouped queries joined in one
+    statement, whatever the number of feeds."""
+    since = aware(now) - HEALTH_WINDOW
+    counts = (select(Sighting.feed_id, func.count(func.distinct(Sighting.article_id)).label("n"))
+              .group_by(Sighting.feed_id).subquery())
+    recent = (select(Sighting.feed_id, func.count().label("recent_items"))
+              .join(ArticleRow, ArticleRow.id == Sighting.article_id)
+              .where(func.coalesce(ArticleRow.published, Sighting.seen_at) >= since)
+              .group_by(Sighting.feed_id).subquery())
+    texts = (select(ArticleRow.feed_id, func.count().label("made"),
+                    func.sum(case((ArticleRow.text_source == "full", 1), else_=0)).label("full"))
+             .where(ArticleRow.created_at >= since)
+             .group_by(ArticleRow.feed_id).subquery())
+    query = (select(Feed, func.coalesce(counts.c.n, 0), func.coalesce(recent.c.recent_items, 0),
+                    func.coalesce(texts.c.made, 0), func.coalesce(texts.c.full, 0))
+             .outerjoin(counts, counts.c.feed_id == Feed.id)
+             .outerjoin(recent, recent.c.feed_id == Feed.id)
+             .outerjoin(texts, texts.c.feed_id == Feed.id)
+             .order_by(Feed.active.desc(), Feed.name, Feed.id))
+    with db.read() as s:
+        return [
+            FeedView(
+                id=row.id, url=row.url, name=row.name, status=row.status,
+                error_count=row.error_count, last_error=row.last_error,
+                last_error_kind=row.last_error_kind, last_poll_at=read_ts(row.last_poll_at),
+                last_success_at=read_ts(row.last_success_at),
+                next_poll_at=read_ts(row.next_poll_at), articles=int(n),
+                tags=tuple(row.tags or ()), configured_url=row.configured_url, active=row.active,
+                items_per_day=(round(int(items) / HEALTH_WINDOW.days, 2)
+                               if row.last_success_at is not None else None),
+                full_text_rate=round(int(full) / int(made), 3) if made else None,
+            )
+            for row, n, items, made, full in s.execute(query)
+        ]
+
+
+def feed_health(db: Database, feed_id: int, now: datetime) -> FeedHealth | None:
+    """What monitor.health.decide needs about one feed (three small queries)."""
+    with db.read() as s:
+        row = s.get(Feed, feed_id)
+        if row is None:
+            return None
+        last_new = s.execute(select(func.max(Sighting.seen_at))
+                             .where(Sighting.feed_id == feed_id)).scalar()
+        dates = s.execute(select(ArticleRow.published)
+                          .join(Sighting, Sighting.article_id == ArticleRow.id)
+                          .where(Sighting.feed_id == feed_id, ArticleRow.published.is_not(None))
+                          .order_by(ArticleRow.published.desc()).limit(RECENT_ITEMS)).scalars()
+        published = [d for d in (read_ts(v) for v in dates) if d is not None]
+        return FeedHealth(
+            id=row.id, name=row.name, url=row.url, status=row.status, error_count=row.error_count,
+            interval=timedelta(seconds=row.interval_seconds), last_error=row.last_error,
+            last_error_kind=row.last_error_kind, last_success_at=read_ts(row.last_success_at),
+            next_poll_at=read_ts(row.next_poll_at),
+            last_new_at=read_ts(last_new) or read_ts(row.created_at),
+            observed_interval=observed_publish_interval(published, aware(now)),
+            alerted=row.health_alert)
+
+
+def release_feed_leases(db: Database) -> int:
+    """Clear every feed lease (a single SQLite process at start: leases left by
+    a crashed run are void)."""
+    with db.write() as s:
+        return s.execute(update(Feed).where(Feed.lease_until.is_not(None))
+                         .values(lease_owner=None, lease_until=None)).rowcount or 0

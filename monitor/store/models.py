@@ -1,0 +1,161 @@
+"""The tables (SQLModel).  ORM rows stay inside monitor.store; callers get the
+frozen dataclasses of monitor.types.
+
+Datetimes are stored timezone-aware (PostgreSQL `timestamptz`); SQLite hands
+them back naive, so readers pass them through `monitor.clock.utc`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so later migrations (SQLite batch mode) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _ts(index: bool = False, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index, nullable=nullable))
+
+
+def _json() -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Feed(SQLModel, table=True):
+    __tablename__ = "feed"
+    __table_args__ = (
+        Index("ix_feed_due", "active", "next_poll_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str = Field(unique=True)  # where it is polled now (follows 301/308)
+    configured_url: str = Field(unique=True)  # as written in the config
+    name: str
+    tags: Optional[list] = _json()
+    interval_seconds: int
+    headers: Optional[list] = _json()  # [[name, value], ...]
+    active: bool = True
+    status: str = "new"
+    title: Optional[str] = None
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    next_poll_at: Optional[datetime] = _ts(index=True)
+    last_poll_at: Optional[datetime] = _ts()
+    last_success_at: Optional[datetime] = _ts()
+    error_count: int = 0
+    last_error: Optional[str] = None
+    last_error_kind: Optional[str] = None
+    entries_last: Optional[int] = None
+    lease_owner: Optional[str] = None
+    lease_until: Optional[datetime] = _ts()
+    created_at: Optional[datetime] = _ts()
+    health_alert: Optional[str] = None  # what the last feed-health alert said: failing | silent | None
+
+
+class Story(SQLModel, table=True):
+    __tablename__ = "story"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    first_seen_at: Optional[datetime] = _ts()
+    title: str = ""
+    article_count: int = 0
+
+
+class ArticleRow(SQLModel, table=True):
+    __tablename__ = "article"
+    __table_args__ = (
+        Index("ix_article_feed_created", "feed_id", "created_at"),  # feed health: per-feed recent articles
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    canonical_url: str = Field(unique=True)
+    url: str
+    guid: Optional[str] = None
+    title: str = ""
+    text: str = ""
+    text_source: str = "feed"
+    lang: str = ""
+    published: Optional[datetime] = _ts()
+    source: str = ""
+    content_hash: str = ""
+    story_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("story.id"), index=True, nullable=True))
+    feed_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("feed.id"), nullable=True))
+    created_at: Optional[datetime] = _ts()
+
+
+class Sighting(SQLModel, table=True):
+    """An entry of a feed we have processed (the "seen" table); also tells
+    which outlets carried an article."""
+
+    __tablename__ = "sighting"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "entry_key", name="uq_sighting_feed_entry"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    feed_id: int = Field(sa_column=Column(Integer, ForeignKey("feed.id"), nullable=False))
+    entry_key: str
+    article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id"), index=True, nullable=False))
+    seen_at: Optional[datetime] = _ts()
+
+
+class Hit(SQLModel, table=True):
+    __tablename__ = "hit"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "story_id", name="uq_hit_rule_story"),
+        Index("ix_hit_matched", "matched_at", "id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    rule_id: str
+    rule_name: str = ""
+    article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id"), index=True, nullable=False))
+    story_id: int = Field(sa_column=Column(Integer, ForeignKey("story.id"), nullable=False))
+    matched_at: Optional[datetime] = _ts()
+    terms: Optional[list] = _json()
+    snippet: str = ""
+    explanation: Optional[dict] = _json()
+
+
+class DeliveryRow(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_digest", "digest", "status", "channel", "rule_id"),
+        Index("ix_delivery_created", "created_at", "id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # stable idempotency id (the webhook-id)
+    channel: str
+    kind: str = "alert"
+    status: str = "pending"
+    digest: Optional[str] = None
+    attempts: int = 0
+    next_attempt_at: Optional[datetime] = _ts(index=True)
+    last_error: Optional[str] = None
+    detail: Optional[str] = None  # the channel's answer when sent
+    lease_owner: Optional[str] = None
+    lease_until: Optional[datetime] = _ts()
+    created_at: Optional[datetime] = _ts()
+    sent_at: Optional[datetime] = _ts()
+    rule_id: Optional[str] = None
+    payload: Optional[dict] = _json()  # kind "health": what happened to which feed
+
+
+class DeliveryHit(SQLModel, table=True):
+    __tablename__ = "delivery_hit"
+
+    delivery_id: int = Field(sa_column=Column(Integer, ForeignKey("delivery.id"), primary_key=True))
+    hit_id: int = Field(sa_column=Column(Integer, ForeignKey("hit.id"), primary_key=True, index=True))

@@ -1,0 +1,43 @@
+"""Small SQL helpers shared by the store modules (both dialects)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Insert
+
+from monitor.clock import utc
+
+T = TypeVar("T")
+
+CHUNK = 500  # bound parameters per IN (...) list
+
+
+def insert_ignore(dialect: str, table: Any, conflict: Sequence[str]) -> Insert:
+    """INSERT .. ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def aware(dt: datetime) -> datetime:
+    """A value to write: aware UTC (a naive value is taken as UTC)."""
+    value = utc(dt)
+    assert value is not None
+    return value
+
+
+def read_ts(dt: datetime | None) -> datetime | None:
+    """A value read back: SQLite gives naive UTC, PostgreSQL aware."""
+    return utc(dt)
+
+
+def read_ts_required(dt: datetime | None) -> datetime:
+    return utc(dt) or datetime.fromtimestamp(0, timezone.utc)

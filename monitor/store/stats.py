@@ -1,0 +1,27 @@
+"""Totals for /metrics and /readyz, read in one short transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from monitor.store.engine import Database
+from monitor.store.models import ArticleRow, DeliveryRow, Feed, Hit
+
+
+def stats(db: Database) -> dict[str, dict]:
+    with db.read() as s:
+        feeds = dict(s.execute(select(Feed.status, func.count()).where(Feed.active.is_(True))
+                               .group_by(Feed.status)).all())
+        hits = dict(s.execute(select(Hit.rule_id, func.count()).group_by(Hit.rule_id)).all())
+        deliveries = {(channel, status): n for channel, status, n in s.execute(
+            select(DeliveryRow.channel, DeliveryRow.status, func.count())
+            .group_by(DeliveryRow.channel, DeliveryRow.status)).all()}
+        articles = dict(s.execute(select(ArticleRow.text_source, func.count())
+                                  .group_by(ArticleRow.text_source)).all())
+    return {"feeds": feeds, "hits": hits, "deliveries": deliveries, "articles": articles}
+
+
+def ping(db: Database) -> None:
+    """Raise when the database cannot answer."""
+    with db.read() as s:
+        s.execute(text("SELECT 1"))

@@ -1,0 +1,75 @@
+"""Story rows for the near-duplicate clusterer (monitor.stories), article
+text retention, and the story list of `news-monitor stories`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from monitor.store.engine import Database
+from monitor.store.models import ArticleRow, Feed, Hit, Sighting, Story
+from monitor.store.sqlutil import aware, chunks, read_ts, read_ts_required
+from monitor.stories.views import StoryView
+
+IndexRow = tuple[int, str, str, str, datetime]  # (story_id, article_key, text, title, when)
+
+
+def recent_story_rows(db: Database, since: datetime) -> list[IndexRow]:
+    """Articles stored since `since`, oldest first, to rebuild the clusterer's
+    index at start: (story id, canonical URL, text, title, stored at)."""
+    query = (select(ArticleRow.story_id, ArticleRow.canonical_url, ArticleRow.text,
+                    ArticleRow.title, ArticleRow.created_at)
+             .where(ArticleRow.created_at >= aware(since), ArticleRow.story_id.is_not(None))
+             .order_by(ArticleRow.created_at, ArticleRow.id))
+    with db.read() as s:
+        return [(sid, key, text, title, read_ts_required(when))
+                for sid, key, text, title, when in s.execute(query)]
+
+
+def prune_article_text(db: Database, before: datetime) -> int:
+    """Drop the full text of articles stored before `before` (hits keep their
+    snippets and explanations).  Returns how many articles were pruned."""
+    query = (update(ArticleRow)
+             .where(ArticleRow.created_at < aware(before), ArticleRow.text != "")
+             .values(text=""))
+    with db.write() as s:
+        return s.execute(query).rowcount or 0
+
+
+def list_stories(db: Database, *, since: datetime | None = None, limit: int = 100) -> list[StoryView]:
+    """Stories with an article stored since `since` (all when None), newest
+    first: title, first seen, outlets (feed names in the order they carried
+    it), the rules that matched it and its articles' URLs."""
+    active = select(ArticleRow.story_id).where(ArticleRow.story_id.is_not(None))
+    if since is not None:
+        active = active.where(ArticleRow.created_at >= aware(since))
+    query = (select(Story).where(Story.id.in_(active.scalar_subquery()))
+             .order_by(Story.first_seen_at.desc(), Story.id.desc()).limit(limit))
+    with db.read() as s:
+        rows = list(s.execute(query).scalars())
+        ids = sorted(row.id for row in rows if row.id is not None)
+        outlets = _grouped(s, ids, select(ArticleRow.story_id, Feed.name, func.min(Sighting.seen_at))
+                           .join(Sighting, Sighting.article_id == ArticleRow.id)
+                           .join(Feed, Feed.id == Sighting.feed_id),
+                           ArticleRow.story_id, (ArticleRow.story_id, Feed.name),
+                           (func.min(Sighting.seen_at), func.min(Sighting.id)))
+        rules = _grouped(s, ids, select(Hit.story_id, Hit.rule_id, func.min(Hit.matched_at)),
+                         Hit.story_id, (Hit.story_id, Hit.rule_id), (func.min(Hit.matched_at), Hit.rule_id))
+        urls = _grouped(s, ids, select(ArticleRow.story_id, ArticleRow.url, func.min(ArticleRow.created_at)),
+                        ArticleRow.story_id, (ArticleRow.story_id, ArticleRow.url),
+                        (func.min(ArticleRow.created_at), func.min(ArticleRow.id)))
+    return [StoryView(id=row.id, title=row.title, first_seen_at=read_ts(row.first_seen_at),
+                      article_count=row.article_count, outlets=tuple(outlets.get(row.id, ())),
+                      rules=tuple(rules.get(row.id, ())), urls=tuple(urls.get(row.id, ())))
+            for row in rows if row.id is not None]
+
+
+def _grouped(s, ids: list[int], query, key, group_by, order_by) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    """{story id: [value, ...]} for a (story_id, value, first-time) query."""
+    out: dict[int, list[str]] = {}
+    for part in chunks(ids):
+        for story_id, value, _ in s.execute(query.where(key.in_(part)).group_by(*group_by)
+                                            .order_by(key, *order_by)):
+            out.setdefault(story_id, []).append(value)
+    return out

@@ -1,0 +1,43 @@
+"""Store fixtures for the feed-health tests: SQLite (a temp file) and the real
+PostgreSQL at 127.0.0.1:5432 in a schema of our own (skipped, saying why,
+when PostgreSQL is not reachable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor.clock import FrozenClock
+from monitor.store import Store
+from tests.store.builders import T0
+from tests.store.conftest import _pg_reachable, _schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (not upgraded) on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/health.db"
+        return
+    problem = _pg_reachable()
+    if problem:
+        pytest.skip(problem)
+    with _schema() as url:
+        yield url
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def store(fresh_url: str, clock: FrozenClock) -> Iterator[Store]:
+    s = Store.open(fresh_url, clock=clock)
+    s.upgrade()
+    try:
+        yield s
+    finally:
+        s.close()

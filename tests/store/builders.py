@@ -1,0 +1,47 @@
+"""Small builders for store tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from monitor.types import (
+    Article, Entry, Evidence, FeedSpec, Match, PlannedDelivery, RecordItem, Snippet,
+)
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def spec(url: str, name: str | None = None, minutes: int = 10, tags: tuple[str, ...] = ()) -> FeedSpec:
+    return FeedSpec(url=url, name=name or url.rsplit("/", 1)[-1], interval=timedelta(minutes=minutes), tags=tags)
+
+
+def entry(key: str, link: str = "") -> Entry:
+    return Entry(key=key, link=link or f"https://news.example/{key}", title=f"Title {key}", summary="text")
+
+
+def article(feed_id: int, key: str, url: str | None = None, source: str = "Wire",
+            title: str = "China sends envoy to Pyongyang") -> Article:
+    url = url or f"https://news.example/{key}"
+    return Article(feed_id=feed_id, entry_key=key, canonical_url=url, url=url, title=title,
+                   text="Xi Jinping is sending a senior diplomat to North Korea.", text_source="full",
+                   lang="en", source=source, tags=(), published=T0 - timedelta(hours=1),
+                   content_hash="h-" + key)
+
+
+def match(rule_id: str = "china-envoy-nk") -> Match:
+    text = "Xi Jinping is sending a senior diplomat to North Korea."
+    return Match(rule_id=rule_id, rule_name=rule_id.replace("-", " "), terms=("Xi Jinping", "diplomat"),
+                 evidence=(Evidence("@china", "Xi Jinping", "text", 0, 10, 0),),
+                 snippet=Snippet(text, ((0, 10), (31, 39))))
+
+
+def item(feed_id: int, key: str, *rules: str, url: str | None = None, story_id: int | None = None,
+         source: str = "Wire") -> RecordItem:
+    return RecordItem(article=article(feed_id, key, url, source=source),
+                      matches=tuple(match(r) for r in rules), story_id=story_id)
+
+
+def plan_to(*channels: str, digest: str | None = None, due: datetime = T0):  # type: ignore[no-untyped-def]
+    def plan(m: Match) -> list[PlannedDelivery]:
+        return [PlannedDelivery(channel=c, due_at=due, digest=digest) for c in channels]
+    return plan

@@ -1,0 +1,118 @@
+"""The `store` fixture runs every store test on SQLite (a temp file) and on
+the real PostgreSQL at 127.0.0.1:5432.  Each backend is migrated once per
+session (SQLite: a template file copied per test; PostgreSQL: a schema of our
+own, truncated before each test and dropped at the end).  Tests of migrations
+themselves use `any_url`, a fresh empty database."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from monitor.clock import FrozenClock
+from monitor.store import Store
+from tests.store.builders import T0
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+PG_SKIP = "PostgreSQL at 127.0.0.1:5432 not reachable: PG store tests skipped"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_DSN, connect_timeout=2):
+            return None
+    except Exception as exc:  # noqa: BLE001  (any failure means: skip, and say why)
+        return f"{PG_SKIP} ({type(exc).__name__}: {exc})".strip()
+
+
+@pytest.fixture(scope="session")
+def pg_problem() -> str | None:
+    return _pg_reachable()
+
+
+@contextmanager
+def _schema() -> Iterator[str]:
+    """A uniquely named schema (dropped afterwards) and a URL whose
+    search_path points at it; nobody else's objects are touched."""
+    import psycopg
+
+    schema = f"store_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_ADMIN}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_url(pg_problem: str | None) -> Iterator[str]:
+    """A fresh, empty schema for this test alone."""
+    if pg_problem:
+        pytest.skip(pg_problem)
+    with _schema() as url:
+        yield url
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+TABLES = "feed, story, article, sighting, hit, delivery, delivery_hit"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file upgraded once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    store = Store.open(f"sqlite:///{path}")
+    store.upgrade()
+    store.close()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_shared_url(pg_problem: str | None) -> Iterator[str]:
+    """One schema upgraded once per session; tests truncate it first."""
+    if pg_problem:
+        pytest.skip(pg_problem)
+    with _schema() as url:
+        store = Store.open(url)
+        store.upgrade()
+        store.close()
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database (not upgraded) on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/fresh.db"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    """An upgraded, empty store on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        s = Store.open(f"sqlite:///{path}", clock=clock)
+    else:
+        s = Store.open(request.getfixturevalue("pg_shared_url"), clock=clock)
+        with s._db.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    try:
+        yield s
+    finally:
+        s.close()

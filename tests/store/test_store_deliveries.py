@@ -1,0 +1,127 @@
+"""The delivery outbox: claims under leases, retry, dead, replay, digests."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from monitor.store import Store
+from tests.store.builders import T0, item, plan_to, spec
+
+LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture
+def feed_id(store: Store) -> int:
+    store.sync_feeds([spec("https://a.example/rss", "A")], T0)
+    return store.list_feeds()[0].id
+
+
+def claim(store: Store, now=T0, owner="a", limit=10, **kw):  # type: ignore[no-untyped-def]
+    return store.claim_due_deliveries(now, limit=limit, owner=owner, lease=LEASE, **kw)
+
+
+def test_claim_returns_due_deliveries_with_their_hits(store: Store, feed_id: int) -> None:
+    rec = store.record([item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
+    store.record([item(feed_id, "later", "r1")], plan_to("console", due=T0 + timedelta(hours=1)), T0)
+    got = claim(store)
+    assert sorted(d.channel for d in got) == ["console", "hook"]
+    d = got[0]
+    assert (d.kind, d.attempts, d.key) == ("alert", 0, f"hit-{rec.hits[0].id}-{d.channel}")
+    assert [h.id for h in d.hits] == [rec.hits[0].id]
+    assert d.hits[0].title == "China sends envoy to Pyongyang"
+
+
+def test_channel_filter_and_lease(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
+    assert [d.channel for d in claim(store, channels={"hook"})] == ["hook"]
+    assert [d.channel for d in claim(store, owner="b")] == ["console"]  # hook is leased
+    assert claim(store, owner="c") == []
+    assert len(claim(store, T0 + LEASE + timedelta(seconds=1), owner="c")) == 2  # leases expired
+
+
+def test_sent_retry_dead_and_replay(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("console", "hook", "mail"), T0)
+    by = {d.channel: d.id for d in claim(store)}
+    store.mark_sent(by["console"], T0, "200 OK")
+    store.mark_retry(by["hook"], next_attempt_at=T0 + timedelta(minutes=5), error="HTTP 503")
+    store.mark_dead(by["mail"], error="550 mailbox unknown", now=T0)
+    views = {v.channel: v for v in store.list_deliveries()}
+    assert (views["console"].status, views["console"].sent_at, views["console"].detail) == ("sent", T0, "200 OK")
+    assert (views["hook"].status, views["hook"].attempts, views["hook"].last_error) == ("pending", 1, "HTTP 503")
+    assert views["hook"].next_attempt_at == T0 + timedelta(minutes=5)
+    assert (views["mail"].status, views["mail"].attempts) == ("dead", 1)
+    assert views["mail"].hit_ids == views["console"].hit_ids and views["mail"].rule == "r1"
+
+    assert claim(store, T0 + timedelta(minutes=1), owner="b") == []  # retry lease cleared but not due
+    assert [d.channel for d in claim(store, T0 + timedelta(minutes=5), owner="b")] == ["hook"]
+    store.mark_sent(by["hook"], T0 + timedelta(minutes=5))
+
+    assert [v.channel for v in store.list_deliveries(status="dead")] == ["mail"]
+    assert store.replay(dead=True, now=T0 + timedelta(hours=1)) == 1
+    assert store.replay(delivery_id=by["console"], now=T0) == 0  # only dead ones come back
+    [again] = claim(store, T0 + timedelta(hours=1), owner="c")
+    assert (again.channel, again.attempts) == ("mail", 0)
+
+
+def test_replay_one_by_id(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("a", "b"), T0)
+    for d in claim(store):
+        store.mark_dead(d.id, error="boom", now=T0)
+    first = store.list_deliveries()[-1].id
+    assert store.replay(delivery_id=first, now=T0) == 1
+    assert [v.id for v in store.list_deliveries(status="pending")] == [first]
+    with pytest.raises(ValueError):
+        store.replay(now=T0)
+
+
+def test_list_deliveries_newest_first_with_limit(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("a"), T0)
+    store.record([item(feed_id, "two", "r1")], plan_to("a"), T0 + timedelta(minutes=1))
+    views = store.list_deliveries()
+    assert [v.created_at for v in views] == [T0 + timedelta(minutes=1), T0]
+    assert len(store.list_deliveries(limit=1)) == 1
+
+
+def test_take_digest_folds_pending_digest_deliveries_into_one(store: Store, feed_id: int) -> None:
+    daily = plan_to("mail", digest="daily")
+    hits = []
+    for key in ("one", "two", "three"):
+        hits += store.record([item(feed_id, key, "r1", "r2")], daily, T0).hits
+    assert claim(store, T0 + timedelta(days=1)) == []  # digest deliveries wait for their digest
+    assert store.digest_groups("daily") == [("mail", "r1"), ("mail", "r2")]
+
+    digest = store.take_digest("daily", channel="mail", rule_id="r1", now=T0 + timedelta(hours=8))
+    assert digest is not None and digest.kind == "digest" and digest.key.startswith("digest-")
+    assert [h.id for h in digest.hits] == sorted(h.id for h in hits if h.rule_id == "r1")
+    assert store.digest_groups("daily") == [("mail", "r2")]
+    assert store.take_digest("daily", channel="mail", rule_id="r1", now=T0) is None
+
+    folded = [v for v in store.list_deliveries() if v.kind == "alert" and v.rule == "r1"]
+    assert {(v.status, v.detail) for v in folded} == {("sent", f"in digest {digest.key}")}
+    [due] = claim(store, T0 + timedelta(hours=8))
+    assert (due.id, due.channel, len(due.hits)) == (digest.id, "mail", 3)
+
+
+def test_concurrent_delivery_claims_never_overlap(store: Store, feed_id: int) -> None:
+    # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE serialises the claims
+    store.record([item(feed_id, f"k{n}", "r1") for n in range(30)], plan_to("a", "b"), T0)
+    results: dict[str, list[int]] = {}
+    barrier = threading.Barrier(3)
+
+    def worker(owner: str) -> None:
+        barrier.wait()
+        got: list[int] = []
+        while batch := claim(store, owner=owner, limit=4):
+            got += [d.id for d in batch]
+        results[owner] = got
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = [i for got in results.values() for i in got]
+    assert len(claimed) == 60 and len(set(claimed)) == 60

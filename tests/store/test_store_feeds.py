@@ -1,0 +1,156 @@
+"""Feeds: config sync, due claims under leases, poll outcomes, the health list."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from monitor.errors import StoreError
+from monitor.store import Store
+from monitor.types import PollOutcome
+from tests.store.builders import T0, item, plan_to, spec
+
+LEASE = timedelta(minutes=5)
+
+
+def claim(store: Store, now=T0, owner="a", limit=10, **kw):  # type: ignore[no-untyped-def]
+    return store.claim_due_feeds(now, limit=limit, owner=owner, lease=LEASE, **kw)
+
+
+def outcome(feed_id: int, *, status="ok", next_in=timedelta(minutes=10), **kw) -> PollOutcome:  # type: ignore[no-untyped-def]
+    return PollOutcome(feed_id=feed_id, polled_at=T0, next_poll_at=T0 + next_in, status=status,
+                       error_count=kw.pop("error_count", 0), **kw)
+
+
+def test_sync_adds_updates_and_deactivates(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss", "A", tags=("x",)), spec("https://b.example/rss", "B")], T0)
+    feeds = {f.configured_url: f for f in store.list_feeds()}
+    assert set(feeds) == {"https://a.example/rss", "https://b.example/rss"}
+    a = feeds["https://a.example/rss"]
+    assert (a.name, a.tags, a.status, a.active, a.next_poll_at) == ("A", ("x",), "new", True, T0)
+
+    store.sync_feeds([spec("https://a.example/rss", "A renamed", minutes=3, tags=("y",))], T0)
+    feeds = {f.configured_url: f for f in store.list_feeds()}
+    assert feeds["https://a.example/rss"].name == "A renamed"
+    assert feeds["https://a.example/rss"].tags == ("y",)
+    assert feeds["https://b.example/rss"].active is False  # kept, with its history
+    assert [f.interval for f in claim(store)] == [timedelta(minutes=3)]  # inactive B is not polled
+
+    store.sync_feeds([spec("https://a.example/rss", "A"), spec("https://b.example/rss", "B")], T0)
+    assert all(f.active for f in store.list_feeds())
+    assert feeds["https://b.example/rss"].id == {f.configured_url: f for f in store.list_feeds()}[
+        "https://b.example/rss"].id
+
+
+def test_claim_honours_due_time_and_order(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
+    a, b = sorted(claim(store), key=lambda f: f.url)
+    store.finish_poll(outcome(a.id, next_in=timedelta(minutes=10)))
+    store.finish_poll(outcome(b.id, next_in=timedelta(minutes=5)))
+    assert claim(store, T0 + timedelta(minutes=4)) == []
+    assert [f.id for f in claim(store, T0 + timedelta(minutes=5))] == [b.id]
+    assert [f.id for f in claim(store, T0 + timedelta(minutes=10), owner="z")] == [a.id]  # b still leased
+
+
+def test_limit_returns_the_most_overdue_first(store: Store) -> None:
+    store.sync_feeds([spec(f"https://{n}.example/rss") for n in "abc"], T0)
+    ids = {f.url: f.id for f in claim(store)}
+    for n, minutes in zip("abc", (3, 1, 2)):
+        store.finish_poll(outcome(ids[f"https://{n}.example/rss"], next_in=timedelta(minutes=minutes)))
+    got = claim(store, T0 + timedelta(hours=1), limit=2)
+    assert [f.url for f in got] == ["https://b.example/rss", "https://c.example/rss"]
+
+
+def test_a_lease_keeps_others_away_until_it_expires(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    assert len(claim(store, owner="one")) == 1
+    assert claim(store, T0 + timedelta(minutes=4), owner="two") == []
+    assert len(claim(store, T0 + LEASE + timedelta(seconds=1), owner="two")) == 1
+
+
+def test_finish_poll_releases_the_lease_and_writes_the_outcome(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss", "A")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, etag='"v1"', last_modified="Sun, 01 Mar 2026 11:00:00 GMT",
+                              title="A feed", entries=12, next_in=timedelta(0)))
+    [again] = claim(store, owner="other")  # lease released, due again at once
+    assert (again.etag, again.last_modified, again.status) == ('"v1"', "Sun, 01 Mar 2026 11:00:00 GMT", "ok")
+
+    store.finish_poll(outcome(feed.id, status="failing", error_count=3, error="HTTP 503 from server",
+                              error_kind="http-503", next_in=timedelta(0)))
+    [view] = store.list_feeds()
+    assert (view.status, view.error_count, view.last_error, view.last_error_kind) == (
+        "failing", 3, "HTTP 503 from server", "http-503")
+    assert view.last_success_at == T0 and view.last_poll_at == T0
+    assert claim(store, owner="x")[0].etag == '"v1"'  # a failure keeps the cache validators
+
+
+def test_all_feeds_claims_feeds_not_yet_due_but_never_gone_ones(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
+    a, b = sorted(claim(store), key=lambda f: f.url)
+    store.finish_poll(outcome(a.id, next_in=timedelta(hours=1)))
+    store.finish_poll(outcome(b.id, status="gone", error="410 Gone", error_kind="gone", error_count=1))
+    assert claim(store, T0 + timedelta(minutes=1)) == []
+    assert [f.id for f in claim(store, T0 + timedelta(minutes=1), all_feeds=True)] == [a.id]
+
+
+def test_a_permanent_redirect_moves_the_feed(store: Store) -> None:
+    store.sync_feeds([spec("https://old.example/rss", "Old")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss", next_in=timedelta(0)))
+    [moved] = claim(store, owner="b")
+    assert moved.url == "https://new.example/rss"
+    # the config still names the old URL: same feed, nothing new
+    store.sync_feeds([spec("https://old.example/rss", "Old")], T0)
+    assert [f.id for f in store.list_feeds()] == [feed.id]
+    # the user updates the config to the new address: the feed keeps its history
+    store.sync_feeds([spec("https://new.example/rss", "New")], T0)
+    [view] = store.list_feeds()
+    assert (view.id, view.configured_url, view.active) == (feed.id, "https://new.example/rss", True)
+
+
+def test_two_configured_feeds_on_one_moved_address_is_refused(store: Store) -> None:
+    store.sync_feeds([spec("https://old.example/rss")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss"))
+    with pytest.raises(StoreError, match="remove one of the two"):
+        store.sync_feeds([spec("https://old.example/rss"), spec("https://new.example/rss")], T0)
+
+
+def test_list_feeds_counts_articles_sighted_per_feed(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss", "A"), spec("https://b.example/rss", "B")], T0)
+    ids = {f.name: f.id for f in store.list_feeds()}
+    store.record([item(ids["A"], "one"), item(ids["A"], "two"),
+                  item(ids["B"], "b-one", url="https://news.example/one")], plan_to(), T0)
+    assert {f.name: f.articles for f in store.list_feeds()} == {"A": 2, "B": 1}
+
+
+def test_release_leases_frees_every_claim(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    assert claim(store)
+    assert store.release_leases() == 1
+    assert claim(store, owner="restarted")
+
+
+def test_concurrent_claimers_never_share_a_feed(store: Store) -> None:
+    # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE serialises the claims
+    store.sync_feeds([spec(f"https://f{n}.example/rss") for n in range(60)], T0)
+    results: dict[str, list[int]] = {}
+    barrier = threading.Barrier(4)
+
+    def worker(owner: str) -> None:
+        barrier.wait()
+        got: list[int] = []
+        while batch := store.claim_due_feeds(T0, limit=3, owner=owner, lease=LEASE):
+            got += [f.id for f in batch]
+        results[owner] = got
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = [i for got in results.values() for i in got]
+    assert len(claimed) == 60 and len(set(claimed)) == 60
