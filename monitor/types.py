@@ -227,7 +227,12 @@ class HitView:
     snippet: str  # with **marks**
     terms: tuple[str, ...]
     story_id: int | None = None
-    outlets: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()  # every outlet (feed name) that carried the story, first first
+
+    @property
+    def also(self) -> tuple[str, ...]:
+        """The other outlets that carried the story."""
+        return tuple(o for o in self.outlets if o != self.source)
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,7 @@ class Delivery:
     attempts: int
     hits: tuple[HitView, ...]
     kind: str = "alert"  # alert | digest | summary | follow-up | health
+    payload: dict[str, Any] | None = None  # kind "health": {"event", "message", "feed": {...}}
 
 
 @dataclass(frozen=True)
@@ -295,6 +301,8 @@ class FeedView:
     tags: tuple[str, ...] = ()
     configured_url: str = ""
     active: bool = True
+    items_per_day: float | None = None  # new items a day over the last 7 days
+    full_text_rate: float | None = None  # share of its recent articles with full text (vs feed text)
 
 
 @dataclass(frozen=True)
@@ -311,3 +319,13 @@ class DeliveryView:
     sent_at: datetime | None
     hit_ids: tuple[int, ...]
     rule: str = ""
+    detail: str = ""  # the channel's answer when sent, e.g. "in digest <key>"
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What store.record wrote: the new hits, and for every item (in order) the
+    story its article belongs to."""
+
+    hits: tuple[RecordedHit, ...]
+    stories: tuple[int, ...]

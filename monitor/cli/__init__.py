@@ -14,9 +14,10 @@ from monitor.cli import (
     feeds_cmd,
     hits_cmd,
     match_cmd,
+    stories_cmd,
 )
 
-_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, deliveries_cmd, db_cmd)
+_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, stories_cmd, deliveries_cmd, db_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,7 +1,83 @@
-"""Placeholder: filled in by the module's owner."""
+"""`run` (the daemon) and `once` (poll what is due, send what is due, exit)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
 
 import typer
 
+from monitor.cli.options import ConfigOption, load_or_exit, secret_values
+from monitor.logs import setup_logging
+
+
+def _logging(config, verbose: bool = False) -> None:
+    setup_logging(fmt=config.log.format, level="DEBUG" if verbose else config.log.level,
+                  secrets=secret_values(config))
+
+
+async def _once(config, all_feeds: bool) -> int:
+    from monitor.app import App
+
+    async with App(config) as app:
+        cycle = await app.once(all_feeds=all_feeds)
+    failing = [o for o in cycle.outcomes if o.status in ("failing", "gone")]
+    new = sum(o.new_articles for o in cycle.outcomes)
+    typer.echo(f"polled {len(cycle.outcomes)} feeds ({len(failing)} failing): "
+               f"{new} new articles, {len(cycle.hits)} new hits", err=True)
+    return 0
+
+
+async def _run(config_file: Path | None, config) -> None:
+    from monitor.app import App
+    from monitor.daemon import Daemon
+    from monitor.reload import Reloader
+    from monitor.web.server import serving
+
+    async with App(config) as app:
+        daemon = Daemon(app)
+        reloader = Reloader(app, daemon, config_file or config.path)
+        daemon.on_reload = reloader.reload
+        daemon.install_signal_handlers()
+        async with reloader.watching(), serving(app, daemon):
+            await daemon.run()
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def run(config: Path | None = ConfigOption,
+            verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
+        """Run the daemon: poll feeds, match, record hits, send alerts, until SIGTERM/SIGINT."""
+        cfg = load_or_exit(config)
+        _logging(cfg, verbose)
+        asyncio.run(_run(config, cfg))
+
+    @app.command()
+    def once(config: Path | None = ConfigOption,
+             all_feeds: bool = typer.Option(False, "--all", help="Poll every feed, due or not."),
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
+        """Poll every feed that is due, record hits, send due alerts, then exit."""
+        cfg = load_or_exit(config)
+        _logging(cfg, verbose)
+        raise typer.Exit(asyncio.run(_once(cfg, all_feeds)))
+
+    @app.command()
+    def healthcheck(config: Path | None = ConfigOption,
+                    timeout: float = typer.Option(5.0, help="Seconds to wait for an answer.")) -> None:
+        """Exit 0 when the daemon's /readyz says ready, 1 otherwise (for Docker HEALTHCHECK)."""
+        import httpx
+
+        from monitor.web.server import split_listen
+
+        cfg = load_or_exit(config)
+        host, port = split_listen(cfg.http.listen)
+        host = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/readyz"
+        headers = {"Authorization": f"Bearer {cfg.http.token}"} if cfg.http.token else {}
+        try:
+            response = httpx.get(url, headers=headers, timeout=timeout)
+        except httpx.HTTPError as exc:
+            typer.echo(f"not ready: {url}: {type(exc).__name__}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(response.text)
+        raise typer.Exit(0 if response.status_code == 200 else 1)

@@ -1,7 +1,52 @@
-"""Placeholder: filled in by the module's owner."""
+"""`feeds`: every feed with its health."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from monitor.cli.options import ConfigOption, load_or_exit, open_store
+from monitor.cli.render import ago, dumps, feed_record, table
+from monitor.clock import SystemClock
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def feeds(config: Path | None = ConfigOption,
+              as_json: bool = typer.Option(False, "--json", help="JSON array of feeds."),
+              inactive: bool = typer.Option(False, "--inactive", help="Also feeds removed from the config.")) -> None:
+        """List feeds and their health: status, last success, consecutive errors,
+        next poll, items per day, full-text rate, last error with its kind."""
+        cfg = load_or_exit(config)
+        store = open_store(cfg)
+        try:
+            found = [f for f in store.list_feeds() if f.active or inactive]
+        finally:
+            store.close()
+        if as_json:
+            typer.echo(dumps([feed_record(f) for f in found]))
+            return
+        now = SystemClock().now()
+        rows = [(f.name[:28], f.status, f.error_count, ago(f.last_success_at, now), ago(f.next_poll_at, now),
+                 _number(f.items_per_day), _percent(f.full_text_rate), f.articles, _last_error(f))
+                for f in found]
+        typer.echo(table(rows, ("feed", "status", "errors", "last success", "next poll", "items/day",
+                                "full text", "articles", "last error")))
+        moved = [f for f in found if f.configured_url and f.url != f.configured_url]
+        for f in moved:
+            typer.echo(f"note: {f.name} moved permanently: {f.configured_url} -> {f.url}")
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _last_error(feed) -> str:  # type: ignore[no-untyped-def]
+    if not feed.last_error:
+        return ""
+    return f"[{feed.last_error_kind or 'error'}] {feed.last_error}"[:90]

@@ -1,7 +1,60 @@
-"""Placeholder: filled in by the module's owner."""
+"""`hits`: what the rules matched, for people and for analysts' tools."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
 
 import typer
 
+from monitor.cli.options import ConfigOption, load_or_exit, open_store
+from monitor.cli.render import dumps, hit_record, jsonl, to_csv
+from monitor.clock import SystemClock
+from monitor.units import parse_duration
+
+CSV_COLUMNS = ("id", "rule", "rule_name", "matched_at", "published", "source", "title", "url", "terms", "snippet",
+               "outlets")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command()
+    def hits(config: Path | None = ConfigOption,
+             rule: str | None = typer.Option(None, "--rule", help="Only this rule id."),
+             since: str | None = typer.Option(None, "--since", help="Only hits newer than this, e.g. 2h, 7d."),
+             limit: int | None = typer.Option(None, "--limit", help="At most this many (newest first)."),
+             as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+             fmt: Format = typer.Option(Format.table, "--format", help="table, json, jsonl or csv.")) -> None:
+        """List recorded hits, newest first."""
+        cfg = load_or_exit(config)
+        try:
+            cutoff = SystemClock().now() - parse_duration(since) if since else None
+        except ValueError as exc:
+            typer.echo(f"--since: {exc}", err=True)
+            raise typer.Exit(2) from None
+        store = open_store(cfg)
+        try:
+            found = store.list_hits(rule=rule, since=cutoff, limit=limit)
+        finally:
+            store.close()
+        records = [hit_record(h) for h in found]
+        fmt = Format.json if as_json else fmt
+        if fmt is Format.json:
+            typer.echo(dumps(records))
+        elif fmt is Format.jsonl:
+            typer.echo(jsonl(records), nl=False)
+        elif fmt is Format.csv:
+            typer.echo(to_csv(records, CSV_COLUMNS), nl=False)
+        elif not records:
+            typer.echo("no hits" + (f" for rule {rule}" if rule else "") + (f" in the last {since}" if since else ""))
+        else:
+            for h in found:
+                typer.echo(f"#{h.id} {h.matched_at:%Y-%m-%d %H:%M} [{h.rule}] {h.title}\n"
+                           f"    {h.source} | {h.url}\n    {h.snippet}\n")
+

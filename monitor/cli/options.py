@@ -19,3 +19,45 @@ def config_path(value: Path | None) -> Path:
     if value is not None:
         return value
     return Path(os.environ.get("NEWS_MONITOR_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_or_exit(value: Path | None):
+    """Load the config, or print every problem and exit 1."""
+    from monitor.config import load_config
+    from monitor.errors import ConfigError
+
+    path = config_path(value)
+    if not path.exists():
+        typer.echo(f"{path}: no such config file (use --config FILE or set NEWS_MONITOR_CONFIG)", err=True)
+        raise typer.Exit(1)
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        raise typer.Exit(1) from None
+
+
+def open_store(config):
+    from monitor.store import Store
+
+    store = Store.open(config.database)
+    store.upgrade()
+    return store
+
+
+SECRET_KEYS = ("password", "secret", "token", "url", "webhook_url", "urls", "username")
+
+
+def secret_values(config) -> list[str]:
+    """Every string in the config that must never reach a log."""
+    values: list[str] = []
+    for spec in config.channels.values():
+        for key, value in spec.options.items():
+            if key in SECRET_KEYS:
+                values += value if isinstance(value, (list, tuple)) else [value]
+    if config.http.token:
+        values.append(config.http.token)
+    if "@" in config.database and ":" in config.database.split("@")[0].split("//")[-1]:
+        values.append(config.database.split("//", 1)[1].split("@")[0].split(":", 1)[1])
+    return [str(v) for v in values if v]

@@ -52,6 +52,7 @@ class FetchConfig:
     per_host: int = 2
     max_entries: int = 1000
     extract_workers: int = 2
+    host_spacing: timedelta = timedelta(milliseconds=500)  # least gap between request starts to one host
 
 
 @dataclass(frozen=True)

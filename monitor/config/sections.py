@@ -16,7 +16,7 @@ from monitor.config.yamltree import Node
 
 POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
-              "max_entries", "extract_workers")
+              "host_spacing", "max_entries", "extract_workers")
 HTTP_KEYS = ("listen", "token")
 DEFAULTS_KEYS = ("notify", "mode")
 HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
@@ -78,6 +78,7 @@ def read_fetch(ctx: Ctx, node: Node | None) -> FetchConfig:
         user_agent=_get(s, "user_agent", d.user_agent,
                         lambda n: as_str(ctx, n, "fetch.user_agent", empty_ok=True) or None),
         per_host=_get(s, "per_host", d.per_host, lambda n: as_int(ctx, n, "fetch.per_host", minimum=1)),
+        host_spacing=_get(s, "host_spacing", d.host_spacing, lambda n: as_duration(ctx, n, "fetch.host_spacing", positive=False)),
         max_entries=_get(s, "max_entries", d.max_entries, lambda n: as_int(ctx, n, "fetch.max_entries", minimum=1)),
         extract_workers=_get(s, "extract_workers", d.extract_workers,
                              lambda n: as_int(ctx, n, "fetch.extract_workers", minimum=1)),

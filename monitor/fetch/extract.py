@@ -18,6 +18,7 @@ import codecs
 import logging
 import multiprocessing
 import re
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -124,6 +125,11 @@ def extract_page(body: bytes, url: str = "", content_type: str = "") -> Extracte
         return None
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the daemon, which shuts the pool down itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def warm_up() -> None:
     """Run once in each new worker: import trafilatura, load the language model."""
     import trafilatura  # noqa: F401
@@ -181,7 +187,7 @@ class Extractor:
             context.set_forkserver_preload(_FORKSERVER_PRELOAD)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, max_tasks_per_child=self.max_tasks_per_child,
-                mp_context=context)
+                mp_context=context, initializer=_worker_init)
             loop = asyncio.get_running_loop()
             warm_ups = [loop.run_in_executor(self._pool, warm_up) for _ in range(self.workers)]
             self._warming = asyncio.ensure_future(

@@ -40,7 +40,8 @@ def test_sections_are_read_with_units(cfg) -> None:
     config = cfg.load("""
         poll: {interval: 5m, concurrency: 8, jitter: 0.2, min_interval: 30s, max_interval: 12h}
         fetch: {timeout: 7s, max_bytes: 512KB, allow_private: [10.0.0.0/8, 192.168.1.5],
-                max_redirects: 3, user_agent: bot/1, per_host: 4, max_entries: 50, extract_workers: 1}
+                max_redirects: 3, user_agent: bot/1, per_host: 4, max_entries: 50, extract_workers: 1,
+                host_spacing: 0s}
         http: {listen: "0.0.0.0:0"}
         log: {format: json, level: debug}
         retention: {article_text: forever, hits: 365d}
@@ -48,7 +49,7 @@ def test_sections_are_read_with_units(cfg) -> None:
     """)
     assert config.poll == PollConfig(timedelta(minutes=5), 8, 0.2, timedelta(seconds=30), timedelta(hours=12))
     assert config.fetch == FetchConfig(timedelta(seconds=7), 512_000, ("10.0.0.0/8", "192.168.1.5/32"),
-                                       3, "bot/1", 4, 50, 1)
+                                       3, "bot/1", 4, 50, 1, timedelta(0))
     assert config.http.listen == "0.0.0.0:0"  # port 0: any free port (tests)
     assert (config.log.format, config.log.level) == ("json", "DEBUG")
     assert config.retention.article_text is None and config.retention.hits == timedelta(days=365)

@@ -1,0 +1,269 @@
+"""One poll of one feed, and one cycle over every due feed.
+
+The pipeline calls its dependencies in order and decides nothing itself:
+next-poll times come from `monitor.schedule`, matches from the rule set,
+delivery plans from `monitor.alerts.plan_deliveries`.  Per-feed problems are
+results (a PollOutcome with an error), never exceptions: a cycle over 500
+feeds yields 500 outcomes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from monitor.clock import Clock
+from monitor.fetch.lang import detect_language
+from monitor.fetch.parse import parse_feed
+from monitor.fetch.urls import entry_url
+from monitor.metrics import Metrics
+from monitor.stories import group_batch
+from monitor.schedule import ScheduleSettings, next_poll, observed_publish_interval
+from monitor.config.model import HealthConfig
+from monitor.health import check_feed
+from monitor.types import (
+    Article,
+    Entry,
+    FeedState,
+    FetchResult,
+    Match,
+    PlannedDelivery,
+    PollOutcome,
+    RecordedHit,
+    RecordItem,
+    RecordResult,
+)
+
+log = logging.getLogger("monitor.pipeline")
+
+FUTURE_SLACK = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    concurrency: int = 32  # feeds polled at once
+    article_concurrency: int = 8  # article pages fetched at once per feed
+    max_entries: int = 1000
+    record_batch: int = 50
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    health: HealthConfig = field(default_factory=HealthConfig)  # feed-health alerts (monitor.health)
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    outcomes: tuple[PollOutcome, ...]
+    hits: tuple[RecordedHit, ...]
+
+    @property
+    def errors(self) -> tuple[PollOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.error)
+
+
+class Pipeline:
+    """Wires fetch -> parse -> unseen -> extract -> match -> record for one feed."""
+
+    def __init__(self, *, store, fetcher, extractor, rules, plan: Callable[[Match], Sequence[PlannedDelivery]],
+                 clock: Clock, settings: PipelineSettings, clusterer=None, metrics: Metrics | None = None,
+                 rand: Callable[[], float] = random.random) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.extractor = extractor
+        self.rules = rules  # a callable returning the current RuleSet (hot reload swaps it)
+        self.plan = plan
+        self.clock = clock
+        self.settings = settings
+        self.clusterer = clusterer
+        self.metrics = metrics or Metrics()
+        self._story_lock = asyncio.Lock()
+        self.rand = rand
+
+    # -- one cycle --------------------------------------------------------
+
+    async def run_cycle(self, *, owner: str, all_feeds: bool = False) -> CycleResult:
+        started = time.monotonic()
+        now = self.clock.now()
+        feeds = await asyncio.to_thread(
+            self.store.claim_due_feeds, now, limit=10_000, owner=owner,
+            lease=timedelta(minutes=10), all_feeds=all_feeds)
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
+            async with gate:
+                return await self.poll_feed(feed)
+
+        results = await asyncio.gather(*(one(f) for f in feeds))
+        outcomes = tuple(o for o, _ in results)
+        hits = tuple(h for _, hs in results for h in hs)
+        self.metrics.cycle_seconds.observe(time.monotonic() - started)
+        return CycleResult(outcomes, hits)
+
+    # -- one feed ---------------------------------------------------------
+
+    async def poll_feed(self, feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
+        """Poll one feed; always returns an outcome (and writes it)."""
+        try:
+            outcome, hits = await self._poll(feed)
+        except Exception as exc:  # a bug must cost one feed, not the daemon
+            log.exception("feed %s: unexpected error", feed.url)
+            outcome, hits = self._failed(feed, FetchResult(url=feed.url, status=0), f"internal error: {exc!r}",
+                                         "internal"), []
+        await asyncio.to_thread(self.store.finish_poll, outcome)
+        self.metrics.polls.labels(outcome.status).inc()
+        if outcome.status in ("failing", "gone"):
+            self.metrics.poll_errors.labels(outcome.error_kind or "error").inc()
+        _log_outcome(feed, outcome)
+        await self._health(outcome)
+        return outcome, hits
+
+    async def _health(self, outcome: PollOutcome) -> None:
+        """Feed-health alerts (issue 5): the decision is monitor.health's."""
+        if not self.settings.health.notify:
+            return
+        try:
+            await asyncio.to_thread(check_feed, self.store, outcome.feed_id, self.settings.health,
+                                    self.clock.now())
+        except Exception:  # a health alert must never cost the poll
+            log.exception("feed id %s: health check failed", outcome.feed_id)
+
+    async def _poll(self, feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
+        fetched = await self.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                                                headers=feed.headers)
+        if fetched.error:
+            kind = "gone" if fetched.error_kind == "gone" else "error"
+            return self._failed(feed, fetched, fetched.error, fetched.error_kind or "error", kind=kind), []
+        if fetched.not_modified:
+            return self._succeeded(feed, fetched, status="not-modified"), []
+        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        if parsed.error:
+            return self._failed(feed, fetched, parsed.error, parsed.error_kind or "parse"), []
+        entries = parsed.entries[: self.settings.max_entries]
+        candidates = [(e, entry_url(e, fetched.url)) for e in entries]
+        fresh = await asyncio.to_thread(self.store.unseen, feed.id, candidates)
+        hits = await self._process(feed, fetched, fresh)
+        observed = observed_publish_interval([e.published for e in entries if e.published], self.clock.now())
+        outcome = self._succeeded(feed, fetched, status="ok", ttl=parsed.ttl, observed=observed,
+                                  title=parsed.title, entries=len(entries), new_articles=len(fresh))
+        if parsed.warning:
+            outcome = replace(outcome, error=f"warning: {parsed.warning}", error_kind="parse-warning")
+        return outcome, hits
+
+    async def _process(self, feed: FeedState, fetched: FetchResult,
+                       fresh: Sequence[tuple[Entry, str]]) -> list[RecordedHit]:
+        gate = asyncio.Semaphore(self.settings.article_concurrency)
+        base_is_file = fetched.url.startswith("file:")
+
+        async def build(entry: Entry, canonical: str) -> Article:
+            async with gate:
+                return await self._article(feed, entry, canonical, base_is_file)
+
+        hits: list[RecordedHit] = []
+        batch = self.settings.record_batch
+        for start in range(0, len(fresh), batch):
+            articles = await asyncio.gather(*(build(e, c) for e, c in fresh[start:start + batch]))
+            hits += await self._record(articles)
+        return hits
+
+    async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool) -> Article:
+        text, title, source, lang = entry.summary, entry.title, "feed", ""
+        if entry.link:
+            page = await self.fetcher.fetch_page(entry.link, base_is_file=base_is_file)
+            if page.error:
+                log.info("article %s: %s; using the feed's text", entry.link, page.error)
+            elif page.body:
+                started = time.monotonic()
+                extracted = await self.extractor.extract(page.body, url=page.url, content_type=page.content_type)
+                self.metrics.extract_seconds.observe(time.monotonic() - started)
+                if extracted is not None and len(extracted.text) >= len(entry.summary) // 2:
+                    text, source, lang = extracted.text, "full", extracted.lang
+                    title = title or extracted.title
+        if not lang:
+            lang = detect_language(f"{title}\n{text}")
+        self.metrics.articles.labels(source).inc()
+        now = self.clock.now()
+        published = entry.published
+        if published is not None and published > now + FUTURE_SLACK:
+            published = now  # a date in the future is a feed's mistake: the article is new now
+        return Article(
+            feed_id=feed.id, entry_key=entry.key, canonical_url=canonical, url=entry.link or canonical,
+            title=title, text=text, text_source=source, lang=lang, source=feed.name, tags=feed.tags,
+            published=published, content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest())
+
+    async def _record(self, articles: Sequence[Article]) -> list[RecordedHit]:
+        """Match, cluster and record a batch.  Story assignment (find -> record
+        -> add to the index) holds a lock, so the same story arriving through
+        two feeds at once cannot become two stories; copies inside one batch
+        are recorded after the first copy and join its story."""
+        ruleset = self.rules()
+        matched = [tuple(ruleset.match(a.document())) for a in articles]
+        async with self._story_lock:
+            if self.clusterer is None:
+                recorded = await self._store_items([RecordItem(a, m) for a, m in zip(articles, matched)])
+                return list(recorded.hits)
+            leader = group_batch([(a.text, a.title) for a in articles], self.clusterer.settings)
+            firsts = [i for i, lead in enumerate(leader) if lead == i]
+            copies = [i for i, lead in enumerate(leader) if lead != i]
+            story: dict[int, int] = {}
+            hits: list[RecordedHit] = []
+            for group in (firsts, copies):
+                if not group:
+                    continue
+                items = [RecordItem(articles[i], matched[i],
+                                    story.get(leader[i]) or self.clusterer.find(articles[i].text, articles[i].title))
+                         for i in group]
+                recorded = await self._store_items(items)
+                for i, story_id in zip(group, recorded.stories):
+                    story[i] = story_id
+                    self.clusterer.add(story_id, articles[i].canonical_url, articles[i].text, articles[i].title,
+                                       self.clock.now())
+                hits += recorded.hits
+            return hits
+
+    async def _store_items(self, items: Sequence[RecordItem]) -> RecordResult:
+        recorded = await asyncio.to_thread(self.store.record, items, self.plan, self.clock.now())
+        for hit in recorded.hits:
+            self.metrics.hits.labels(hit.rule_id).inc()
+            log.info("hit %d: rule %s", hit.id, hit.rule_id,
+                     extra={"event": "hit", "hit": hit.id, "rule": hit.rule_id, "article": hit.article_id})
+        return recorded
+
+    # -- outcomes (the decisions are monitor.schedule's) ----------------------
+
+    def _succeeded(self, feed: FeedState, fetched: FetchResult, *, status, ttl=None, observed=None,
+                   title=None, entries=0, new_articles=0) -> PollOutcome:
+        now = self.clock.now()
+        kind = "not-modified" if status == "not-modified" else "ok"
+        when = next_poll(now=now, interval=feed.interval, result_kind=kind, error_count=0,
+                         retry_after=fetched.retry_after, max_age=fetched.max_age, ttl=ttl,
+                         observed_interval=observed, settings=self.settings.schedule, rand=self.rand)
+        return PollOutcome(
+            feed_id=feed.id, polled_at=now, next_poll_at=when, status=status, error_count=0,
+            etag=fetched.etag or feed.etag, last_modified=fetched.last_modified or feed.last_modified,
+            new_url=fetched.permanent_url, title=title, entries=entries, new_articles=new_articles)
+
+    def _failed(self, feed: FeedState, fetched: FetchResult, error: str, error_kind: str,
+                kind: str = "error") -> PollOutcome:
+        now = self.clock.now()
+        count = feed.error_count + 1
+        when = next_poll(now=now, interval=feed.interval, result_kind=kind, error_count=count,
+                         retry_after=fetched.retry_after, settings=self.settings.schedule, rand=self.rand)
+        return PollOutcome(
+            feed_id=feed.id, polled_at=now, next_poll_at=when, status="gone" if kind == "gone" else "failing",
+            error_count=count, etag=feed.etag, last_modified=feed.last_modified, error=error,
+            error_kind=error_kind, new_url=fetched.permanent_url)
+
+
+def _log_outcome(feed: FeedState, outcome: PollOutcome) -> None:
+    if outcome.status in ("failing", "gone"):
+        log.warning("feed %s (%s): %s [%s]; next try %s", feed.name, feed.url, outcome.error,
+                    outcome.error_kind, outcome.next_poll_at.strftime("%H:%M:%S"),
+                    extra={"event": "poll", "feed": feed.url, "status": outcome.status})
+    else:
+        log.info("feed %s: %s, %d entries, %d new", feed.name, outcome.status, outcome.entries,
+                 outcome.new_articles, extra={"event": "poll", "feed": feed.url, "status": outcome.status})
+
