@@ -1,0 +1,1 @@
+"""The daemon's HTTP server: health, metrics, JSON API, status page."""

@@ -1,0 +1,143 @@
+"""The daemon's HTTP surface: health, readiness, metrics, the JSON API (with
+its OpenAPI description at /openapi.json) and the status page.
+
+Everything reads through the App (store, config, fetcher, extractor); the
+handlers decide nothing the CLI does not also decide the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from monitor import __version__
+from monitor.cli.render import feed_record, hit_record, plain
+from monitor.errors import RuleError
+from monitor.units import parse_duration
+from monitor.web.auth import TokenGuard
+from monitor.web.page import render_status
+from monitor.web.ready import readiness
+from monitor.web.tester import run_rule_test
+
+
+class RuleTest(BaseModel):
+    """Run a query (or a configured rule) against pasted text or a URL."""
+
+    query: str | None = Field(None, description="A query in the rule language; aliases from the config apply.")
+    rule: str | None = Field(None, description="A configured rule id, instead of `query`.")
+    text: str | None = Field(None, description="Article text; paragraphs separated by blank lines.")
+    title: str = ""
+    url: str | None = Field(None, description="Fetch and extract this page (SSRF-guarded) instead of `text`.")
+
+
+def _since(value: str | None, now: datetime) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return now - parse_duration(value)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise HTTPException(400, f"since: expected a duration like 2h or an ISO time, got {value!r}") from None
+
+
+def build_api(app, daemon=None) -> FastAPI:
+    api = FastAPI(title="news-monitor", version=__version__, docs_url="/docs", redoc_url=None,
+                  description="Hits, stories, feeds, deliveries and rules of a news-monitor daemon.")
+    api.middleware("http")(TokenGuard(lambda: app.config.http.token))
+
+    def store_call(fn, *args, **kwargs):
+        return asyncio.to_thread(fn, *args, **kwargs)
+
+    @api.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @api.get("/readyz", tags=["health"])
+    async def readyz() -> JSONResponse:
+        """Database reachable, scheduler running, last cycle recent, config valid."""
+        ok, checks = await readiness(app, daemon)
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    @api.get("/metrics", tags=["health"])
+    async def metrics() -> Response:
+        body = await asyncio.to_thread(app.metrics.render)
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    @api.get("/api/hits", tags=["hits"])
+    async def hits(rule: str | None = None, feed: str | None = Query(None, description="Feed name."),
+                   since: str | None = Query(None, description="e.g. 2h, 7d, or an ISO time"),
+                   limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        found = await store_call(app.store.list_hits, rule=rule, feed=feed, since=_since(since, app.clock.now()),
+                                 limit=limit + 1, offset=offset)
+        more = len(found) > limit
+        return {"hits": [hit_record(h) for h in found[:limit]], "offset": offset, "limit": limit,
+                "next_offset": offset + limit if more else None}
+
+    @api.get("/api/hits/{hit_id}", tags=["hits"])
+    async def hit(hit_id: int) -> dict[str, Any]:
+        found = await store_call(app.store.get_hit, hit_id)
+        if found is None:
+            raise HTTPException(404, f"no hit {hit_id}")
+        return hit_record(found)
+
+    @api.get("/api/stories", tags=["stories"])
+    async def stories(since: str | None = Query("24h"), limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
+        found = await store_call(app.store.list_stories, since=_since(since, app.clock.now()), limit=limit)
+        return plain(found)
+
+    @api.get("/api/feeds", tags=["feeds"])
+    async def feeds() -> list[dict[str, Any]]:
+        return [feed_record(f) for f in await store_call(app.store.list_feeds) if f.active]
+
+    @api.get("/api/deliveries", tags=["deliveries"])
+    async def deliveries(status: str | None = Query(None, pattern="^(pending|sent|dead)$"),
+                         limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
+        return plain(await store_call(app.store.list_deliveries, status=status, limit=limit))
+
+    @api.post("/api/deliveries/{delivery_id}/replay", tags=["deliveries"])
+    async def replay_one(delivery_id: int) -> dict[str, int]:
+        n = await store_call(app.store.replay, delivery_id=delivery_id, now=app.clock.now())
+        if not n:
+            raise HTTPException(404, f"no dead delivery {delivery_id}")
+        return {"replayed": n}
+
+    @api.post("/api/deliveries/replay-dead", tags=["deliveries"])
+    async def replay_dead() -> dict[str, int]:
+        return {"replayed": await store_call(app.store.replay, dead=True, now=app.clock.now())}
+
+    @api.get("/api/rules", tags=["rules"])
+    async def rules() -> list[dict[str, Any]]:
+        return [{"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify), "mode": r.mode,
+                 "source": r.source} for r in app.config.rules]
+
+    @api.post("/api/test-rule", tags=["rules"])
+    async def test_rule(body: RuleTest) -> dict[str, Any]:
+        """Run a query against pasted text or a URL and explain the result."""
+        try:
+            return await run_rule_test(app, query=body.query, rule=body.rule, text=body.text, title=body.title,
+                                       url=body.url)
+        except RuleError as exc:
+            raise HTTPException(400, {"problems": exc.problems}) from None
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def status_page(request: Request) -> HTMLResponse:
+        return HTMLResponse(await render_status(app, daemon, request))
+
+    @api.post("/", response_class=HTMLResponse, include_in_schema=False)
+    async def status_page_test(request: Request) -> HTMLResponse:
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+        return HTMLResponse(await render_status(app, daemon, request, tester=form))
+
+    return api
+

@@ -1,0 +1,53 @@
+"""The status page: server-rendered HTML, no build step, no JavaScript needed."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from monitor import __version__
+from monitor.cli.render import ago
+from monitor.errors import RuleError
+from monitor.web.ready import readiness
+from monitor.web.tester import run_rule_test
+
+_MARK = re.compile(r"\*\*(.+?)\*\*")
+
+
+def highlight(snippet: str) -> Markup:
+    """'a **b** c' -> 'a <mark>b</mark> c', everything else escaped."""
+    return Markup(_MARK.sub(lambda m: f"<mark>{m.group(1)}</mark>", str(escape(snippet))))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("monitor.web", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["highlight"] = highlight
+    return env
+
+
+async def render_status(app, daemon, request, *, tester: dict | None = None) -> str:
+    now = app.clock.now()
+    hits = await asyncio.to_thread(app.store.list_hits, limit=25)
+    feeds = [f for f in await asyncio.to_thread(app.store.list_feeds) if f.active]
+    dead = await asyncio.to_thread(app.store.list_deliveries, status="dead", limit=50)
+    ready, checks = await readiness(app, daemon)
+    result = error = None
+    if tester is not None:
+        try:
+            result = await run_rule_test(app, query=tester.get("query"), text=tester.get("text"),
+                                         title=tester.get("title", ""), url=tester.get("url") or None)
+        except RuleError as exc:
+            error = "\n".join(exc.problems)
+        except ValueError as exc:
+            error = str(exc)
+    token = request.query_params.get("token")
+    template = _environment().get_template("status.html.j2")
+    return template.render(
+        version=__version__, now=now, ago=lambda t: ago(t, now), hits=hits, feeds=feeds, dead=dead,
+        ready=ready, checks=checks, problems=checks["config"]["problems"], tester=tester or {}, result=result,
+        error=error, action="/?token=" + token if token else "/", rules=app.config.rules,
+        failing=sum(1 for f in feeds if f.status in ("failing", "gone")), day=timedelta(days=1))

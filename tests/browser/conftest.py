@@ -1,0 +1,100 @@
+"""A real status page in a real headless Chromium.
+
+`live` polls the local feed farm once (a hit, a 404 feed), makes one dead
+delivery (a webhook to a closed port, max_attempts 1) and serves the daemon's
+HTTP surface on 127.0.0.1 with `monitor.web.server.serving`. `browser` is
+Debian's chromium driven by Playwright's async API; both share the test's loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from monitor.app import App, Services
+from monitor.config import load_config
+from monitor.web.server import serving
+from tests.e2e.servers import LocalServer
+from tests.e2e.test_once import RULE, farm
+from tests.web.conftest import write_config
+
+CHROMIUM = os.environ.get("NEWS_MONITOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTALL_HINT = "run scripts/install-browser.sh .venv/bin/python (Debian's chromium + the playwright package)"
+
+
+def closed_port() -> int:
+    """A loopback port that nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server():
+    """The feed farm: an RSS feed carrying the envoy article, and /missing.xml (404)."""
+    with LocalServer() as s:
+        farm(s)
+        yield s
+
+
+@dataclass
+class Live:
+    app: App
+    url: str
+
+
+@contextlib.asynccontextmanager
+async def live_app(tmp_path: Path, server: LocalServer, **extra) -> AsyncIterator[Live]:
+    """An App polled once, with one dead delivery, served over real HTTP; `extra`
+    replaces top-level config sections (e.g. http={...})."""
+    dead_hook = {"type": "webhook", "url": f"http://127.0.0.1:{closed_port()}/hook", "max_attempts": 1,
+                 "timeout": "2s"}
+    # the farm's envoy rule notifies the console (sent) and the closed-port hook (dead after one attempt)
+    path = write_config(tmp_path, server, rules=[{**RULE, "notify": ["console", "ops-hook"]}],
+                        channels={"console": {"type": "console"}, "ops-hook": dead_hook}, **extra)
+    async with App(load_config(path), services=Services()) as app:
+        await app.once()
+        await app.dispatch()
+        async with serving(app, None) as http:
+            assert http is not None, "the status page server did not start (see the log above)"
+            yield Live(app, f"http://127.0.0.1:{app.http_port}/")
+
+
+@pytest.fixture
+async def live(tmp_path: Path, server: LocalServer) -> AsyncIterator[Live]:
+    async with live_app(tmp_path, server) as served:
+        yield served
+
+
+def _missing(what: str) -> None:
+    """Skip loudly, or fail where NEWS_MONITOR_REQUIRE_BROWSER=1 says the browser must be there (CI)."""
+    message = f"headless Chromium not installed: {what}; {INSTALL_HINT}"
+    if os.environ.get("NEWS_MONITOR_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (NEWS_MONITOR_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+async def browser():
+    """Debian's headless chromium through Playwright; skips LOUDLY when absent."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        _missing(f"{CHROMIUM} is missing")
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _missing("the playwright package is missing")
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()

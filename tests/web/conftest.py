@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from monitor.app import App, Services
+from monitor.config import load_config
+from tests.e2e.servers import LocalServer
+from tests.e2e.test_once import ALIASES, RULE, farm
+
+
+def write_config(tmp_path: Path, server: LocalServer, **extra) -> Path:
+    data = {
+        "database": f"sqlite:///{tmp_path / 'web.db'}",
+        "fetch": {"timeout": "10s", "allow_private": ["127.0.0.0/8"]},
+        "http": {"listen": "127.0.0.1:0"},
+        "feeds": [{"url": server.url("/rss.xml"), "name": "Wire RSS"},
+                  {"url": server.url("/missing.xml"), "name": "Broken feed"}],
+        "aliases": ALIASES,
+        "rules": [{**RULE, "notify": ["console"]}],
+        "channels": {"console": {"type": "console"}},
+        "defaults": {"notify": ["console"]},
+    }
+    data.update(extra)
+    path = tmp_path / "monitor.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as s:
+        farm(s)
+        yield s
+
+
+@pytest.fixture
+async def polled(tmp_path, server, capsys):
+    """An App that has run one `once` over the local farm."""
+    config = load_config(write_config(tmp_path, server))
+    async with App(config, services=Services()) as app:
+        await app.once()
+        yield app
+
+
+def client(api) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test")

@@ -1,0 +1,116 @@
+"""Every endpoint of the daemon's HTTP surface, through the ASGI app."""
+
+from __future__ import annotations
+
+from monitor.web.api import build_api
+from tests.web.conftest import client
+
+
+async def test_healthz_and_readyz(polled):
+    async with client(build_api(polled)) as http:
+        assert (await http.get("/healthz")).json() == {"status": "ok"}
+        ready = await http.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"]["database"]["ok"] is True
+
+
+async def test_readyz_fails_when_the_config_on_disk_is_invalid(polled):
+    polled.config_problems = ["monitor.yaml:3: unknown key 'intervall'; did you mean 'interval'?"]
+    async with client(build_api(polled)) as http:
+        ready = await http.get("/readyz")
+    assert ready.status_code == 503
+    assert "intervall" in ready.text
+
+
+async def test_hits_are_listed_filtered_and_paginated(polled):
+    async with client(build_api(polled)) as http:
+        page = (await http.get("/api/hits")).json()
+        assert [h["rule"] for h in page["hits"]] == ["china-envoy-nk"]
+        hit = page["hits"][0]
+        assert "**" in hit["snippet"] and hit["terms"]
+        assert (await http.get(f"/api/hits/{hit['id']}")).json()["url"] == hit["url"]
+        assert (await http.get("/api/hits", params={"rule": "other"})).json()["hits"] == []
+        assert (await http.get("/api/hits", params={"feed": "Wire RSS"})).json()["hits"]
+        assert (await http.get("/api/hits", params={"feed": "Broken feed"})).json()["hits"] == []
+        assert len((await http.get("/api/hits", params={"since": "1h"})).json()["hits"]) == 1
+        one = (await http.get("/api/hits", params={"limit": 1})).json()
+        assert one["next_offset"] is None
+        assert (await http.get("/api/hits", params={"since": "yesterday"})).status_code == 400
+        assert (await http.get("/api/hits/999")).status_code == 404
+
+
+async def test_feeds_show_health(polled):
+    async with client(build_api(polled)) as http:
+        feeds = {f["name"]: f for f in (await http.get("/api/feeds")).json()}
+    assert feeds["Wire RSS"]["status"] == "ok"
+    assert feeds["Broken feed"]["status"] == "failing" and "404" in feeds["Broken feed"]["last_error"]
+
+
+async def test_stories_rules_and_deliveries(polled):
+    async with client(build_api(polled)) as http:
+        stories = (await http.get("/api/stories")).json()
+        assert len(stories) == 2  # the envoy story and the weather story
+        rules = (await http.get("/api/rules")).json()
+        assert rules[0]["id"] == "china-envoy-nk" and "NEAR/20" in rules[0]["query"]
+        deliveries = (await http.get("/api/deliveries")).json()
+        assert [d["status"] for d in deliveries] == ["sent"]
+        assert (await http.get("/api/deliveries", params={"status": "bogus"})).status_code == 422
+        assert (await http.post("/api/deliveries/replay-dead")).json() == {"replayed": 0}
+        assert (await http.post(f"/api/deliveries/{deliveries[0]['id']}/replay")).status_code == 404
+
+
+async def test_test_rule_endpoint_explains_matches(polled, server):
+    async with client(build_api(polled)) as http:
+        text = {"query": "envoy NEAR/5 Pyongyang", "title": "", "text": "China sent an envoy to Pyongyang today."}
+        result = (await http.post("/api/test-rule", json=text)).json()
+        assert result["matched"] is True
+        assert "**envoy**" in result["matches"][0]["snippet"]
+        assert {e["found"] for e in result["matches"][0]["evidence"]} >= {"envoy", "Pyongyang"}
+        by_url = (await http.post("/api/test-rule", json={"rule": "china-envoy-nk",
+                                                          "url": server.url("/news/envoy.html")})).json()
+        assert by_url["matched"] is True and by_url["source"] == "url"
+        bad = await http.post("/api/test-rule", json={"query": "envoy NEAR/ korea", "text": "x"})
+        assert bad.status_code == 400 and "NEAR" in bad.text
+        miss = (await http.post("/api/test-rule", json={"query": "envoy", "text": "nothing here"})).json()
+        assert miss["matched"] is False
+
+
+async def test_metrics_after_once(polled):
+    async with client(build_api(polled)) as http:
+        body = (await http.get("/metrics")).text
+    assert 'news_monitor_polls_total{status="ok"} 1.0' in body
+    assert 'news_monitor_poll_errors_total{kind="http-404"} 1.0' in body
+    assert 'news_monitor_hits{rule="china-envoy-nk"} 1.0' in body
+    assert 'news_monitor_articles_total{text_source="full"} 2.0' in body
+    assert 'news_monitor_deliveries{channel="console",status="sent"} 1.0' in body
+    assert "news_monitor_cycle_seconds_count 1.0" in body
+    assert "news_monitor_extraction_seconds_count 2.0" in body
+
+
+async def test_openapi_describes_the_api(polled):
+    async with client(build_api(polled)) as http:
+        spec = (await http.get("/openapi.json")).json()
+    assert {"/api/hits", "/api/stories", "/api/feeds", "/api/deliveries", "/api/rules", "/api/test-rule",
+            "/api/deliveries/{delivery_id}/replay"} <= set(spec["paths"])
+
+
+async def test_status_page_shows_hits_feeds_and_tester(polled):
+    async with client(build_api(polled)) as http:
+        page = (await http.get("/")).text
+        assert "<mark>" in page and "China sends envoy to North Korea" in page
+        assert "Broken feed" in page and "404" in page
+        tested = (await http.post("/", data={"query": "envoy", "text": "an envoy arrived", "title": ""})).text
+    assert 'id="tester-result"' in tested and "<mark>envoy</mark>" in tested
+
+
+async def test_token_is_required_for_everything_but_healthz(polled):
+    from dataclasses import replace
+
+    polled.config = replace(polled.config, http=replace(polled.config.http, token="t0ken-123"))
+    async with client(build_api(polled)) as http:
+        assert (await http.get("/healthz")).status_code == 200
+        for path in ("/readyz", "/metrics", "/api/hits", "/api/feeds", "/"):
+            assert (await http.get(path)).status_code == 401, path
+        assert (await http.get("/api/hits", headers={"Authorization": "Bearer wrong"})).status_code == 401
+        assert (await http.get("/api/hits", headers={"Authorization": "Bearer t0ken-123"})).status_code == 200
+        assert (await http.get("/", params={"token": "t0ken-123"})).status_code == 200
