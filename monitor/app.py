@@ -23,6 +23,7 @@ from monitor.alerts import Dispatcher, build_channels, plan_deliveries, run_dige
 from monitor.clock import Clock, SystemClock
 from monitor.config import Config
 from monitor.fetch.extract import Extractor
+from monitor.fetch.lang import detect_language
 from monitor.fetch.http import Fetcher, FetchSettings
 from monitor.metrics import Metrics
 from monitor.pipeline import CycleResult, Pipeline, PipelineSettings
@@ -86,7 +87,11 @@ class App:
                                resolver=self.services.resolver, clock=self.clock)
         self.extractor = Extractor(workers=self.config.fetch.extract_workers, deadline=self.config.fetch.timeout.total_seconds())
         self.clusterer = StoryClusterer(ClusterSettings())
-        rows = await asyncio.to_thread(self.store.recent_story_rows, self.clock.now() - self.clusterer.settings.window)
+        since = self.clock.now() - self.clusterer.settings.window
+        # warm what would otherwise block the event loop on first use (the
+        # language model ~0.6 s, the worker pool) while the story index loads
+        rows, *_ = await asyncio.gather(asyncio.to_thread(self.store.recent_story_rows, since),
+                                        asyncio.to_thread(detect_language, WARM_UP_TEXT), self.extractor.start())
         self.clusterer.rebuild(rows)
         self.channels = {}
         await self.apply(self.config)
@@ -191,3 +196,4 @@ class App:
 
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
+WARM_UP_TEXT = "A sentence of ordinary English text loads the language model before the first poll."

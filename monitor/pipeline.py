@@ -139,10 +139,11 @@ class Pipeline:
             return self._failed(feed, fetched, fetched.error, fetched.error_kind or "error", kind=kind), []
         if fetched.not_modified:
             return self._succeeded(feed, fetched, status="not-modified"), []
-        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
+                            max_entries=self.settings.max_entries)
         if parsed.error:
             return self._failed(feed, fetched, parsed.error, parsed.error_kind or "parse"), []
-        entries = parsed.entries[: self.settings.max_entries]
+        entries = parsed.entries
         candidates = [(e, entry_url(e, fetched.url)) for e in entries]
         fresh = await asyncio.to_thread(self.store.unseen, feed.id, candidates)
         hits = await self._process(feed, fetched, fresh)

@@ -177,6 +177,11 @@ class Extractor:
                     return None
         return None
 
+    async def start(self) -> bool:
+        """Start and warm the workers now (the daemon does at start), so the
+        first pages do not wait for it; False when they cannot start."""
+        return await self._ready_pool() is not None
+
     async def _ready_pool(self) -> ProcessPoolExecutor | None:
         """The pool, its workers started and warmed up (imports and language
         model loaded outside any page's deadline); None if they cannot start."""

@@ -10,6 +10,7 @@ memory stays bounded by the window.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from datasketch import LeanMinHash, MinHashLSH
+from datasketch.lsh import _optimal_param  # no public name; pinned by the tests
 
 from monitor.stories.settings import ClusterSettings
 from monitor.stories.sign import signature, similarity
@@ -41,6 +43,14 @@ class Nearest:
     similarity: float
 
 
+@functools.cache
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """LSH bands and rows for the threshold.  datasketch finds them by numeric
+    integration in scipy (~60 ms); one index is built per batch, so compute
+    them once per setting."""
+    return _optimal_param(threshold, num_perm, *LSH_WEIGHTS)
+
+
 @dataclass
 class _Entry:
     story_id: int
@@ -57,8 +67,8 @@ class StoryClusterer:
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
-        self._lsh = MinHashLSH(threshold=self.settings.threshold, num_perm=self.settings.num_perm,
-                               weights=LSH_WEIGHTS)
+        self._lsh = MinHashLSH(num_perm=self.settings.num_perm,
+                               params=lsh_params(self.settings.threshold, self.settings.num_perm))
         self._entries: dict[str, _Entry] = {}
         self._expiry: list[tuple[datetime, int, str]] = []  # heap of (when, seq, key)
         self._seq = itertools.count()
