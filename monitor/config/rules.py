@@ -120,10 +120,12 @@ def read_rules(ctx: Ctx, sources: RuleSources, defaults: Defaults,
         template = as_str(ctx, s["template"], f"{label}.template") if "template" in s else None
         outlets = _follow_up(ctx, s.get("follow_up"), label)
         name = as_str(ctx, s["name"], f"{label}.name") if "name" in s else rule_id
-        if rule_id is None or query is None or notify is None or mode is None:
+        if rule_id is None or query is None:
             continue
+        # a bad notify or mode is already a problem; the query is still compiled so
+        # that its own problems are listed too (the config is refused either way)
         rules.append(RuleSpec(
-            id=rule_id, name=name or rule_id, query=query, notify=notify, mode=mode,
+            id=rule_id, name=name or rule_id, query=query, notify=notify or (), mode=mode or "immediate",
             max_per_hour=rate, examples_match=match, examples_no_match=no_match,
             template=template, follow_up_outlets=outlets, source=node.where()))
     return tuple(rules)

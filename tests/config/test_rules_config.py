@@ -207,6 +207,18 @@ def test_rules_are_compiled_and_their_problems_listed_with_ours(cfg) -> None:
     assert len(problems) >= 3
 
 
+def test_a_rule_with_a_bad_notify_still_has_its_query_checked(cfg) -> None:
+    problems = cfg.problems("""
+        rules:
+          - id: x
+            query: 'envoy NEAR/ korea'
+            notify: [slak]
+        channels: {slack: {type: console}}
+    """)
+    assert any("NEAR/ needs a number" in p for p in problems), problems
+    assert any("did you mean 'slack'" in p for p in problems), problems
+
+
 def test_loading_twice_gives_equal_rules(cfg) -> None:
     path = cfg.write("monitor.yaml", "rules: [{id: r, query: x}]\n")
     assert load_config(path, environ={}).rules == load_config(path, environ={}).rules
