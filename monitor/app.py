@@ -26,7 +26,8 @@ from monitor.fetch.extract import Extractor
 from monitor.fetch.lang import detect_language
 from monitor.fetch.http import Fetcher, FetchSettings
 from monitor.metrics import Metrics
-from monitor.pipeline import CycleResult, Pipeline, PipelineSettings
+from monitor.pipeline import Pipeline, PipelineSettings
+from monitor.poller import CycleResult, Poller
 from monitor.schedule import ScheduleSettings
 from monitor.store import Store
 from monitor.stories import ClusterSettings, StoryClusterer
@@ -85,37 +86,45 @@ class App:
             await asyncio.to_thread(self.store.release_leases)
         self.fetcher = Fetcher(fetch_settings(self.config), transport=self.services.transport,
                                resolver=self.services.resolver, clock=self.clock)
-        self.extractor = Extractor(workers=self.config.fetch.extract_workers, deadline=self.config.fetch.timeout.total_seconds())
+        self.extractor = Extractor(workers=self.config.fetch.extract_workers,
+                                   deadline=self.config.fetch.timeout.total_seconds())
         self.clusterer = StoryClusterer(ClusterSettings())
         since = self.clock.now() - self.clusterer.settings.window
         # warm what would otherwise block the event loop on first use (the
         # language model ~0.6 s, the worker pool) while the story index loads
         rows, *_ = await asyncio.gather(asyncio.to_thread(self.store.recent_story_rows, since),
                                         asyncio.to_thread(detect_language, WARM_UP_TEXT), self.extractor.start())
-        self.clusterer.rebuild(rows)
-        self.channels = {}
+        await asyncio.to_thread(self.clusterer.rebuild, rows)
+        self.pipeline = Pipeline(
+            store=self.store, fetcher=self.fetcher, extractor=self.extractor, rules=lambda: self.config.ruleset,
+            plan=self._plan, clock=self.clock, settings=pipeline_settings(self.config), clusterer=self.clusterer,
+            metrics=self.metrics)
+        self.poller = Poller(self.pipeline, owner=self.owner)
+        self.channels, self.dispatcher = {}, None
         await self.apply(self.config)
         self._started = True
 
     async def apply(self, config: Config) -> None:
-        """Build everything that depends on the config (at start and on reload)."""
-        await asyncio.to_thread(self.store.sync_feeds, config.feeds, self.clock.now())
-        old_channels, old_dispatcher = self.channels, getattr(self, "dispatcher", None)
-        self.config = config
-        self.config_problems: list[str] = []
-        self.channels = build_channels(config.channels, transport=self.services.transport, clock=self.clock,
-                                       stream=self.services.stream)
-        self.dispatcher = Dispatcher(self.store, self.channels, config.channels, clock=self.clock,
-                                     owner=self.owner, rules={r.id: r for r in config.rules})
-        self.pipeline = Pipeline(
-            store=self.store, fetcher=self.fetcher, extractor=self.extractor, rules=lambda: self.config.ruleset,
-            plan=self._plan, clock=self.clock, settings=pipeline_settings(config), clusterer=self.clusterer,
-            metrics=self.metrics)
+        """Make `config` the running one (at start and on reload).  Everything new
+        is built first: when anything fails (a channel that cannot be built, a
+        feed URL the store refuses) the exception leaves the running config as
+        it was."""
+        channels = build_channels(config.channels, transport=self.services.transport, clock=self.clock,
+                                  stream=self.services.stream)
+        dispatcher = Dispatcher(self.store, channels, config.channels, clock=self.clock,
+                                owner=self.owner, rules={r.id: r for r in config.rules})
+        try:
+            await asyncio.to_thread(self.store.sync_feeds, config.feeds, self.clock.now())
+        except BaseException:
+            for channel in channels.values():
+                await channel.aclose()
+            raise
+        old_channels, old_dispatcher = self.channels, self.dispatcher
+        self.config, self.channels, self.dispatcher = config, channels, dispatcher
+        self.pipeline.settings = pipeline_settings(config)
+        self.config_problems = []
         if old_dispatcher is not None:  # sends in flight finish on the old channels, then those close
             self._retiring = asyncio.create_task(self._retire(old_dispatcher, old_channels))
-        else:
-            for channel in old_channels.values():
-                await channel.aclose()
 
     async def _retire(self, dispatcher: Dispatcher, channels: dict) -> None:
         await dispatcher.drain(timeout=60)
@@ -149,9 +158,16 @@ class App:
     # -- work -------------------------------------------------------------------
 
     async def poll(self, *, all_feeds: bool = False) -> CycleResult:
-        cycle = await self.pipeline.run_cycle(owner=self.owner, all_feeds=all_feeds)
+        """Burst mode: poll every due feed (or all) and wait for them."""
+        cycle = await self.poller.run_cycle(all_feeds=all_feeds)
         await self.follow_ups()
         return cycle
+
+    async def poll_tick(self) -> int:
+        """Daemon mode: start polls for the feeds due now; returns at once."""
+        started = await self.poller.tick()
+        await self.follow_ups()
+        return started
 
     async def follow_ups(self) -> int:
         """Queue the one follow-up of each matched story that reached its rule's
@@ -181,15 +197,16 @@ class App:
         await self.dispatch()
         return cycle
 
-    def housekeeping(self) -> dict[str, int]:
+    async def housekeeping(self) -> dict[str, int]:
         """The daily job: expire the story index, prune stored text (hits keep
         their snippets) and, when configured, old hits."""
         now, keep = self.clock.now(), self.config.retention
-        done = {"index": self.clusterer.expire(now)}
+        async with self.pipeline.story_lock:
+            done = {"index": await asyncio.to_thread(self.clusterer.expire, now)}
         if keep.article_text is not None:
-            done["article_text"] = self.store.prune_article_text(now - keep.article_text)
+            done["article_text"] = await asyncio.to_thread(self.store.prune_article_text, now - keep.article_text)
         if keep.hits is not None:
-            done["hits"] = self.store.prune_hits(now - keep.hits)
+            done["hits"] = await asyncio.to_thread(self.store.prune_hits, now - keep.hits)
         log.info("housekeeping: %s", ", ".join(f"{k} {v}" for k, v in done.items()),
                  extra={"event": "housekeeping", **done})
         return done

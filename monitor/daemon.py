@@ -68,7 +68,7 @@ class Daemon:
         return job
 
     async def _poll(self) -> None:
-        await self.app.poll()
+        await self.app.poll_tick()
         self.last_cycle_at = self.app.clock.now()
 
     def _schedule(self) -> AsyncIOScheduler:
@@ -97,7 +97,7 @@ class Daemon:
         await self.app.dispatch()
 
     async def _housekeeping(self) -> None:
-        await asyncio.to_thread(self.app.housekeeping)
+        await self.app.housekeeping()
 
     def reschedule(self) -> None:
         """After a config reload: digest schedules may have changed."""
@@ -111,7 +111,12 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig.name)
         if self.on_reload is not None:
-            loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.on_reload()))
+            loop.add_signal_handler(signal.SIGHUP, self._reload_now)
+
+    def _reload_now(self) -> None:
+        task = asyncio.ensure_future(self.on_reload())
+        self._inflight.add(task)  # kept (and drained) like the jobs; errors are the reloader's to report
+        task.add_done_callback(self._inflight.discard)
 
     def request_stop(self, why: str = "stop") -> None:
         if not self.stop_event.is_set():
@@ -134,16 +139,17 @@ class Daemon:
             self.scheduler.shutdown(wait=False)
 
     async def _drain(self) -> None:
+        """Give work in flight `drain_seconds` in all: ticks, feed polls, sends."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.drain_seconds
+
+        def left() -> float:
+            return max(0.1, deadline - loop.time())
+
         pending = {t for t in self._inflight if not t.done()}
-        still: set[asyncio.Task] = set()
         if pending:
-            _, still = await asyncio.wait(pending, timeout=self.drain_seconds)
-        # sends started by dispatch ticks run on their own: give them what is left
-        await self.app.dispatcher.drain(timeout=max(0.1, deadline - loop.time()))
-        if still:
+            _, still = await asyncio.wait(pending, timeout=left())
             for task in still:
                 task.cancel()
-            log.warning("abandoned %d job(s) at shutdown; their feeds are polled again next start", len(still))
-            await asyncio.wait(still, timeout=1.0)
+        await self.app.poller.drain(timeout=left())
+        await self.app.dispatcher.drain(timeout=left())

@@ -1,18 +1,25 @@
 """Logging set-up: `log: {format: text|json, level: INFO}`.
 
-Secrets never reach the log: a filter masks every secret string the config
-holds (webhook URLs, passwords, tokens) wherever it would appear.
+Secrets never reach the log: every line, fully formatted (message,
+traceback, JSON extras), has each secret the config holds replaced by `***`.
+The list is refreshed when the config is reloaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.engine import make_url
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+NOISY = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan", "charset_normalizer",
+         "alembic", "asyncio", "watchfiles")
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,32 +36,80 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
-class RedactSecrets(logging.Filter):
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
+class Redactor:
+    """Replaces every secret in a text by ***; `update` swaps the list."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.update(secrets)
+
+    def update(self, secrets: Iterable[str]) -> None:
+        # longest first, so a secret that contains another is replaced whole
         self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        message = record.getMessage()
+    def __call__(self, text: str) -> str:
         for secret in self.secrets:
-            message = message.replace(secret, "***")
-        record.msg, record.args = message, None
-        return True
+            if secret in text:
+                text = text.replace(secret, "***")
+                if len(secret) >= 8:  # JSON logs escape some characters: cover that spelling too
+                    text = text.replace(json.dumps(secret)[1:-1], "***")
+        return text
 
 
-def setup_logging(*, fmt: str = "text", level: str = "INFO", secrets: Iterable[str] = (), stream=None) -> None:
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, inner: logging.Formatter, redact: Redactor) -> None:
+        super().__init__()
+        self.inner, self.redact = inner, redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(self.inner.format(record))
+
+
+def setup_logging(*, fmt: str = "text", level: str = "INFO", secrets: Iterable[str] = (),
+                  stream: Any = None) -> Redactor:
+    redact = Redactor(secrets)
+    inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s",
+                                                                     "%H:%M:%S")
     handler = logging.StreamHandler(stream or sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter(inner, redact))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan", "charset_normalizer", "alembic", "asyncio", "watchfiles"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    return redact
+
+
+def secret_values(config: Any) -> list[str]:
+    """Every secret a config holds: each value the loader marked as a Secret
+    (channel URLs, passwords, secrets, tokens, the database URL) - for the
+    database only its password - and every feed's extra header values."""
+    from monitor.config.model import Secret
+
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Secret):
+            found.append(_password(value) if value.shown != "***" else str(value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                if f.name != "ruleset":
+                    walk(getattr(value, f.name))
+
+    walk(config)
+    found += [value for feed in getattr(config, "feeds", ()) for _, value in feed.headers]
+    return [s for s in found if s]
+
+
+def _password(url: str) -> str:
+    try:
+        return make_url(url).password or ""
+    except Exception:  # not a URL after all: hide it whole
+        return url

@@ -26,8 +26,10 @@ class Metrics:
                                 ["text_source"], registry=r)
         self.hits = Counter("news_monitor_hits_recorded", "Hits recorded by this process, by rule.", ["rule"],
                             registry=r)
-        self.cycle_seconds = Histogram("news_monitor_cycle_seconds", "Duration of one poll cycle.", registry=r,
+        self.cycle_seconds = Histogram("news_monitor_cycle_seconds", "Duration of one burst poll cycle (once).", registry=r,
                                        buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600))
+        self.poll_seconds = Histogram("news_monitor_poll_seconds", "Duration of one feed's poll.", registry=r,
+                                      buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300))
         self.extract_seconds = Histogram("news_monitor_extraction_seconds", "Duration of one page extraction.",
                                          registry=r, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 20))
 

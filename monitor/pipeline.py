@@ -19,14 +19,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from monitor.clock import Clock
+from monitor.config.model import HealthConfig
 from monitor.fetch.lang import detect_language
 from monitor.fetch.parse import parse_feed
 from monitor.fetch.urls import entry_url
-from monitor.metrics import Metrics
-from monitor.stories import group_batch
-from monitor.schedule import ScheduleSettings, next_poll, observed_publish_interval
-from monitor.config.model import HealthConfig
 from monitor.health import check_feed
+from monitor.metrics import Metrics
+from monitor.schedule import ScheduleSettings, next_poll, observed_publish_interval
+from monitor.stories import group_batch
+from monitor.units import format_duration
 from monitor.types import (
     Article,
     Entry,
@@ -51,18 +52,17 @@ class PipelineSettings:
     article_concurrency: int = 8  # article pages fetched at once per feed
     max_entries: int = 1000
     record_batch: int = 50
+    feed_deadline: timedelta = timedelta(minutes=5)  # one feed's whole poll (fetch, pages, extraction)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     health: HealthConfig = field(default_factory=HealthConfig)  # feed-health alerts (monitor.health)
 
 
-@dataclass(frozen=True)
-class CycleResult:
-    outcomes: tuple[PollOutcome, ...]
-    hits: tuple[RecordedHit, ...]
+@dataclass
+class _Progress:
+    """What a poll got done before its deadline: recorded work stays recorded."""
 
-    @property
-    def errors(self) -> tuple[PollOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.error)
+    recorded: int = 0
+    fresh: int = 0
 
 
 class Pipeline:
@@ -80,39 +80,24 @@ class Pipeline:
         self.settings = settings
         self.clusterer = clusterer
         self.metrics = metrics or Metrics()
-        self._story_lock = asyncio.Lock()
+        self.story_lock = asyncio.Lock()  # held by whoever reads or changes the story index
         self.rand = rand
-
-    # -- one cycle --------------------------------------------------------
-
-    async def run_cycle(self, *, owner: str, all_feeds: bool = False) -> CycleResult:
-        started = time.monotonic()
-        now = self.clock.now()
-        feeds = await asyncio.to_thread(
-            self.store.claim_due_feeds, now, limit=10_000, owner=owner,
-            lease=timedelta(minutes=10), all_feeds=all_feeds)
-        gate = asyncio.Semaphore(self.settings.concurrency)
-
-        async def one(feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
-            async with gate:
-                return await self.poll_feed(feed)
-
-        results = await asyncio.gather(*(one(f) for f in feeds))
-        outcomes = tuple(o for o, _ in results)
-        hits = tuple(h for _, hs in results for h in hs)
-        self.metrics.cycle_seconds.observe(time.monotonic() - started)
-        return CycleResult(outcomes, hits)
 
     # -- one feed ---------------------------------------------------------
 
     async def poll_feed(self, feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
-        """Poll one feed; always returns an outcome (and writes it)."""
+        """Poll one feed within `feed_deadline`; always returns an outcome (and writes it)."""
+        started, progress = time.monotonic(), _Progress()
         try:
-            outcome, hits = await self._poll(feed)
+            async with asyncio.timeout(self.settings.feed_deadline.total_seconds()):
+                outcome, hits = await self._poll(feed, progress)
+        except TimeoutError:
+            outcome, hits = self._overran(feed, progress), []
         except Exception as exc:  # a bug must cost one feed, not the daemon
             log.exception("feed %s: unexpected error", feed.url)
             outcome, hits = self._failed(feed, FetchResult(url=feed.url, status=0), f"internal error: {exc!r}",
                                          "internal"), []
+        self.metrics.poll_seconds.observe(time.monotonic() - started)
         await asyncio.to_thread(self.store.finish_poll, outcome)
         self.metrics.polls.labels(outcome.status).inc()
         if outcome.status in ("failing", "gone"):
@@ -131,7 +116,7 @@ class Pipeline:
         except Exception:  # a health alert must never cost the poll
             log.exception("feed id %s: health check failed", outcome.feed_id)
 
-    async def _poll(self, feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
+    async def _poll(self, feed: FeedState, progress: _Progress) -> tuple[PollOutcome, list[RecordedHit]]:
         fetched = await self.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified,
                                                 headers=feed.headers)
         if fetched.error:
@@ -139,14 +124,15 @@ class Pipeline:
             return self._failed(feed, fetched, fetched.error, fetched.error_kind or "error", kind=kind), []
         if fetched.not_modified:
             return self._succeeded(feed, fetched, status="not-modified"), []
-        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
-                            max_entries=self.settings.max_entries)
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url,
+                                         content_type=fetched.content_type, max_entries=self.settings.max_entries)
         if parsed.error:
             return self._failed(feed, fetched, parsed.error, parsed.error_kind or "parse"), []
         entries = parsed.entries
         candidates = [(e, entry_url(e, fetched.url)) for e in entries]
         fresh = await asyncio.to_thread(self.store.unseen, feed.id, candidates)
-        hits = await self._process(feed, fetched, fresh)
+        progress.fresh = len(fresh)
+        hits = await self._process(feed, fetched, fresh, progress)
         observed = observed_publish_interval([e.published for e in entries if e.published], self.clock.now())
         outcome = self._succeeded(feed, fetched, status="ok", ttl=parsed.ttl, observed=observed,
                                   title=parsed.title, entries=len(entries), new_articles=len(fresh))
@@ -154,8 +140,8 @@ class Pipeline:
             outcome = replace(outcome, error=f"warning: {parsed.warning}", error_kind="parse-warning")
         return outcome, hits
 
-    async def _process(self, feed: FeedState, fetched: FetchResult,
-                       fresh: Sequence[tuple[Entry, str]]) -> list[RecordedHit]:
+    async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
+                       progress: _Progress) -> list[RecordedHit]:
         gate = asyncio.Semaphore(self.settings.article_concurrency)
         base_is_file = fetched.url.startswith("file:")
 
@@ -168,6 +154,7 @@ class Pipeline:
         for start in range(0, len(fresh), batch):
             articles = await asyncio.gather(*(build(e, c) for e, c in fresh[start:start + batch]))
             hits += await self._record(articles)
+            progress.recorded += len(articles)
         return hits
 
     async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool) -> Article:
@@ -184,7 +171,7 @@ class Pipeline:
                     text, source, lang = extracted.text, "full", extracted.lang
                     title = title or extracted.title
         if not lang:
-            lang = detect_language(f"{title}\n{text}")
+            lang = await asyncio.to_thread(detect_language, f"{title}\n{text}")
         self.metrics.articles.labels(source).inc()
         now = self.clock.now()
         published = entry.published
@@ -201,12 +188,14 @@ class Pipeline:
         two feeds at once cannot become two stories; copies inside one batch
         are recorded after the first copy and join its story."""
         ruleset = self.rules()
-        matched = [tuple(ruleset.match(a.document())) for a in articles]
-        async with self._story_lock:
+        # CPU work (matching, MinHash) runs in a thread so the event loop keeps serving
+        matched = await asyncio.to_thread(lambda: [tuple(ruleset.match(a.document())) for a in articles])
+        async with self.story_lock:
             if self.clusterer is None:
                 recorded = await self._store_items([RecordItem(a, m) for a, m in zip(articles, matched)])
                 return list(recorded.hits)
-            leader = group_batch([(a.text, a.title) for a in articles], self.clusterer.settings)
+            leader = await asyncio.to_thread(group_batch, [(a.text, a.title) for a in articles],
+                                             self.clusterer.settings)
             firsts = [i for i, lead in enumerate(leader) if lead == i]
             copies = [i for i, lead in enumerate(leader) if lead != i]
             story: dict[int, int] = {}
@@ -214,14 +203,16 @@ class Pipeline:
             for group in (firsts, copies):
                 if not group:
                     continue
-                items = [RecordItem(articles[i], matched[i],
-                                    story.get(leader[i]) or self.clusterer.find(articles[i].text, articles[i].title))
-                         for i in group]
+                found = await asyncio.to_thread(
+                    lambda: [story.get(leader[i]) or self.clusterer.find(articles[i].text, articles[i].title)
+                             for i in group])
+                items = [RecordItem(articles[i], matched[i], story_id) for i, story_id in zip(group, found)]
                 recorded = await self._store_items(items)
-                for i, story_id in zip(group, recorded.stories):
-                    story[i] = story_id
-                    self.clusterer.add(story_id, articles[i].canonical_url, articles[i].text, articles[i].title,
-                                       self.clock.now())
+                now = self.clock.now()
+                await asyncio.to_thread(lambda: [
+                    self.clusterer.add(story_id, articles[i].canonical_url, articles[i].text, articles[i].title, now)
+                    for i, story_id in zip(group, recorded.stories)])
+                story.update(zip(group, recorded.stories))
                 hits += recorded.hits
             return hits
 
@@ -246,6 +237,22 @@ class Pipeline:
             feed_id=feed.id, polled_at=now, next_poll_at=when, status=status, error_count=0,
             etag=fetched.etag or feed.etag, last_modified=fetched.last_modified or feed.last_modified,
             new_url=fetched.permanent_url, title=title, entries=entries, new_articles=new_articles)
+
+    def _overran(self, feed: FeedState, progress: _Progress) -> PollOutcome:
+        """The poll passed feed_deadline.  Articles recorded so far stay recorded;
+        with progress the rest follows soon, without progress it is an error."""
+        limit = format_duration(self.settings.feed_deadline)
+        if progress.recorded:
+            now = self.clock.now()
+            return PollOutcome(
+                feed_id=feed.id, polled_at=now, next_poll_at=now + self.settings.schedule.min_interval,
+                # no validators: the next poll must fetch the feed in full to see the rest
+                status="ok", error_count=0, etag=None, last_modified=None, new_articles=progress.recorded,
+                error=f"warning: stopped after {progress.recorded} of {progress.fresh} new entries at the "
+                      f"{limit} poll deadline; the rest follow in the next polls", error_kind="partial")
+        return self._failed(feed, FetchResult(url=feed.url, status=0),
+                            f"polling took longer than {limit} (fetch, article pages, extraction); "
+                            "retried with backoff", "poll-timeout")
 
     def _failed(self, feed: FeedState, fetched: FetchResult, error: str, error_kind: str,
                 kind: str = "error") -> PollOutcome:

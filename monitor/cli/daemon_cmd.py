@@ -7,13 +7,13 @@ from pathlib import Path
 
 import typer
 
-from monitor.cli.options import ConfigOption, load_or_exit, secret_values
-from monitor.logs import setup_logging
+from monitor.cli.options import ConfigOption, load_or_exit
+from monitor.logs import Redactor, secret_values, setup_logging
 
 
-def _logging(config, verbose: bool = False) -> None:
-    setup_logging(fmt=config.log.format, level="DEBUG" if verbose else config.log.level,
-                  secrets=secret_values(config))
+def _logging(config, verbose: bool = False) -> Redactor:
+    return setup_logging(fmt=config.log.format, level="DEBUG" if verbose else config.log.level,
+                         secrets=secret_values(config))
 
 
 async def _once(config, all_feeds: bool) -> int:
@@ -28,7 +28,7 @@ async def _once(config, all_feeds: bool) -> int:
     return 0
 
 
-async def _run(config_file: Path | None, config) -> None:
+async def _run(config_file: Path | None, config, redact: Redactor) -> None:
     from monitor.app import App
     from monitor.daemon import Daemon
     from monitor.reload import Reloader
@@ -36,7 +36,7 @@ async def _run(config_file: Path | None, config) -> None:
 
     async with App(config) as app:
         daemon = Daemon(app)
-        reloader = Reloader(app, daemon, config_file or config.path)
+        reloader = Reloader(app, daemon, config_file or config.path, redact=redact)
         daemon.on_reload = reloader.reload
         daemon.install_signal_handlers()
         async with reloader.watching(), serving(app, daemon):
@@ -49,8 +49,7 @@ def register(app: typer.Typer) -> None:
             verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
         """Run the daemon: poll feeds, match, record hits, send alerts, until SIGTERM/SIGINT."""
         cfg = load_or_exit(config)
-        _logging(cfg, verbose)
-        asyncio.run(_run(config, cfg))
+        asyncio.run(_run(config, cfg, _logging(cfg, verbose)))
 
     @app.command()
     def once(config: Path | None = ConfigOption,

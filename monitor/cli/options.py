@@ -44,20 +44,3 @@ def open_store(config):
     store = Store.open(config.database)
     store.upgrade()
     return store
-
-
-SECRET_KEYS = ("password", "secret", "token", "url", "webhook_url", "urls", "username")
-
-
-def secret_values(config) -> list[str]:
-    """Every string in the config that must never reach a log."""
-    values: list[str] = []
-    for spec in config.channels.values():
-        for key, value in spec.options.items():
-            if key in SECRET_KEYS:
-                values += value if isinstance(value, (list, tuple)) else [value]
-    if config.http.token:
-        values.append(config.http.token)
-    if "@" in config.database and ":" in config.database.split("@")[0].split("//")[-1]:
-        values.append(config.database.split("//", 1)[1].split("@")[0].split(":", 1)[1])
-    return [str(v) for v in values if v]

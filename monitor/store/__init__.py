@@ -22,7 +22,8 @@ from sqlalchemy.exc import OperationalError
 from monitor.clock import Clock, SystemClock
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
-from monitor.store import articles, deliveries, feeds, followups, hits, migrate, retention, stats, stories
+from monitor.store import (articles, deliveries, feeds, followups, hits, leases, migrate, retention, stats,
+                           stories)
 from monitor.store.engine import Database, create_store_engine, normalise_url
 from monitor.stories.views import StoryView
 from monitor.types import (
@@ -102,9 +103,9 @@ class Store:
         return deliveries.enqueue_health(self._db, feed_id, expected=expected, alerted=alerted,
                                          channels=channels, payload=payload, key=key, now=now)
 
-    def release_leases(self) -> int:
-        """Void every feed and delivery lease (one SQLite process, at start)."""
-        return feeds.release_feed_leases(self._db) + deliveries.release_delivery_leases(self._db)
+    def release_leases(self, owner: str | None = None) -> int:
+        """Void feed and delivery leases: all (one SQLite process, at start) or one owner's (at shutdown)."""
+        return leases.release(self._db, owner)
 
     # -- articles, stories, hits -------------------------------------------------
 

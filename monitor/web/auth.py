@@ -1,5 +1,14 @@
-"""API token: required for everything but /healthz when `http.token` is set
-(and the config refuses a non-loopback `http.listen` without one)."""
+"""Who may talk to the API.
+
+- With `http.token` set (required off loopback): everything but /healthz
+  needs `Authorization: Bearer <token>` (or `?token=` for the page).
+- Without a token (loopback only): the Host header must name a loopback
+  address, so a web page that rebinds its own DNS name to 127.0.0.1 cannot
+  read the API from the operator's browser.
+- Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
+  origin without a CORS preflight (which we never grant), so a page the
+  operator visits cannot replay dead deliveries behind their back.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 OPEN_PATHS = frozenset({"/healthz"})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 class TokenGuard:
@@ -17,13 +27,22 @@ class TokenGuard:
         self.token = token  # read per request: a reload may change it
 
     async def __call__(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        expected = self.token()
-        if not expected or request.url.path in OPEN_PATHS:
+        if request.url.path in OPEN_PATHS:
             return await call_next(request)
-        given = _presented(request)
-        if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
-            return JSONResponse({"detail": "an API token is required: Authorization: Bearer <http.token>"},
-                                status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        expected = self.token()
+        if expected:
+            given = _presented(request)
+            if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+                return JSONResponse({"detail": "an API token is required: Authorization: Bearer <http.token>"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        elif _host(request) not in LOOPBACK_HOSTS:
+            return JSONResponse({"detail": f"Host {request.headers.get('host', '')!r} is not a loopback name; "
+                                           "without http.token the API answers only to 127.0.0.1/localhost"},
+                                status_code=403)
+        if request.method == "POST" and request.url.path.startswith("/api/") and \
+                not request.headers.get("content-type", "").startswith("application/json"):
+            return JSONResponse({"detail": "POST /api/... takes Content-Type: application/json (send {} for no body)"},
+                                status_code=415)
         return await call_next(request)
 
 
@@ -32,3 +51,10 @@ def _presented(request: Request) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return request.query_params.get("token") or request.cookies.get("news_monitor_token")
+
+
+def _host(request: Request) -> str:
+    host = request.headers.get("host", "")
+    if host.startswith("["):  # [::1]:8080
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host

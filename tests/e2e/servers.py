@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,6 +44,7 @@ class LocalServer:
 
     def __init__(self) -> None:
         self.resources: dict[str, Resource] = {}
+        self.delays: dict[str, float] = {}  # path -> seconds to wait before answering
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)
@@ -101,6 +103,9 @@ class LocalServer:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 req = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                delay = server.delays.get(self.path.split("?")[0])
+                if delay:
+                    time.sleep(delay)
                 status, headers, payload = server.respond(req)
                 with server.arrived:
                     server.requests.append(req)

@@ -27,3 +27,43 @@ def test_json_logs_have_one_event_per_poll_hit_and_delivery_and_no_secrets(cli, 
     assert dead[0]["outcome"] == "dead"
     assert "tok-SECRET-path" not in out.stderr + out.stdout
     assert "s3cret-key" not in out.stderr + out.stdout  # the signing secret
+
+
+def test_secrets_are_scrubbed_from_tracebacks_and_json_extras():
+    import io
+    import logging
+
+    from monitor.logs import setup_logging
+
+    out = io.StringIO()
+    redact = setup_logging(fmt="json", secrets=["hunter2-password"], stream=out)
+    log = logging.getLogger("test.secrets")
+    try:
+        raise RuntimeError("login failed with hunter2-password")
+    except RuntimeError:
+        log.exception("send failed", extra={"url": "smtp://u:hunter2-password@host"})
+    redact.update(["new-token-after-reload"])
+    log.warning("token new-token-after-reload rejected")
+    text = out.getvalue()
+    assert "hunter2-password" not in text and "new-token-after-reload" not in text
+    assert text.count("***") >= 3
+
+
+def test_secret_values_cover_every_secret_in_a_config(tmp_path):
+    from monitor.config import load_config
+    from monitor.logs import secret_values
+
+    (tmp_path / "smtp.pw").write_text("pw-from-a-file\n")
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump({
+        "database": "postgresql+psycopg://monitor:db-pass-123@db.example/monitor",
+        "http": {"listen": "127.0.0.1:0", "token": "api-token-456"},
+        "feeds": [{"url": "https://example.com/feed", "name": "Paid",
+                   "headers": {"Authorization": "Bearer feed-key-789"}}],
+        "channels": {"console": {"type": "console"},
+                     "hook": {"type": "webhook", "url": "https://hooks.example/abc-secret-path", "secret": "whsec-1"},
+                     "mail": {"type": "email", "host": "smtp.example", "from": "a@example.com",
+                              "to": ["b@example.com"], "username": "u", "password_file": str(tmp_path / "smtp.pw")}},
+    }))
+    found = set(secret_values(load_config(tmp_path / "m.yaml")))
+    assert {"db-pass-123", "api-token-456", "Bearer feed-key-789", "https://hooks.example/abc-secret-path",
+            "whsec-1", "pw-from-a-file"} <= found, found

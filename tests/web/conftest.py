@@ -47,4 +47,4 @@ async def polled(tmp_path, server, capsys):
 
 
 def client(api) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://127.0.0.1:8080")

@@ -55,8 +55,8 @@ async def test_stories_rules_and_deliveries(polled):
         deliveries = (await http.get("/api/deliveries")).json()
         assert [d["status"] for d in deliveries] == ["sent"]
         assert (await http.get("/api/deliveries", params={"status": "bogus"})).status_code == 422
-        assert (await http.post("/api/deliveries/replay-dead")).json() == {"replayed": 0}
-        assert (await http.post(f"/api/deliveries/{deliveries[0]['id']}/replay")).status_code == 404
+        assert (await http.post("/api/deliveries/replay-dead", json={})).json() == {"replayed": 0}
+        assert (await http.post(f"/api/deliveries/{deliveries[0]['id']}/replay", json={})).status_code == 404
 
 
 async def test_test_rule_endpoint_explains_matches(polled, server):
@@ -114,3 +114,15 @@ async def test_token_is_required_for_everything_but_healthz(polled):
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer wrong"})).status_code == 401
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer t0ken-123"})).status_code == 200
         assert (await http.get("/", params={"token": "t0ken-123"})).status_code == 200
+
+
+async def test_without_a_token_only_loopback_hosts_and_json_posts_are_served(polled):
+    """A page that rebinds its DNS name to 127.0.0.1 sends its own Host; a
+    cross-site form cannot send JSON: neither gets through."""
+    async with client(build_api(polled)) as http:
+        assert (await http.get("/api/hits", headers={"Host": "evil.example:8080"})).status_code == 403
+        assert (await http.get("/healthz", headers={"Host": "evil.example"})).status_code == 200
+        assert (await http.get("/api/hits", headers={"Host": "localhost:8080"})).status_code == 200
+        form = await http.post("/api/deliveries/replay-dead", data={"x": "1"})
+        assert form.status_code == 415
+        assert (await http.post("/api/deliveries/replay-dead", json={})).status_code == 200

@@ -17,12 +17,12 @@ async def test_retention_prunes_text_but_keeps_hits_and_snippets(tmp_path, serve
     async with App(load_config(path), clock=clock, services=Services()) as app:
         await app.once()
         clock.advance(timedelta(days=31))
-        done = app.housekeeping()
+        done = await app.housekeeping()
         assert done["article_text"] == 2 and done["hits"] == 0
         hits = app.store.list_hits()
         assert len(hits) == 1 and "**" in hits[0].snippet
         clock.advance(timedelta(days=60))
-        assert app.housekeeping()["hits"] == 1
+        assert (await app.housekeeping())["hits"] == 1
         assert app.store.list_hits() == []
     texts = sqlite3.connect(tmp_path / "web.db").execute("select text from article").fetchall()
     assert texts == [("",), ("",)]

@@ -1,0 +1,66 @@
+"""The daemon's poll ticks: a slow feed keeps only its own slot busy, and a
+poll past its deadline keeps what it recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+from monitor.app import App, Services
+from monitor.config import load_config
+from tests.e2e.servers import page, rss
+from tests.web.conftest import write_config
+
+
+def slow_feed(server, n: int = 6) -> str:
+    for i in range(n):
+        server.serve(f"/slow/{i}.html", page(f"Slow story {i}", [f"Paragraph {k} of slow story {i}, " * 12
+                                                                   for k in range(3)]), "text/html")
+        server.delays[f"/slow/{i}.html"] = 0.6
+    return server.serve("/slow.xml", rss("Slow", [{"title": f"Slow story {i}", "link": server.url(f"/slow/{i}.html"),
+                                                    "guid": f"s-{i}"} for i in range(n)]))
+
+
+async def test_a_slow_feed_does_not_hold_up_the_others(tmp_path, server):
+    slow_feed(server)
+    path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
+                        fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
+                               "host_spacing": "0s"})
+    async with App(load_config(path), services=Services()) as app:
+        assert await app.poll_tick() == 1  # the slow feed starts and the tick returns at once
+        assert app.poller.busy == 1
+        # a feed added now is polled by the next tick while the slow one still runs
+        server.serve("/quick.xml", rss("Quick", [{"title": "Envoy", "guid": "q-1",
+                                                  "description": "China sends an envoy to Pyongyang, North Korea."}]))
+        data = load_config(write_config(tmp_path, server, feeds=[
+            {"url": server.url("/slow.xml"), "name": "Slow"}, {"url": server.url("/quick.xml"), "name": "Quick"}],
+            fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1, "host_spacing": "0s"}))
+        await app.apply(data)
+        assert await app.poll_tick() == 1
+        for _ in range(200):
+            quick = {f.name: f for f in app.store.list_feeds()}["Quick"]
+            if quick.status == "ok":
+                break
+            await asyncio.sleep(0.05)
+        slow = {f.name: f for f in app.store.list_feeds()}["Slow"]
+        assert quick.status == "ok" and slow.status == "new"  # quick finished first, slow still running
+        await app.poller.drain(timeout=30)
+        assert {f.name: f for f in app.store.list_feeds()}["Slow"].status == "ok"
+
+
+async def test_a_poll_past_its_deadline_keeps_what_it_recorded(tmp_path, server):
+    slow_feed(server, n=6)
+    path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
+                        fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
+                               "host_spacing": "0s"})
+    async with App(load_config(path), services=Services()) as app:
+        app.pipeline.settings = replace(app.pipeline.settings, record_batch=2, feed_deadline=timedelta(seconds=2.5))
+        cycle = await app.poll()
+        outcome = cycle.outcomes[0]
+        assert outcome.status == "ok" and outcome.error_kind == "partial", outcome
+        assert 0 < outcome.new_articles < 6
+        cycle = await app.poll(all_feeds=True)  # no ETag kept: the rest is fetched
+        cycle = await app.poll(all_feeds=True)
+        feed = {f.name: f for f in app.store.list_feeds()}["Slow"]
+        assert feed.articles == 6, feed
