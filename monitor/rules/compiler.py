@@ -16,7 +16,8 @@ import re2
 from monitor.rules import syntax as s
 from monitor.rules.docindex import TEXT_FIELDS
 from monitor.rules.lexer import QueryError
-from monitor.rules.matchers import AndM, MetaLeaf, NearM, OrM, RegexLeaf, ScopeM, WordLeaf
+from monitor.rules.matchers import AndM, MetaLeaf, NearM, OrM, RegexLeaf, WordLeaf
+from monitor.rules.scopes import ScopeM
 from monitor.rules.tokens import term_tokens
 
 Clauses = list[frozenset[str]]
@@ -24,10 +25,12 @@ Clauses = list[frozenset[str]]
 
 @dataclass
 class Interner:
-    """Leaves shared by every rule of one RuleSet, so each is evaluated once per article."""
+    """Matcher nodes (leaves and composites) shared by every rule of one RuleSet,
+    so each is evaluated once per article."""
 
     leaves: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    literals: set[str] = field(default_factory=set)  # of every title/text word leaf
 
     def term_tokens(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found = self.words.get(text)
@@ -56,6 +59,14 @@ class _Compiler:
         self.labels: dict[int, str] = {}
         self.problems: list[QueryError] = []
 
+    def or_(self, children: list[Any]) -> Any:
+        key = ("or", tuple(c.id for c in children))
+        return self.interner.leaf(key, lambda i: OrM(i, children))
+
+    def and_(self, positive: list[Any], negative: list[Any]) -> Any:
+        key = ("and", tuple(c.id for c in positive), tuple(c.id for c in negative))
+        return self.interner.leaf(key, lambda i: AndM(i, positive, negative))
+
     def node(self, n: s.Node, fields: tuple[str, ...], label: str | None = None
              ) -> tuple[Any, Clauses]:
         if isinstance(n, s.Term):
@@ -69,7 +80,7 @@ class _Compiler:
             clauses: Clauses = []
             if all(c for _, c in parts):
                 clauses = [frozenset().union(*(min(c, key=len) for _, c in parts))]
-            return OrM([m for m, _ in parts]), clauses
+            return self.or_([m for m, _ in parts]), clauses
         if isinstance(n, s.And):
             pos, neg, clauses = [], [], []
             for child in n.children:
@@ -79,23 +90,26 @@ class _Compiler:
                     m, c = self.node(child, fields)
                     pos.append(m)
                     clauses += c
-            return AndM(pos, neg), clauses
+            return self.and_(pos, neg), clauses
         if isinstance(n, s.Near):
             left, lc = self.node(n.left, fields)
             right, rc = self.node(n.right, fields)
-            return NearM(left, right, n.distance, n.ordered), lc + rc
+            key = ("near", left.id, right.id, n.distance, n.ordered)
+            near = self.interner.leaf(key, lambda i: NearM(i, left, right, n.distance, n.ordered))
+            return near, lc + rc
         if isinstance(n, s.Scope):
             m, c = self.node(n.child, fields)
-            return ScopeM(n.kind == "paragraph", m), c
+            para = n.kind == "paragraph"
+            return self.interner.leaf(("scope", para, m.id), lambda i: ScopeM(i, para, m)), c
         if isinstance(n, s.Field):
             if fields != TEXT_FIELDS and n.name not in fields:
                 self.problems.append(QueryError(
                     f"{n.name}: inside {'/'.join(f + ':' for f in fields)} can never match: "
                     f"remove one of the two field scopes", n.column))
-                return OrM([]), []
+                return self.or_([]), []
             return self.node(n.child, (n.name,), label)
         if isinstance(n, s.Not):  # only reachable through a group; parser checks placement
-            return AndM([], [self.node(n.child, fields)[0]]), []
+            return self.and_([], [self.node(n.child, fields)[0]]), []
         raise TypeError(f"unknown query node {n!r}")
 
     def term(self, t: s.Term, fields: tuple[str, ...], label: str) -> tuple[Any, Clauses]:
@@ -103,7 +117,7 @@ class _Compiler:
         if not words:
             self.problems.append(QueryError(f"{t.label()!r} has no letters or digits to match: "
                                             "remove it or quote a real word", t.column))
-            return OrM([]), []
+            return self.or_([]), []
         if fields in (("lang",), ("tag",)):
             leaf = self.interner.leaf(("meta", fields[0], words),
                                       lambda i: MetaLeaf(i, fields[0], words))
@@ -113,16 +127,16 @@ class _Compiler:
         key = ("word", fields, words, exact, t.wildcard)
         leaf = self.interner.leaf(key, lambda i: WordLeaf(i, fields, words, exact, t.wildcard))
         self.labels.setdefault(leaf.id, label)
-        if not set(fields) & set(TEXT_FIELDS):
+        if leaf.literal is None:
             return leaf, []
-        literal = " " + " ".join(words) + ("" if t.wildcard else " ")
-        return leaf, [frozenset([literal])]
+        self.interner.literals.add(leaf.literal)
+        return leaf, [frozenset([leaf.literal])]
 
     def regex(self, r: s.Regex, fields: tuple[str, ...], label: str) -> tuple[Any, Clauses]:
         if fields in (("lang",), ("tag",)):
             self.problems.append(QueryError(f"{fields[0]}: takes a word, not a regex: write "
                                             f"{fields[0]}:(a OR b)", r.column))
-            return OrM([]), []
+            return self.or_([]), []
         options = re2.Options()
         options.log_errors = False
         options.case_sensitive = False
@@ -133,7 +147,7 @@ class _Compiler:
             self.problems.append(QueryError(
                 f"invalid regex /{r.pattern}/: {reason}: fix the pattern (RE2 syntax: no "
                 "lookaround or backreferences)", r.column))
-            return OrM([]), []
+            return self.or_([]), []
         leaf = self.interner.leaf(("regex", fields, r.pattern),
                                   lambda i: RegexLeaf(i, fields, compiled))
         self.labels.setdefault(leaf.id, label)
@@ -146,16 +160,16 @@ class _Compiler:
             hint = f"did you mean @{close[0]}?" if close else (
                 "define it under aliases: in the config")
             self.problems.append(QueryError(f"unknown alias @{a.name}: {hint}", a.column))
-            return OrM([]), []
+            return self.or_([]), []
         if not values:
             self.problems.append(QueryError(f"alias @{a.name} is an empty list: give it at "
                                             "least one term", a.column))
-            return OrM([]), []
+            return self.or_([]), []
         parts = [self.term(_alias_term(str(v), a.column), fields, a.label()) for v in values]
         clauses: Clauses = []
         if all(c for _, c in parts):
             clauses = [frozenset().union(*(c[0] for _, c in parts))]
-        return OrM([m for m, _ in parts]), clauses
+        return self.or_([m for m, _ in parts]), clauses
 
 
 def _alias_term(value: str, column: int) -> s.Term:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import Mapping
 
@@ -11,29 +10,41 @@ from monitor.types import Evidence, Snippet
 
 SNIPPET_CHARS = 200
 MAX_EVIDENCE = 100
-_WHITESPACE = re.compile(r"\s+")
 _FIELD_ORDER = {"title": 0, "text": 1, "url": 2, "source": 3, "lang": 4, "tag": 5}
 
 
 def evidence(ix: DocIndex, occs: list[Occ], labels: Mapping[int, str]) -> tuple[Evidence, ...]:
-    hits: dict[tuple[str, int, int], Hit] = {}
+    hits: dict[tuple[int, int, int], Hit] = {}  # (field order, start, end): first hit there
     for occ in occs:
         for hit in occ[3]:
-            hits.setdefault((hit[1], hit[4], hit[5]), hit)
-    ordered = sorted(hits.values(), key=lambda h: (_FIELD_ORDER.get(h[1], 9), h[4], h[5]))
+            key = (_FIELD_ORDER[hit[1]], hit[4], hit[5])
+            if key not in hits:
+                hits[key] = hit
+    memo = ix.evidence_memo  # Evidence objects are shared by every rule of the document
     out = []
-    for leaf, field, lo, _hi, start, end in ordered[:MAX_EVIDENCE]:
-        text = ix.field_text(field, lo)
-        out.append(Evidence(term=labels.get(leaf, "?"), found=text[start:end], field=field,
-                            start=start, end=end, word=lo))
+    for key in sorted(hits)[:MAX_EVIDENCE]:
+        hit = hits[key]
+        label = labels.get(hit[0], "?")
+        ev = memo.get((label, hit))
+        if ev is None:
+            _leaf, field, lo, _hi, start, end = hit
+            text = ix.field_text(field, lo)
+            ev = memo[(label, hit)] = Evidence(term=label, found=text[start:end], field=field,
+                                               start=start, end=end, word=lo)
+        out.append(ev)
     return tuple(out)
 
 
 def distinct_terms(evs: tuple[Evidence, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for ev in evs:
-        seen.setdefault(" ".join(ev.found.casefold().split()), ev.found)
+        seen.setdefault(_folded(ev.found), ev.found)
     return tuple(seen.values())
+
+
+def _folded(found: str) -> str:
+    return " ".join(found.casefold().split()) if not found.isascii() or " " in found or \
+        not found.isalnum() else found.lower()
 
 
 def _score(inside: list[Evidence]) -> tuple[int, int]:
@@ -41,16 +52,64 @@ def _score(inside: list[Evidence]) -> tuple[int, int]:
     return len({e.term for e in inside}), len({e.found.casefold() for e in inside})
 
 
-def _best_window(evs: list[Evidence]) -> tuple[int, int, list[Evidence]]:
+Window = tuple[int, int, list[Evidence], tuple[int, int]]  # start, end, inside, score
+
+
+def _best_window(evs: list[Evidence]) -> Window:
     """The earliest run of evidence fitting in SNIPPET_CHARS with the best _score."""
+    ends = [e.end for e in evs]
+    if any(a > b for a, b in zip(ends, ends[1:])):
+        return _best_window_any(evs)
+    return _best_window_sorted(evs, ends)
+
+
+def _best_window_sorted(evs: list[Evidence], ends: list[int]) -> Window:
+    """_best_window when ends are sorted too (no evidence spans another): each
+    window is a run evs[i:k], scored with running counts (linear, not quadratic)."""
+    top = _score(evs)  # no window can score more than all the evidence
+    if ends[-1] - evs[0].start <= SNIPPET_CHARS:  # all in the first window
+        return evs[0].start, ends[-1], evs, top
+    terms: dict[str, int] = {}
+    words: dict[str, int] = {}
+    folded = [e.found.casefold() for e in evs]
     best: tuple[int, int] = (-1, -1)
-    pick = (0, 0, evs[:1])
+    pick = (0, 0, 0, 1)
+    k, n = 0, len(evs)
+    for i, first in enumerate(evs):
+        if k <= i:
+            k = i
+        limit = first.start + SNIPPET_CHARS
+        while k < n and ends[k] <= limit:
+            terms[evs[k].term] = terms.get(evs[k].term, 0) + 1
+            words[folded[k]] = words.get(folded[k], 0) + 1
+            k += 1
+        score = (len(terms), len(words)) if k > i else (1, 1)
+        if score > best:
+            best = score
+            pick = (first.start, ends[k - 1] if k > i else first.end, i, max(k, i + 1))
+            if best == top:  # the earliest window with every term: later ones only tie
+                break
+        if k > i:  # evs[i] leaves the window
+            t, w = first.term, folded[i]
+            terms[t] -= 1
+            if not terms[t]:
+                del terms[t]
+            words[w] -= 1
+            if not words[w]:
+                del words[w]
+    start, end, lo, hi = pick
+    return start, end, evs[lo:hi], best
+
+
+def _best_window_any(evs: list[Evidence]) -> Window:
+    best: tuple[int, int] = (-1, -1)
+    pick: Window = (0, 0, evs[:1], best)
     for i, first in enumerate(evs):
         inside = [e for e in evs[i:] if e.end - first.start <= SNIPPET_CHARS] or [first]
         score = _score(inside)
         if score > best:
             best = score
-            pick = (first.start, max(e.end for e in inside), inside)
+            pick = (first.start, max(e.end for e in inside), inside, score)
     return pick
 
 
@@ -69,45 +128,53 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def snippet(ix: DocIndex, evs: tuple[Evidence, ...]) -> Snippet:
-    best: tuple[tuple[int, int, int], str, int, int, list[Evidence]] | None = None
+    best: tuple[tuple[int, int, int], str, int, int] | None = None
     for rank, field in enumerate(TEXT_FIELDS):
         in_field = [e for e in evs if e.field == field]
         if not in_field:
             continue
-        start, end, inside = _best_window(in_field)
-        score = (*_score(inside), rank)  # ties go to the text
+        start, end, _inside, window_score = _best_window(in_field)
+        score = (*window_score, rank)  # ties go to the text
         if best is None or score > best[0]:
-            best = (score, field, start, end, inside)
+            best = (score, field, start, end)
     if best is None:
         title = ix.doc.title or ix.doc.text
         return Snippet(" ".join(title[:SNIPPET_CHARS].split()))
-    _, field, start, end, inside = best
+    _, field, start, end = best
     text = ix.field_text(field)
     lo, hi = _widen(text, start, end)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
     spans = [(e.start - lo, e.end - lo) for e in evs
              if e.field == field and e.start >= lo and e.end <= hi]
-    body, marks = _collapse(text[lo:hi], spans)
+    body, marks = _collapse(text, lo, hi, ix.whitespace_runs(field), spans)
     return Snippet(prefix + body + suffix,
                    tuple((a + len(prefix), b + len(prefix)) for a, b in marks))
 
 
-def _collapse(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """Whitespace runs (line and paragraph breaks) -> one space, spans moved along."""
+def _collapse(text: str, lo: int, hi: int, runs: tuple[list[int], list[int]],
+              spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """text[lo:hi] with whitespace runs (line and paragraph breaks) -> one space,
+    spans (relative to lo) moved along.  `runs`: DocIndex.whitespace_runs."""
+    run_starts, run_ends = runs
+    i = bisect_right(run_ends, lo)  # the first run ending after lo
     out: list[str] = []
-    cut_ends: list[int] = []  # where each collapsed run ends in `text`
+    cut_ends: list[int] = []  # where each collapsed run ends, relative to lo
     removed: list[int] = []  # characters removed up to and including that run
-    pos = total = 0
-    for run in _WHITESPACE.finditer(text):
-        if run.group() == " ":
+    pos, total = lo, 0
+    while i < len(run_starts) and run_starts[i] < hi:
+        a, b = max(run_starts[i], lo), min(run_ends[i], hi)
+        i += 1
+        if b - a == 1 and text[a] == " ":  # a run cut down to one space by the window
             continue
-        out += [text[pos:run.start()], " "]
-        total += len(run.group()) - 1
-        cut_ends.append(run.end())
+        out += [text[pos:a], " "]
+        total += b - a - 1
+        cut_ends.append(b - lo)
         removed.append(total)
-        pos = run.end()
-    out.append(text[pos:])
+        pos = b
+    if not out:
+        return text[lo:hi], spans
+    out.append(text[pos:hi])
 
     def moved(offset: int) -> int:
         k = bisect_right(cut_ends, offset)

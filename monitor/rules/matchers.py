@@ -23,18 +23,22 @@ def _in_region(occs: list[Occ], region: Region) -> list[Occ]:
 class Leaf:
     """Base of the matchers that look at the document itself."""
 
-    __slots__ = ("id", "fields", "meta")
+    __slots__ = ("id", "fields", "meta", "monotone")
 
     def __init__(self, leaf_id: int, fields: tuple[str, ...]) -> None:
         self.id = leaf_id
         self.fields = fields
         self.meta = not set(fields) <= set(TEXT_FIELDS)  # document-level: ignores regions
+        # Monotone: its occurrences inside a region are among its whole-document ones.
+        self.monotone = not self.meta
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
         found = ix.cache.get(self.id)
         if found is None:
             found = ix.cache[self.id] = self.find(ix)
-        return found if self.meta else _in_region(found, region)
+        if region is None or self.meta or not found:
+            return found
+        return _in_region(found, region)
 
     def find(self, ix: DocIndex) -> list[Occ]:
         raise NotImplementedError
@@ -61,14 +65,19 @@ def _phrase_starts(norms: Sequence[str], post: dict[str, list[int]], words: tupl
 class WordLeaf(Leaf):
     """A word, phrase, prefix* or =Exact term in title/text (or url/source)."""
 
-    __slots__ = ("words", "raws", "prefix")
+    __slots__ = ("words", "raws", "prefix", "literal")
 
     def __init__(self, leaf_id: int, fields: tuple[str, ...], words: tuple[str, ...],
                  raws: tuple[str, ...] | None, prefix: bool) -> None:
         super().__init__(leaf_id, fields)
         self.words, self.raws, self.prefix = words, raws, prefix
+        # What the presearch looks for in the title and text ("nucle*" -> " nucle"),
+        # None for url:/source: terms.
+        self.literal = None if self.meta else " " + " ".join(words) + ("" if prefix else " ")
 
     def find(self, ix: DocIndex) -> list[Occ]:
+        if self.literal is not None and ix.present is not None and self.literal not in ix.present:
+            return []  # the presearch saw no such words: nothing to look for
         out: list[Occ] = []
         n = len(self.words)
         for field in self.fields:
@@ -128,26 +137,49 @@ class MetaLeaf(Leaf):
         return out
 
 
-class OrM:
-    __slots__ = ("children",)
+class Node:
+    """Base of the composite matchers.  Nodes are shared by every rule of a
+    RuleSet (the compiler interns them), so over the whole title and text
+    (region None) each is evaluated once per document."""
 
-    def __init__(self, children: Sequence[Any]) -> None:
-        self.children = tuple(children)
+    __slots__ = ("id",)
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
+        if region is not None:
+            return self.eval(ix, region)
+        found = ix.cache.get(self.id)
+        if found is None:
+            found = ix.cache[self.id] = self.eval(ix, None)
+        return found
+
+    def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
+        raise NotImplementedError
+
+
+class OrM(Node):
+    __slots__ = ("children", "monotone")
+
+    def __init__(self, node_id: int, children: Sequence[Any]) -> None:
+        self.id = node_id
+        self.children = tuple(children)
+        self.monotone = all(c.monotone for c in self.children)
+
+    def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         out: list[Occ] = []
         for child in self.children:
             out.extend(child.occ(ix, region))
         return out
 
 
-class AndM:
-    __slots__ = ("positive", "negative")
+class AndM(Node):
+    __slots__ = ("positive", "negative", "monotone")
 
-    def __init__(self, positive: Sequence[Any], negative: Sequence[Any]) -> None:
+    def __init__(self, node_id: int, positive: Sequence[Any], negative: Sequence[Any]) -> None:
+        self.id = node_id
         self.positive, self.negative = tuple(positive), tuple(negative)
+        self.monotone = not self.negative and all(c.monotone for c in self.positive)
 
-    def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
+    def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         out: list[Occ] = []
         for child in self.positive:
             found = child.occ(ix, region)
@@ -160,16 +192,18 @@ class AndM:
         return out
 
 
-class NearM:
+class NearM(Node):
     """Any left/right pair in the same field at most `distance` words apart
     (ordered: right after left)."""
 
-    __slots__ = ("left", "right", "distance", "ordered")
+    __slots__ = ("left", "right", "distance", "ordered", "monotone")
 
-    def __init__(self, left: Any, right: Any, distance: int, ordered: bool) -> None:
+    def __init__(self, node_id: int, left: Any, right: Any, distance: int, ordered: bool) -> None:
+        self.id = node_id
         self.left, self.right, self.distance, self.ordered = left, right, distance, ordered
+        self.monotone = left.monotone and right.monotone
 
-    def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
+    def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         lefts = self.left.occ(ix, region)
         if not lefts:
             return []
@@ -189,27 +223,4 @@ class NearM:
                     if key not in seen:
                         seen.add(key)
                         out.append((lf, key[1], key[2], lhits + rhits))
-        return out
-
-
-class ScopeM:
-    """SENTENCE(...) / PARAGRAPH(...): the child must hold inside one unit."""
-
-    __slots__ = ("paragraph", "child")
-
-    def __init__(self, paragraph: bool, child: Any) -> None:
-        self.paragraph, self.child = paragraph, child
-
-    def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
-        out: list[Occ] = []
-        for field in TEXT_FIELDS:
-            if region is not None and region[0] != field:
-                continue
-            toks = ix.tokens(field)
-            for lo, hi in (toks.paragraphs if self.paragraph else toks.sentences):
-                if region is not None:
-                    lo, hi = max(lo, region[1]), min(hi, region[2])
-                    if lo > hi:
-                        continue
-                out.extend(self.child.occ(ix, (field, lo, hi)))
         return out

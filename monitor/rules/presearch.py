@@ -37,27 +37,46 @@ def _clause_cost(clause: frozenset[str]) -> float:
 
 
 class Presearch:
-    def __init__(self, rule_clauses: Sequence[Clauses]) -> None:
+    """`watch`: every word leaf's literal.  When given, `found` also tells the
+    document which of them are present (`DocIndex.present`), so the verify
+    step skips looking for words the scan did not see."""
+
+    def __init__(self, rule_clauses: Sequence[Clauses],
+                 watch: Collection[str] | None = None) -> None:
         self._ids: dict[str, int] = {}
         self._anchored: list[list[int]] = []  # literal id -> rules anchored on it
-        self._checks: list[tuple[frozenset[int], ...]] = []  # rule -> its other clauses
+        # rule -> its first other clause (None: none); rule -> the clauses after that
+        self._first_check: list[frozenset[int] | None] = []
+        self._more_checks: dict[int, tuple[frozenset[int], ...]] = {}
         self.always: list[int] = []
+        self._shared: dict[frozenset[int], frozenset[int]] = {}
         for rule, clauses in enumerate(rule_clauses):
             if not clauses:
                 self.always.append(rule)
-                self._checks.append(())
+                self._first_check.append(None)
                 continue
             anchor = min(clauses, key=_clause_cost)
             for lit in anchor:
                 self._anchored[self._literal(lit)].append(rule)
-            others = {frozenset(self._literal(lit) for lit in c) for c in clauses
-                      if c is not anchor and not c <= anchor}
-            self._checks.append(tuple(sorted(others, key=len)))
+            others = {self._clause(c) for c in clauses if c is not anchor and not c <= anchor}
+            checks = sorted(others, key=len)
+            self._first_check.append(checks[0] if checks else None)
+            if len(checks) > 1:
+                self._more_checks[rule] = tuple(checks[1:])
+        self._watching = watch is not None
+        for lit in watch or ():
+            self._literal(lit)
         self._automaton = ahocorasick.Automaton()
         for literal, lit_id in self._ids.items():
             self._automaton.add_word(literal, lit_id)
         if self._ids:
             self._automaton.make_automaton()
+        self._names = list(self._ids)  # literal id -> literal
+
+    def _clause(self, clause: frozenset[str]) -> frozenset[int]:
+        """The clause as literal ids, one shared copy per distinct clause."""
+        ids = frozenset(self._literal(lit) for lit in clause)
+        return self._shared.setdefault(ids, ids)
 
     def _literal(self, literal: str) -> int:
         lit_id = self._ids.get(literal)
@@ -70,15 +89,19 @@ class Presearch:
         return len(self._ids)
 
     def found(self, ix: DocIndex) -> set[int]:
-        """Ids of every literal present in the title or text."""
-        if not self._ids:
-            return set()
+        """Ids of every literal present in the title or text.  With `watch`,
+        also sets `ix.present` to those literals."""
         out: set[int] = set()
-        for field in TEXT_FIELDS:
-            out.update(lit for _, lit in self._automaton.iter(ix.presearch_text(field)))
+        if self._ids:
+            for field in TEXT_FIELDS:
+                out.update([lit for _, lit in self._automaton.iter(ix.presearch_text(field))])
+        if self._watching:
+            names = self._names
+            ix.present = {names[i] for i in out}
         return out
 
     def candidates(self, ix: DocIndex, only: Collection[int] | None = None) -> list[int]:
+        """Rules (indexes) with every clause satisfied by a literal present, in order."""
         found = self.found(ix)
         cands: set[int] = set(self.always)
         anchored = self._anchored
@@ -86,13 +109,11 @@ class Presearch:
             cands.update(anchored[lit])
         if only is not None:
             cands &= set(only)
-        checks = self._checks
-        out = []
-        for r in cands:
-            for clause in checks[r]:
-                if clause.isdisjoint(found):
-                    break
-            else:
-                out.append(r)
+        first, rest = self._first_check, self._more_checks
+        out = [r for r in cands
+               if first[r] is None or not first[r].isdisjoint(found)]  # type: ignore[union-attr]
+        if rest:
+            out = [r for r in out if r not in rest
+                   or all(not clause.isdisjoint(found) for clause in rest[r])]
         out.sort()
         return out

@@ -22,11 +22,14 @@ def _where(spec: RuleSpec) -> str:
 class RuleSet:
     """Compiled watch rules.  `match` is pure: same document, same matches."""
 
-    def __init__(self, specs: Sequence[RuleSpec], compiled: Sequence[Compiled]) -> None:
+    def __init__(self, specs: Sequence[RuleSpec], compiled: Sequence[Compiled],
+                 literals: Collection[str] | None = None) -> None:
+        """`literals`: every title/text word leaf's literal (compile_rules passes
+        them); with them the verify step skips words the presearch did not see."""
         self._specs = tuple(specs)
         self._compiled = tuple(compiled)
         self._index = {spec.id: i for i, spec in enumerate(self._specs)}
-        self._presearch = Presearch([c.clauses for c in self._compiled])
+        self._presearch = Presearch([c.clauses for c in self._compiled], literals)
 
     @property
     def rules(self) -> tuple[RuleSpec, ...]:
@@ -46,6 +49,11 @@ class RuleSet:
     def always_candidates(self) -> tuple[str, ...]:
         """Ids of rules verified on every article (no literal to presearch on)."""
         return tuple(self._specs[i].id for i in self._presearch.always)
+
+    def candidates(self, doc: Document) -> tuple[str, ...]:
+        """Ids of the rules the presearch passes to the verify step for `doc`
+        (a superset of the rules that match it)."""
+        return tuple(self._specs[i].id for i in self._presearch.candidates(DocIndex(doc)))
 
     def match(self, doc: Document, *, only: Collection[str] | None = None) -> list[Match]:
         ix = DocIndex(doc)
@@ -113,7 +121,7 @@ def _compile_rules(specs: Sequence[RuleSpec], aliases: Mapping[str, Sequence[str
             compiled.append(result)
     if problems:
         raise RuleError(problems)
-    ruleset = RuleSet(list(seen.values()), compiled)
+    ruleset = RuleSet(list(seen.values()), compiled, interner.literals)
     if check_examples:
         failing = _example_problems(ruleset)
         if failing:
