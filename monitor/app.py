@@ -50,7 +50,8 @@ def pipeline_settings(config: Config) -> PipelineSettings:
     p = config.poll
     return PipelineSettings(
         concurrency=p.concurrency, max_entries=config.fetch.max_entries,
-        schedule=ScheduleSettings(min_interval=p.min_interval, max_interval=p.max_interval, jitter=p.jitter),
+        schedule=ScheduleSettings(min_interval=p.min_interval, max_interval=p.max_interval, jitter=p.jitter,
+                                  max_stretch=p.max_stretch),
         health=config.health)
 
 

@@ -101,7 +101,7 @@ def decide(feed: FeedHealth, settings: HealthConfig, now: datetime) -> HealthEve
 
 def _failing_message(feed: FeedHealth) -> str:
     if feed.status == "gone":
-        return (f"feed {feed.name} ({feed.url}) is gone (HTTP 410): it will not be polled again; "
+        return (f"feed {feed.name} ({feed.url}) is gone (HTTP 410): it is only re-checked weekly; "
                 "remove it from the config or point it at its new address")
     return (f"feed {feed.name} ({feed.url}) failed {feed.error_count} times in a row; "
             f"last error: {feed.last_error or 'unknown'} [{feed.last_error_kind or 'error'}]")

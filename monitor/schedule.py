@@ -2,18 +2,23 @@
 
 Rules (issue 5):
 
-* gone (410)      -> `now + GONE_DELAY` (ten years: never, but the row stays
-                     valid and the operator sees it as status `gone`).
+* gone (410)      -> `now + GONE_DELAY` (a week): the operator sees status
+                     `gone`, and a publisher (or CDN) that sent one wrong 410
+                     is noticed within a week; a success makes it `ok` again.
 * error           -> `backoff(error_count)`: backoff_base * 2**(n-1), capped
                      at backoff_max, with +-jitter; never sooner than the
                      server's Retry-After nor than min_interval.  A Retry-After
                      longer than max(backoff_max, max_interval) is capped there,
                      so a hostile header cannot park a feed for a year.
-* ok/not-modified -> the configured `interval`, raised (never lowered) to half
-                     the feed's observed publishing interval when it publishes
-                     rarely (one item a day -> every 12 h, not every 10 min);
-                     then stretched to Cache-Control max-age / Expires, RSS
-                     <ttl> and Retry-After when those are longer; clamped to
+* ok/not-modified -> the configured `interval`, raised (never lowered) by the
+                     feed's hints: half its observed publishing interval when
+                     it publishes rarely, Cache-Control max-age / Expires and
+                     RSS <ttl>; hints stretch it to at most `max_stretch` x
+                     the interval, before jitter (default 4: a 5-minute feed
+                     behind a CDN sending max-age=86400, or a "most read" feed
+                     of week-old items, is polled every 20 min, not daily; a
+                     3-hour feed publishing once a day, every 12 h).  Retry-After is a request, not a
+                     hint: it is obeyed in full.  Then clamped to
                      [min_interval, max_interval]; then +-jitter (a fraction of
                      the delay, so feeds added together drift apart) and
                      clamped again.  The configured interval is therefore the
@@ -32,7 +37,7 @@ from typing import Literal
 from monitor.types import FeedStatus, FetchResult
 
 ResultKind = Literal["ok", "not-modified", "error", "gone"]
-GONE_DELAY = timedelta(days=3650)
+GONE_DELAY = timedelta(days=7)
 RECENT_ITEMS = 20  # how many of the newest dated items the publishing interval looks at
 
 
@@ -48,6 +53,7 @@ class ScheduleSettings:
     backoff_base: timedelta = timedelta(minutes=1)
     backoff_max: timedelta = timedelta(hours=6)
     jitter: float = 0.1  # fraction of the delay, applied as +-jitter
+    max_stretch: float = 4.0  # hints stretch a poll to at most this x the configured interval
 
 
 def _jittered(delay: timedelta, jitter: float, rand: Callable[[], float]) -> timedelta:
@@ -95,12 +101,10 @@ def next_poll(*, now: datetime, interval: timedelta, result_kind: ResultKind, er
         ceiling = max(settings.backoff_max, settings.max_interval)
         delay = max(backoff(error_count, settings, rand), retry_after or timedelta(0))
         return now + _clamp(delay, settings.min_interval, ceiling)
-    delay = interval
-    if observed_interval is not None:
-        delay = max(delay, observed_interval / 2)
-    for hint in (max_age, ttl, retry_after):
-        if hint is not None:
-            delay = max(delay, hint)
+    hints = [h for h in (max_age, ttl, observed_interval and observed_interval / 2) if h is not None]
+    delay = max([interval, *(min(h, interval * settings.max_stretch) for h in hints)])
+    if retry_after is not None:
+        delay = max(delay, retry_after)
     delay = _clamp(delay, settings.min_interval, settings.max_interval)
     delay = _jittered(delay, settings.jitter, rand)
     return now + _clamp(delay, settings.min_interval, settings.max_interval)

@@ -40,6 +40,7 @@ class PollConfig:
     jitter: float = 0.1
     min_interval: timedelta = timedelta(minutes=1)
     max_interval: timedelta = timedelta(hours=24)
+    max_stretch: float = 4.0  # server hints stretch a poll to at most this x the interval
 
 
 @dataclass(frozen=True)

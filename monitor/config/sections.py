@@ -14,7 +14,7 @@ from monitor.config.model import (Defaults, FetchConfig, HealthConfig, HttpConfi
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
 
-POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval")
+POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
               "host_spacing", "max_entries", "extract_workers")
 HTTP_KEYS = ("listen", "token")
@@ -60,6 +60,8 @@ def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
         jitter=_get(s, "jitter", d.jitter, lambda n: as_float(ctx, n, "poll.jitter", minimum=0.0, maximum=1.0)),
         min_interval=_get(s, "min_interval", d.min_interval, lambda n: as_duration(ctx, n, "poll.min_interval")),
         max_interval=_get(s, "max_interval", d.max_interval, lambda n: as_duration(ctx, n, "poll.max_interval")),
+        max_stretch=_get(s, "max_stretch", d.max_stretch,
+                         lambda n: as_float(ctx, n, "poll.max_stretch", minimum=1.0)),
     )
     if poll.min_interval > poll.max_interval and node is not None:
         ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")

@@ -63,8 +63,8 @@ def classify(exc: BaseException, url: str, *, timeout: timedelta, max_bytes: int
 def http_error(status: int, reason: str, url: str, retry_after: timedelta | None) -> tuple[str, str]:
     """(error_kind, message) for a final response that is not a success."""
     if status == 410:
-        return "gone", (f"HTTP 410 Gone from {url}: the publisher removed this feed; it is no "
-                        "longer polled; remove it from config or replace its URL")
+        return "gone", (f"HTTP 410 Gone from {url}: the publisher removed this feed; it is only "
+                        "re-checked weekly; remove it from config or fix its URL")
     text = f"HTTP {status} {reason}".rstrip() + f" from {url}"
     if retry_after is not None:
         text += f" (Retry-After {int(retry_after.total_seconds())}s; honoured)"

@@ -1,4 +1,5 @@
-"""SSRF guard for untrusted links (article pages named by feeds anyone can write).
+"""SSRF guard for untrusted links (article pages named by feeds anyone can write,
+and feed redirects that leave the configured feed's origin).
 
 Before each request, and again on every redirect hop, the host is resolved
 and EVERY address it resolves to must be public, unless it falls inside one of
@@ -115,9 +116,11 @@ async def system_resolver(host: str) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-async def resolve_checked(host: str, resolver: Resolver, allow: Sequence[Network]) -> str:
+async def resolve_checked(host: str, resolver: Resolver, allow: Sequence[Network], *,
+                          purpose: str = "article links may not reach internal networks") -> str:
     """Resolve `host` and return the address to connect to; raise Blocked if
-    any of its addresses is refused (so a mixed answer is refused too)."""
+    any of its addresses is refused (so a mixed answer is refused too).
+    `purpose` says in the refusal why the address had to be public."""
     literal = host.strip("[]")
     try:
         addresses = [str(ipaddress.ip_address(literal.split("%", 1)[0]))]
@@ -133,6 +136,6 @@ async def resolve_checked(host: str, resolver: Resolver, allow: Sequence[Network
         if refusal:
             where = (f"{refusal[0]} is {refusal[1]}" if literal == address
                      else f"{host} resolves to {refusal[0]}, {refusal[1]}")
-            raise Blocked(f"refused to fetch: {where}; article links may not reach internal "
-                          "networks (add its CIDR to fetch.allow_private to allow it)")
+            raise Blocked(f"refused to fetch: {where}; {purpose} (add its CIDR to "
+                          "fetch.allow_private to allow it)")
     return addresses[0]

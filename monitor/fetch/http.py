@@ -8,10 +8,18 @@
 Every request costs a bounded amount: one TOTAL deadline (asyncio.timeout)
 over connect, every redirect hop and the body; bodies streamed raw and
 decoded here with a cap on decompressed bytes (monitor.fetch.body); redirects
-followed by hand so each hop is counted, loop-checked and, for untrusted
-links, checked by the SSRF guard (monitor.fetch.guard) and pinned to the
-address checked.  Per-URL problems come back as FetchResult(error=...,
+followed by hand so each hop is counted, loop-checked and, unless trusted,
+checked by the SSRF guard (monitor.fetch.guard) and pinned to the address
+checked.  Per-URL problems come back as FetchResult(error=...,
 error_kind=...), never as exceptions.
+
+Trust: a feed the operator configured is fetched wherever it points, so its
+own origin (scheme, host, port) is trusted even when private (an intranet
+feed).  A redirect to ANY OTHER origin is guarded like an article link (the
+feed server is not the operator), and a 301/308 only moves the feed to a URL
+on its own origin or to one whose address is public: a moved feed is polled
+from then on, so it must never come to point inside.  Article links are
+untrusted on every hop.
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ import httpx
 from monitor.clock import Clock, SystemClock
 from monitor.fetch import failures
 from monitor.fetch.body import CappedBody, TooLarge
-from monitor.fetch.guard import Blocked, Resolver, parse_networks, resolve_checked, system_resolver
+from monitor.fetch.guard import (Blocked, Resolver, blocked_reason, parse_networks, resolve_checked,
+                                 system_resolver)
 from monitor.fetch.hosts import HostLimiter
 from monitor.fetch.local import read_local
 from monitor.fetch.politeness import (FEED_ACCEPT, PAGE_ACCEPT, parse_max_age,
@@ -39,6 +48,8 @@ __all__ = ["FetchSettings", "Fetcher"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_Origin = tuple[str, str, int | None]  # scheme, host, port
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class _Hop:
     headers: httpx.Headers
     body: bytes = b""
     location: str | None = None
+    address: str | None = None  # the address the guard checked (None: a trusted hop)
 
 
 class Fetcher:
@@ -80,7 +92,7 @@ class Fetcher:
                                     last_modified=last_modified)
         sent = request_headers(user_agent=self._settings.user_agent, accept=FEED_ACCEPT,
                                etag=etag, last_modified=last_modified, extra=headers)
-        result = await self._fetch(url, sent, trusted=True)
+        result = await self._fetch(url, sent, trusted_origin=_origin(url))
         if result.not_modified:  # keep the validators the store already has if the 304 omits them
             result = _with_validators(result, etag, last_modified)
         return result
@@ -95,13 +107,17 @@ class Fetcher:
                                error=f"{url}: refused to fetch a {scheme or 'relative'}: link; "
                                      "article links must be http or https")
         sent = request_headers(user_agent=self._settings.user_agent, accept=PAGE_ACCEPT)
-        return await self._fetch(url, sent, trusted=False)
+        return await self._fetch(url, sent, trusted_origin=None)
 
-    async def _fetch(self, url: str, headers: list[tuple[str, str]], *, trusted: bool) -> FetchResult:
+    async def _fetch(self, url: str, headers: list[tuple[str, str]], *,
+                     trusted_origin: _Origin | None) -> FetchResult:
+        """GET `url`, following redirects; hops on `trusted_origin` skip the guard."""
         started = time.monotonic()
         budget = self._settings.timeout.total_seconds()
         chain, permanent, status, current = [url], True, 0, url
         origin = _origin(url)
+        purpose = ("article links may not reach internal networks" if trusted_origin is None else
+                   f"the feed {url} redirected to another origin, which may not be internal")
         try:
             for _ in range(self._settings.max_redirects + 1):
                 hop_headers = headers if _origin(current) == origin else _drop_extra(headers)
@@ -110,13 +126,15 @@ class Fetcher:
                     hop_started = time.monotonic()
                     try:
                         async with asyncio.timeout(max(budget, 0.0)):
-                            hop = await self._hop(current, hop_headers, trusted=trusted)
+                            hop = await self._hop(current, hop_headers, purpose=purpose,
+                                                  trusted=_is_trusted(current, trusted_origin))
                     finally:
                         budget -= time.monotonic() - hop_started
                 status = hop.status
                 if hop.location is None:
-                    return self._final(current, hop, started,
-                                       permanent_url=current if trusted and permanent and len(chain) > 1 else None)
+                    moved = trusted_origin is not None and permanent and len(chain) > 1 and (
+                        hop.address is None or blocked_reason(hop.address, ()) is None)
+                    return self._final(current, hop, started, permanent_url=current if moved else None)
                 permanent = permanent and hop.status in _PERMANENT
                 current = urljoin(current, hop.location)
                 if urlsplit(current).scheme.lower() not in ("http", "https"):
@@ -135,12 +153,13 @@ class Fetcher:
                                               max_bytes=self._settings.max_bytes)
             return _error(current, status, kind, started, message)
 
-    async def _hop(self, url: str, headers: list[tuple[str, str]], *, trusted: bool) -> _Hop:
-        target, extensions = httpx.URL(url), {}
+    async def _hop(self, url: str, headers: list[tuple[str, str]], *, trusted: bool, purpose: str) -> _Hop:
+        """One request; untrusted: guarded, and refused saying `purpose`."""
+        target, extensions, address = httpx.URL(url), {}, None
         sent = list(headers)
         if not trusted:  # resolve, check, then connect to exactly the address checked
             host = target.raw_host.decode("ascii")  # IDNA-encoded, as DNS and SNI want it
-            address = await resolve_checked(host, self._resolver, self._allow)
+            address = await resolve_checked(host, self._resolver, self._allow, purpose=purpose)
             sent.append(("Host", target.netloc.decode("ascii")))
             if target.scheme == "https":
                 extensions["sni_hostname"] = host
@@ -154,10 +173,10 @@ class Fetcher:
         try:
             code, reason, rheaders = response.status_code, response.reason_phrase, response.headers
             if code in _REDIRECTS and rheaders.get("location"):
-                return _Hop(code, reason, rheaders, location=rheaders["location"])
+                return _Hop(code, reason, rheaders, location=rheaders["location"], address=address)
             if not 200 <= code < 300:
-                return _Hop(code, reason, rheaders)
-            return _Hop(code, reason, rheaders, body=await self._read(response))
+                return _Hop(code, reason, rheaders, address=address)
+            return _Hop(code, reason, rheaders, body=await self._read(response), address=address)
         finally:
             await response.aclose()
 
@@ -189,9 +208,20 @@ class Fetcher:
         return replace(result, body=hop.body)
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
+def _origin(url: str) -> _Origin:
     parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+def _is_trusted(url: str, trusted: _Origin | None) -> bool:
+    """On the configured feed's origin, or its http -> https upgrade
+    (same host, default ports): such hops skip the SSRF guard."""
+    if trusted is None:
+        return False
+    here = _origin(url)
+    return here == trusted or (trusted[0] == "http" and trusted[2] == 80
+                               and here == ("https", trusted[1], 443))
 
 
 def _drop_extra(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -24,7 +24,9 @@ HEALTH_WINDOW = timedelta(days=7)  # items per day and full-text rate look this 
 
 def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
     """Upsert by configured URL; feeds gone from the config become inactive
-    (their history stays), and active again when re-added."""
+    (their history stays), and active again when re-added.  A feed re-added,
+    or whose entry changed (URL, interval, headers), starts afresh: status
+    `new`, due now (so a feed parked by a 410 Gone is tried again at once)."""
     now = aware(now)
     wanted = {spec.url: spec for spec in feeds}
     with db.write() as s:
@@ -32,16 +34,23 @@ def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
         by_url = {row.url: row for row in rows.values()}
         for url, spec in wanted.items():
             row = rows.get(url)
+            changed = row is None  # adopted at a new URL, or brand new
             if row is None:
                 row = _adopt_moved(by_url.get(url), wanted, url)
             if row is None:
                 row = Feed(url=url, configured_url=url, name=spec.name, interval_seconds=0,
                            status="new", next_poll_at=now, created_at=now)
                 s.add(row)
+            interval = max(1, int(spec.interval.total_seconds()))
+            headers = [[str(k), str(v)] for k, v in spec.headers]
+            changed = (changed or not row.active or row.interval_seconds != interval
+                       or [[str(k), str(v)] for k, v in (row.headers or ())] != headers)
+            if changed:
+                row.status, row.next_poll_at = "new", now
             row.name = spec.name
             row.tags = list(spec.tags)
-            row.interval_seconds = max(1, int(spec.interval.total_seconds()))
-            row.headers = [list(pair) for pair in spec.headers]
+            row.interval_seconds = interval
+            row.headers = headers
             row.active = True
         for url, row in rows.items():
             if url not in wanted and row.active and row.configured_url not in wanted:
@@ -66,11 +75,13 @@ def _adopt_moved(owner: Feed | None, wanted: dict[str, FeedSpec], url: str) -> F
 
 def claim_due_feeds(db: Database, now: datetime, *, limit: int, owner: str, lease: timedelta,
                     all_feeds: bool = False) -> list[FeedState]:
-    """Lease up to `limit` due feeds.  PostgreSQL: FOR UPDATE SKIP LOCKED, so
-    replicas never claim the same feed; SQLite: BEGIN IMMEDIATE (one writer)."""
+    """Lease up to `limit` due feeds (`all_feeds`: due or not, gone ones too;
+    a gone feed is otherwise due again after schedule.GONE_DELAY).
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so replicas never claim the same
+    feed; SQLite: BEGIN IMMEDIATE (one writer)."""
     now = aware(now)
     query = (select(Feed)
-             .where(Feed.active.is_(True), Feed.status != "gone",
+             .where(Feed.active.is_(True),
                     or_(Feed.lease_until.is_(None), Feed.lease_until < now))
              .order_by(Feed.next_poll_at, Feed.id)
              .limit(limit)
@@ -192,11 +203,3 @@ def feed_health(db: Database, feed_id: int, now: datetime) -> FeedHealth | None:
             last_new_at=read_ts(last_new) or read_ts(row.created_at),
             observed_interval=observed_publish_interval(published, aware(now)),
             alerted=row.health_alert)
-
-
-def release_feed_leases(db: Database) -> int:
-    """Clear every feed lease (a single SQLite process at start: leases left by
-    a crashed run are void)."""
-    with db.write() as s:
-        return s.execute(update(Feed).where(Feed.lease_until.is_not(None))
-                         .values(lease_owner=None, lease_until=None)).rowcount or 0

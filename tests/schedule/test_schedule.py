@@ -28,16 +28,32 @@ def test_ok_uses_the_configured_interval() -> None:
 
 
 def test_rare_publisher_is_polled_at_half_its_publishing_interval() -> None:
-    assert delay(observed_interval=24 * H) == 12 * H
+    assert delay(interval=3 * H, observed_interval=24 * H) == 12 * H
     assert delay(observed_interval=5 * M) == 10 * M  # never faster than configured
-    assert delay(observed_interval=30 * 24 * H) == 24 * H  # never beyond max_interval
+    assert delay(interval=12 * H, observed_interval=30 * 24 * H) == 24 * H  # never beyond max_interval
 
 
 @pytest.mark.parametrize("hint", ["max_age", "ttl", "retry_after"])
 def test_server_freshness_hints_stretch_the_interval(hint: str) -> None:
-    assert delay(**{hint: 2 * H}) == 2 * H
+    assert delay(**{hint: 30 * M}) == 30 * M
     assert delay(**{hint: 1 * M}) == 10 * M  # shorter hints never speed polling up
-    assert delay(**{hint: 400 * H}) == 24 * H  # clamped to max_interval
+    assert delay(interval=12 * H, **{hint: 400 * H}) == 24 * H  # clamped to max_interval
+
+
+@pytest.mark.parametrize("hint", ["max_age", "ttl", "observed_interval"])
+def test_hints_stretch_at_most_max_stretch_times_the_interval(hint: str) -> None:
+    # a CDN's max-age=86400, or a "most read" feed of week-old items, on a 5-minute feed
+    assert delay(interval=5 * M, **{hint: 7 * 24 * H}) == 20 * M
+    assert delay(interval=5 * M, settings=ScheduleSettings(jitter=0.0, max_stretch=1.0),
+                 **{hint: 24 * H}) == 5 * M
+    assert delay(interval=5 * M, **{hint: 15 * M * (2 if hint == "observed_interval" else 1)}) == 15 * M
+
+
+def test_retry_after_is_obeyed_beyond_max_stretch() -> None:
+    assert delay(interval=5 * M, retry_after=3 * H) == 3 * H  # the server asked us to wait
+    assert delay(interval=5 * M, retry_after=3 * H, max_age=24 * H) == 3 * H
+    assert delay(interval=5 * M, retry_after=400 * H) == 24 * H  # still within max_interval
+    assert delay(result_kind="error", error_count=1, interval=5 * M, retry_after=3 * H) == 3 * H
 
 
 def test_interval_clamped_to_min() -> None:
@@ -56,8 +72,9 @@ def test_error_honours_retry_after_but_caps_it() -> None:
     assert delay(result_kind="error", error_count=1, retry_after=365 * 24 * H) == 24 * H
 
 
-def test_gone_is_never_polled_again() -> None:
-    assert delay(result_kind="gone", error_count=1) == GONE_DELAY
+def test_gone_is_rechecked_weekly() -> None:
+    assert delay(result_kind="gone", error_count=1) == GONE_DELAY == timedelta(days=7)
+    assert delay(result_kind="gone", error_count=9, interval=5 * M) == 7 * 24 * H
 
 
 def test_jitter_spreads_within_the_fraction_and_is_deterministic() -> None:

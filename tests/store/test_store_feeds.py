@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from monitor.errors import StoreError
 from monitor.store import Store
-from monitor.types import PollOutcome
+from monitor.types import FeedSpec, PollOutcome
 from tests.store.builders import T0, item, plan_to, spec
 
 LEASE = timedelta(minutes=5)
@@ -87,13 +88,83 @@ def test_finish_poll_releases_the_lease_and_writes_the_outcome(store: Store) -> 
     assert claim(store, owner="x")[0].etag == '"v1"'  # a failure keeps the cache validators
 
 
-def test_all_feeds_claims_feeds_not_yet_due_but_never_gone_ones(store: Store) -> None:
+def test_all_feeds_claims_every_feed_gone_ones_too(store: Store) -> None:
     store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
     a, b = sorted(claim(store), key=lambda f: f.url)
     store.finish_poll(outcome(a.id, next_in=timedelta(hours=1)))
-    store.finish_poll(outcome(b.id, status="gone", error="410 Gone", error_kind="gone", error_count=1))
+    store.finish_poll(outcome(b.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
+                              next_in=timedelta(days=7)))
     assert claim(store, T0 + timedelta(minutes=1)) == []
-    assert [f.id for f in claim(store, T0 + timedelta(minutes=1), all_feeds=True)] == [a.id]
+    assert {f.id for f in claim(store, T0 + timedelta(minutes=1), all_feeds=True)} == {a.id, b.id}
+
+
+def test_a_gone_feed_is_due_again_when_its_next_poll_comes(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
+                              next_in=timedelta(days=7)))
+    assert claim(store, T0 + timedelta(days=6)) == []
+    [again] = claim(store, T0 + timedelta(days=7))
+    assert (again.id, again.status) == (feed.id, "gone")
+    store.finish_poll(outcome(feed.id, status="ok"))  # the publisher is back
+    [view] = store.list_feeds()
+    assert (view.status, view.error_count, view.last_error) == ("ok", 0, None)
+
+
+def _park_as_gone(store: Store, url: str) -> int:
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
+                              next_in=timedelta(days=7)))
+    assert claim(store, T0 + timedelta(minutes=1)) == [] and feed.url == url
+    return feed.id
+
+
+def test_a_gone_feed_removed_and_re_added_is_polled_again_at_once(store: Store) -> None:
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    feed_id = _park_as_gone(store, "https://a.example/rss")
+    later = T0 + timedelta(hours=1)
+    store.sync_feeds([], later)
+    store.sync_feeds([spec("https://a.example/rss")], later)
+    [view] = store.list_feeds()
+    assert (view.id, view.status, view.next_poll_at) == (feed_id, "new", later)
+    assert [f.id for f in claim(store, later)] == [feed_id]
+
+
+@pytest.mark.parametrize("changed", [
+    spec("https://a.example/rss", minutes=15),  # interval
+    FeedSpec(url="https://a.example/rss", name="rss", interval=timedelta(minutes=10),
+             headers=(("Authorization", "Bearer new"),)),  # headers
+])
+def test_a_changed_entry_resets_a_gone_feed(store: Store, changed: FeedSpec) -> None:
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    feed_id = _park_as_gone(store, "https://a.example/rss")
+    later = T0 + timedelta(hours=1)
+    store.sync_feeds([changed], later)
+    [view] = store.list_feeds()
+    assert (view.id, view.status, view.next_poll_at) == (feed_id, "new", later)
+
+
+def test_an_unchanged_config_keeps_status_and_schedule(store: Store) -> None:
+    entry = FeedSpec(url="https://a.example/rss", name="rss", interval=timedelta(minutes=10),
+                     headers=(("X-Key", "k"),))
+    store.sync_feeds([entry], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
+                              next_in=timedelta(days=7)))
+    store.sync_feeds([replace(entry, name="renamed", tags=("t",))], T0 + timedelta(hours=1))  # a reload
+    [view] = store.list_feeds()
+    assert (view.status, view.next_poll_at) == ("gone", T0 + timedelta(days=7))
+
+
+def test_a_feed_configured_at_its_new_address_is_polled_at_once(store: Store) -> None:
+    store.sync_feeds([spec("https://old.example/rss")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
+                              new_url="https://new.example/rss", next_in=timedelta(days=7)))
+    later = T0 + timedelta(hours=1)
+    store.sync_feeds([spec("https://new.example/rss")], later)
+    [view] = store.list_feeds()
+    assert (view.id, view.status, view.next_poll_at) == (feed.id, "new", later)
 
 
 def test_a_permanent_redirect_moves_the_feed(store: Store) -> None:
@@ -154,3 +225,23 @@ def test_concurrent_claimers_never_share_a_feed(store: Store) -> None:
         t.join()
     claimed = [i for got in results.values() for i in got]
     assert len(claimed) == 60 and len(set(claimed)) == 60
+
+
+def test_a_gone_feed_that_comes_back_sends_one_recovered_alert(store: Store) -> None:
+    from monitor.config.model import HealthConfig
+    from monitor.health import check_feed
+
+    health = HealthConfig(notify=("desk",))
+    store.sync_feeds([spec("https://a.example/rss", "A")], T0)
+    [feed] = claim(store)
+    store.finish_poll(outcome(feed.id, status="gone", error="HTTP 410 Gone", error_kind="gone", error_count=1,
+                              next_in=timedelta(days=7)))
+    failing = check_feed(store, feed.id, health, T0)
+    assert failing is not None and failing.kind == "failing" and "re-checked weekly" in failing.message
+    week = T0 + timedelta(days=7)
+    [again] = claim(store, week)  # the weekly re-check
+    store.record([item(again.id, "back")], plan_to(), week)  # it publishes again
+    store.finish_poll(replace(outcome(again.id, status="ok"), polled_at=week, next_poll_at=week + LEASE))
+    recovered = check_feed(store, feed.id, health, week)
+    assert recovered is not None and recovered.kind == "recovered"
+    assert check_feed(store, feed.id, health, week) is None  # once
