@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 MIN_TEXT_CHARS = 200  # less is a teaser, a paywall or not an article
 STARTUP_DEADLINE = 60.0  # seconds for a new pool's workers to import trafilatura and the language model
 # New workers fork from a server that has these imported: a replaced pool is ready in milliseconds.
-_FORKSERVER_PRELOAD = ["trafilatura", "monitor.fetch.extract"]
+_FORKSERVER_PRELOAD = ["monitor.fetch.preload", "monitor.fetch.extract"]
 _CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -149,6 +149,9 @@ class Extractor:
         self._pool: ProcessPoolExecutor | None = None
         self._warming: asyncio.Future[Any] | None = None
         self.recycled = 0  # pools replaced after a deadline or a crashed worker
+        # pages handed to the pool at once: the rest wait here, outside the
+        # deadline, so a long queue cannot make pages "time out" unprocessed
+        self._slots = asyncio.Semaphore(2 * workers)
 
     async def extract(self, body: bytes, *, url: str, content_type: str = "") -> Extracted | None:
         if not body.strip():
@@ -160,19 +163,25 @@ class Extractor:
         """Run `func(*args)` in the pool within the deadline; None past it.
         (Tests submit a slow function here to prove the pool recovers.)"""
         loop = asyncio.get_running_loop()
-        for attempt in (1, 2):
-            pool = await self._ready_pool()
-            if pool is None:
-                return None
-            try:
-                return await asyncio.wait_for(loop.run_in_executor(pool, func, *args), self.deadline)
-            except TimeoutError:
-                log.warning("extraction passed its %.1fs deadline; replacing the worker pool", self.deadline)
-                self._recycle(pool)
-                return None
-            except BrokenProcessPool:
-                # a worker died (or another task's deadline recycled this pool): one more try
-                self._recycle(pool)
+        async with self._slots:
+            for attempt in (1, 2):
+                pool = await self._ready_pool()
+                if pool is None:
+                    return None
+                try:
+                    return await asyncio.wait_for(loop.run_in_executor(pool, func, *args), self.deadline)
+                except TimeoutError:
+                    log.warning("extraction passed its %.1fs deadline; replacing the worker pool", self.deadline)
+                    self._recycle(pool)
+                    return None
+                except BrokenProcessPool:
+                    # a worker died (or another task's deadline recycled this pool): one more try
+                    self._recycle(pool)
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise  # we are being cancelled ourselves
+                    # the pool was replaced under this page (cancel_futures): one more try
                 if attempt == 2:
                     return None
         return None

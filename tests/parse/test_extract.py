@@ -85,3 +85,22 @@ def test_decode_html_charset_sources() -> None:
 def test_extract_html_is_usable_without_the_pool() -> None:
     got = extract_html(page(RUSSIAN, title="Заголовок статьи"), "https://ru.example.com/b")
     assert got is not None and got.text.count("\n\n") == 2 and got.lang == "ru"
+
+
+async def test_a_long_queue_does_not_count_against_the_deadline(seeds: Path) -> None:
+    """More pages at once than the workers can finish within one deadline:
+    each page is quick, so none may come back empty (the deadline measures a
+    page's own processing, not its wait in the queue), and the pool is never
+    replaced."""
+    import asyncio
+
+    body = (seeds / "000_80eb8aaf9f9dd6d1.html").read_bytes()
+    with Extractor(workers=2, deadline=0.5) as extractor:
+        assert await extractor.start()
+        started = time.monotonic()
+        results = await asyncio.gather(*(extractor.extract(body, url=f"https://example.com/{i}")
+                                         for i in range(400)))
+        elapsed = time.monotonic() - started
+    assert all(r is not None for r in results)
+    assert extractor.recycled == 0
+    assert elapsed > 0.5  # the queue really was longer than one deadline
