@@ -3,6 +3,8 @@
     plan_deliveries(rule, channels, now)   pure: which deliveries a new hit gets
     build_channels(specs, transport=, clock=, stream=)  Channel per config entry
     Dispatcher(store, channels, specs, clock=, owner=).tick() / .drain(timeout)
+                                           (each tick also sends overdue digests and marks
+                                            deliveries of removed channels dead)
     digest_jobs(rules, channels)           (digest key, APScheduler trigger) pairs
     run_digest(store, key, clock=)         fold waiting deliveries into digests
 

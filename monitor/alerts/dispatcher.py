@@ -5,9 +5,19 @@ them, and records what happened.  It never raises for a channel failure.
              deliveries under a lease, send each (per-channel semaphore, per-send
              deadline = the channel's timeout), then mark it
                sent  |  retry at backoff+jitter / Retry-After  |  dead
+             Each outcome is recorded only while this dispatcher still holds the
+             lease (owner): a replica that took over after the lease expired
+             keeps its answer, and a `sent` is never overwritten.
+    before claiming, each tick also
+      - sweeps digests overdue by more than `digest_grace` (their job did not
+        run: schedule changed or removed, daemon down at the time) into digest
+        deliveries, so they go out late rather than never;
+      - marks dead the due deliveries of channels no longer in the config, with
+        an error saying how to replay them once the channel is back.
     max_per_hour: an immediate alert past a rule's hourly limit is not sent; it
              waits in the digest "summary:hourly" that goes out at the top of
-             the hour as one summary message.
+             the hour as one summary message.  The check is serialised per
+             (rule, channel) and counts this process's sends in flight.
 
 Store calls are synchronous (SQLAlchemy), so they run in a worker thread.
 """
@@ -21,6 +31,7 @@ from datetime import timedelta
 from typing import Any, Callable, Mapping
 
 from monitor.alerts.channel import Channel
+from monitor.alerts.digest import sweep_overdue
 from monitor.alerts.limits import SUMMARY_KEY, next_hour
 from monitor.alerts.retry import Outcome, decide
 from monitor.clock import Clock
@@ -29,13 +40,15 @@ from monitor.types import ChannelSpec, Delivery, RuleSpec, SendResult
 log = logging.getLogger(__name__)
 
 LEASE_MARGIN = timedelta(seconds=5)
+DIGEST_GRACE = timedelta(minutes=10)
 
 
 class Dispatcher:
     def __init__(self, store: Any, channels: Mapping[str, Channel],
                  specs: Mapping[str, ChannelSpec], *, clock: Clock, owner: str,
                  rand: Callable[[], float] = random.random,
-                 rules: Mapping[str, RuleSpec] | None = None) -> None:
+                 rules: Mapping[str, RuleSpec] | None = None,
+                 digest_grace: timedelta = DIGEST_GRACE) -> None:
         self.store = store
         self.channels = dict(channels)
         self.specs = dict(specs)
@@ -45,6 +58,9 @@ class Dispatcher:
         self.rules = dict(rules or {})
         self._busy: dict[str, int] = {name: 0 for name in self.channels}
         self._inflight: set[asyncio.Task[None]] = set()
+        self.digest_grace = digest_grace
+        self._limit_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._limited_sends: dict[tuple[str, str], set[int]] = {}  # past the check, not recorded
 
     def concurrency(self, channel: str) -> int:
         spec = self.specs.get(channel)
@@ -63,6 +79,7 @@ class Dispatcher:
         it returns at once and a slow channel keeps its slots busy while the
         next tick serves the others (the daemon's mode); wait=True (tests, burst
         runs) waits for these sends to finish."""
+        await self._sweep()
         started: list[asyncio.Task[None]] = []
         for name in self.channels:
             free = self.concurrency(name) - self._busy.get(name, 0)
@@ -86,6 +103,23 @@ class Dispatcher:
             await asyncio.gather(*started, return_exceptions=True)
         return len(started)
 
+    async def _sweep(self) -> None:
+        """Overdue digests out, deliveries of removed channels dead (never raises)."""
+        try:
+            await sweep_overdue(self.store, clock=self.clock, grace=self.digest_grace)
+        except Exception:  # the database is down or locked: try next tick
+            log.exception("could not sweep overdue digests")
+        try:
+            failed = await asyncio.to_thread(self.store.fail_unknown_channels, list(self.channels),
+                                             now=self.clock.now())
+        except Exception:
+            log.exception("could not check for deliveries to removed channels")
+            return
+        for channel, n in failed.items():
+            log.warning("%d delivery(ies) for channel %r marked dead: it is not in the config "
+                        "(removed?); add it back and run `news-monitor deliveries retry --dead`",
+                        n, channel)
+
     async def drain(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) for sends in flight; used on shutdown.
         Unfinished sends keep their lease and are retried after it expires."""
@@ -103,14 +137,20 @@ class Dispatcher:
         return total
 
     async def _deliver(self, delivery: Delivery) -> None:
+        limit = self._limit_key(delivery)
         try:
-            if await self._over_limit(delivery):
-                return
-            result = await self._send(delivery)
-            await self._record(delivery, result)
+            if limit is None:
+                await self._record(delivery, await self._send(delivery))
+            elif await self._admit(delivery, *limit):
+                result = await self._send(delivery)
+                async with self._limit_locks[limit[0]]:  # no check sees it twice or not at all
+                    await self._record(delivery, result)
+                    self._limited_sends[limit[0]].discard(delivery.id)
         except Exception:  # never let one delivery break the dispatcher
             log.exception("delivery %s on %s: unexpected error", delivery.key, delivery.channel)
         finally:
+            if limit is not None:
+                self._limited_sends[limit[0]].discard(delivery.id)
             self._busy[delivery.channel] = max(0, self._busy.get(delivery.channel, 1) - 1)
 
     async def _send(self, delivery: Delivery) -> SendResult:
@@ -139,17 +179,29 @@ class Dispatcher:
                  "kind": delivery.kind, "attempt": delivery.attempts + 1, "outcome": outcome.action}
         if outcome.action == "sent":
             log.info("delivery %s on %s sent", delivery.key, delivery.channel, extra=event)
-            await asyncio.to_thread(self.store.mark_sent, delivery.id, now, result.detail)
+            applied = await asyncio.to_thread(self.store.mark_sent, delivery.id, now, result.detail,
+                                              owner=self.owner)
         elif outcome.action == "retry":
             log.info("delivery %s on %s failed (%s); retry at %s", delivery.key,
                      delivery.channel, outcome.error, outcome.next_attempt_at, extra=event)
-            await asyncio.to_thread(self.store.mark_retry, delivery.id,
-                                    next_attempt_at=outcome.next_attempt_at, error=outcome.error)
+            applied = await asyncio.to_thread(self.store.mark_retry, delivery.id,
+                                              next_attempt_at=outcome.next_attempt_at,
+                                              error=outcome.error, owner=self.owner)
         else:
             log.warning("delivery %s on %s is dead: %s", delivery.key, delivery.channel,
                         outcome.error, extra=event)
-            await asyncio.to_thread(self.store.mark_dead, delivery.id, error=outcome.error, now=now)
+            applied = await asyncio.to_thread(self.store.mark_dead, delivery.id, error=outcome.error,
+                                              now=now, owner=self.owner)
+        if not applied:
+            self._refused(delivery, outcome.action)
         return outcome
+
+    def _refused(self, delivery: Delivery, action: str) -> None:
+        log.warning("delivery %s on %s: outcome %r not recorded: the lease of %s expired and "
+                    "another replica took the delivery over (or it is already settled); "
+                    "its record stands", delivery.key, delivery.channel, action, self.owner,
+                    extra={"event": "delivery-mark-refused", "delivery": delivery.key,
+                           "channel": delivery.channel, "outcome": action})
 
     def _rule(self, delivery: Delivery) -> RuleSpec | None:
         return self.rules.get(delivery.hits[0].rule) if delivery.hits else None
@@ -158,18 +210,32 @@ class Dispatcher:
         rule = self._rule(delivery)
         return rule.template if rule else None
 
-    async def _over_limit(self, delivery: Delivery) -> bool:
-        """Past max_per_hour: hold this alert for the hourly summary instead."""
+    def _limit_key(self, delivery: Delivery) -> tuple[tuple[str, str], int] | None:
+        """((rule, channel), max_per_hour) for an alert of a rule with a limit."""
         rule = self._rule(delivery)
         if delivery.kind != "alert" or rule is None or not rule.max_per_hour:
-            return False
-        now = self.clock.now()
-        sent = await asyncio.to_thread(self.store.count_sent, rule_id=rule.id,
-                                       channel=delivery.channel, since=now - timedelta(hours=1))
-        if sent < rule.max_per_hour:
-            return False
-        await asyncio.to_thread(self.store.defer_delivery, delivery.id,
-                                digest=SUMMARY_KEY, due_at=next_hour(now))
-        log.info("rule %s passed max_per_hour=%d on %s: %s waits for the hourly summary",
-                 rule.id, rule.max_per_hour, delivery.channel, delivery.key)
-        return True
+            return None
+        key = (rule.id, delivery.channel)
+        self._limit_locks.setdefault(key, asyncio.Lock())
+        self._limited_sends.setdefault(key, set())
+        return key, rule.max_per_hour
+
+    async def _admit(self, delivery: Delivery, key: tuple[str, str], limit: int) -> bool:
+        """Under max_per_hour (alerts sent in the last hour + ours in flight):
+        count this one in flight and send it; past it, hold it for the hourly
+        summary instead."""
+        async with self._limit_locks[key]:
+            now = self.clock.now()
+            sent = await asyncio.to_thread(self.store.count_sent, rule_id=key[0],
+                                           channel=key[1], since=now - timedelta(hours=1))
+            if sent + len(self._limited_sends[key]) < limit:
+                self._limited_sends[key].add(delivery.id)
+                return True
+            moved = await asyncio.to_thread(self.store.defer_delivery, delivery.id, digest=SUMMARY_KEY,
+                                            due_at=next_hour(now), owner=self.owner)
+        if moved:
+            log.info("rule %s passed max_per_hour=%d on %s: %s waits for the hourly summary",
+                     key[0], limit, key[1], delivery.key)
+        else:
+            self._refused(delivery, "deferred")
+        return False

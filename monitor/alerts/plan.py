@@ -4,7 +4,12 @@
                       channel's quiet hours it waits in the digest "quiet:<channel>"
                       (due when they end) and goes out with the others then
     digest rule    -> one delivery per channel, held in the digest keyed by the
-                      schedule (e.g. "daily@08:00 Europe/Berlin") until it fires
+                      schedule (e.g. "daily@08:00 Europe/Berlin"), due at its next
+                      fire time
+
+A waiting delivery's due time is when its digest should go out: if that
+digest job never runs (schedule changed, quiet hours removed, daemon down at
+the time), the dispatcher's sweep sends it late instead of never.
 
 Digest rules ignore quiet hours (their schedule already says when).
 """
@@ -15,7 +20,7 @@ from datetime import datetime
 from typing import Mapping
 
 from monitor.alerts.quiet import parse_quiet_hours, quiet_end
-from monitor.alerts.schedule import QUIET_PREFIX, digest_key, is_digest_mode
+from monitor.alerts.schedule import QUIET_PREFIX, digest_key, is_digest_mode, next_fire
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec, PlannedDelivery, RuleSpec
 
@@ -35,7 +40,10 @@ def plan_deliveries(rule: RuleSpec, channels: Mapping[str, ChannelSpec],
 
 def _plan_one(rule: RuleSpec, spec: ChannelSpec, now: datetime) -> PlannedDelivery:
     if is_digest_mode(rule.mode):
-        return PlannedDelivery(channel=spec.id, due_at=now, digest=digest_key(rule.mode))
+        key = digest_key(rule.mode)
+        # a cron that never fires again: due now, so the dispatcher's sweep sends it
+        return PlannedDelivery(channel=spec.id, due_at=next_fire(key, now) or now,
+                               digest=key)
     quiet = spec.options.get("quiet_hours")
     if quiet:
         end = quiet_end(parse_quiet_hours(str(quiet)), now)

@@ -15,6 +15,7 @@ digest key stored on deliveries is the schedule without it.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -69,6 +70,16 @@ def trigger_for(schedule: str) -> BaseTrigger:
         except ValueError as exc:
             raise ValueError(f"digest schedule {schedule!r}: {exc}") from exc
     raise ValueError(f"digest schedule {schedule!r}: {_HELP}")
+
+
+def next_fire(schedule: str, now: datetime) -> datetime | None:
+    """The first firing of a schedule at or after `now`, in UTC (None: never).
+
+    >>> next_fire("daily@08:00 Europe/Berlin", datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)).isoformat()
+    '2026-01-02T07:00:00+00:00'
+    """
+    fire = trigger_for(schedule).get_next_fire_time(None, now)
+    return fire.astimezone(timezone.utc) if fire is not None else None
 
 
 def quiet_trigger(q: QuietHours) -> BaseTrigger:

@@ -138,14 +138,16 @@ class Store:
         return deliveries.claim_due_deliveries(self._db, now, limit=limit, owner=owner, lease=lease,
                                                channels=channels)
 
-    def mark_sent(self, delivery_id: int, now: datetime, detail: str = "") -> None:
-        deliveries.mark_sent(self._db, delivery_id, now, detail)
+    def mark_sent(self, delivery_id: int, now: datetime, detail: str = "", *, owner: str | None = None) -> bool:
+        return deliveries.mark_sent(self._db, delivery_id, now, detail, owner=owner)
 
-    def mark_retry(self, delivery_id: int, *, next_attempt_at: datetime, error: str) -> None:
-        deliveries.mark_retry(self._db, delivery_id, next_attempt_at=next_attempt_at, error=error)
+    def mark_retry(self, delivery_id: int, *, next_attempt_at: datetime, error: str,
+                   owner: str | None = None) -> bool:
+        return deliveries.mark_retry(self._db, delivery_id, next_attempt_at=next_attempt_at, error=error,
+                                     owner=owner)
 
-    def mark_dead(self, delivery_id: int, *, error: str, now: datetime) -> None:
-        deliveries.mark_dead(self._db, delivery_id, error=error, now=now)
+    def mark_dead(self, delivery_id: int, *, error: str, now: datetime, owner: str | None = None) -> bool:
+        return deliveries.mark_dead(self._db, delivery_id, error=error, now=now, owner=owner)
 
     def list_deliveries(self, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
         return deliveries.list_deliveries(self._db, status=status, limit=limit)
@@ -156,16 +158,23 @@ class Store:
     def digest_groups(self, digest: str) -> list[tuple[str, str]]:
         return deliveries.digest_groups(self._db, digest)
 
-    def take_digest(self, digest: str, *, channel: str, rule_id: str, now: datetime) -> Delivery | None:
-        return deliveries.take_digest(self._db, digest, channel=channel, rule_id=rule_id, now=now)
+    def take_digest(self, digest: str, *, channel: str, rule_id: str, now: datetime,
+                    due_by: datetime | None = None) -> Delivery | None:
+        return deliveries.take_digest(self._db, digest, channel=channel, rule_id=rule_id, now=now, due_by=due_by)
+
+    def overdue_digest_groups(self, before: datetime) -> list[tuple[str, str, str]]:
+        return deliveries.overdue_digest_groups(self._db, before)
+
+    def fail_unknown_channels(self, known: Collection[str], *, now: datetime) -> dict[str, int]:
+        return deliveries.fail_unknown_channels(self._db, known, now=now)
 
     # -- used by monitor.alerts --------------------------------------------------------
 
     def count_sent(self, *, rule_id: str, channel: str, since: datetime) -> int:
         return deliveries.count_sent(self._db, rule_id=rule_id, channel=channel, since=since)
 
-    def defer_delivery(self, delivery_id: int, *, digest: str, due_at: datetime) -> None:
-        deliveries.defer_delivery(self._db, delivery_id, digest=digest, due_at=due_at)
+    def defer_delivery(self, delivery_id: int, *, digest: str, due_at: datetime, owner: str | None = None) -> bool:
+        return deliveries.defer_delivery(self._db, delivery_id, digest=digest, due_at=due_at, owner=owner)
 
     def set_delivery_kind(self, delivery_id: int, kind: str) -> None:
         deliveries.set_delivery_kind(self._db, delivery_id, kind)

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from monitor.store.engine import Database
 from monitor.store.hits import hits_by_id
@@ -60,24 +60,33 @@ def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[n
             for row in rows]
 
 
-def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "") -> None:
-    _set(db, delivery_id, status="sent", sent_at=aware(now), detail=detail or None)
+def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "", *,
+              owner: str | None = None) -> bool:
+    return _set(db, delivery_id, owner, status="sent", sent_at=aware(now), detail=detail or None)
 
 
-def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str) -> None:
-    _set(db, delivery_id, attempts=DeliveryRow.attempts + 1,
-         next_attempt_at=aware(next_attempt_at), last_error=error)
+def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str,
+               owner: str | None = None) -> bool:
+    return _set(db, delivery_id, owner, attempts=DeliveryRow.attempts + 1,
+                next_attempt_at=aware(next_attempt_at), last_error=error)
 
 
-def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime) -> None:
-    _set(db, delivery_id, status="dead", attempts=DeliveryRow.attempts + 1, last_error=error,
-         next_attempt_at=None)
+def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime,
+              owner: str | None = None) -> bool:
+    return _set(db, delivery_id, owner, status="dead", attempts=DeliveryRow.attempts + 1,
+                last_error=error, next_attempt_at=None)
 
 
-def _set(db: Database, delivery_id: int, **values: object) -> None:
+def _set(db: Database, delivery_id: int, owner: str | None, **values: object) -> bool:
+    """Record an outcome on a delivery that is still pending (a `sent` or
+    `dead` is never overwritten); with `owner`, only while that owner still
+    holds its lease, so a replica whose lease expired and passed to another
+    cannot undo the other's answer.  Returns whether the row was updated."""
+    query = update(DeliveryRow).where(DeliveryRow.id == delivery_id, DeliveryRow.status == "pending")
+    if owner is not None:
+        query = query.where(DeliveryRow.lease_owner == owner)
     with db.write() as s:
-        s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id)
-                  .values(lease_owner=None, lease_until=None, **values))
+        return bool(s.execute(query.values(lease_owner=None, lease_until=None, **values)).rowcount)
 
 
 def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
@@ -125,17 +134,32 @@ def digest_groups(db: Database, digest: str) -> list[tuple[str, str]]:
         return [(channel, rule or "") for channel, rule in s.execute(query)]
 
 
+def overdue_digest_groups(db: Database, before: datetime) -> list[tuple[str, str, str]]:
+    """(digest, channel, rule_id) groups with deliveries still waiting for a
+    digest that was due at or before `before`: their digest job did not run
+    (schedule changed or removed, daemon down at the fire time)."""
+    query = (select(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id).distinct()
+             .where(DeliveryRow.status == "pending", DeliveryRow.digest.is_not(None),
+                    DeliveryRow.next_attempt_at <= aware(before))
+             .order_by(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id))
+    with db.read() as s:
+        return [(digest, channel, rule or "") for digest, channel, rule in s.execute(query)]
+
+
 def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
-                now: datetime) -> Delivery | None:
+                now: datetime, due_by: datetime | None = None) -> Delivery | None:
     """In one transaction: fold the pending deliveries waiting for `digest` on
-    this channel and rule into ONE new digest delivery (due now), and mark them
-    sent "in digest <key>".  None when nothing waits."""
+    this channel and rule (with `due_by`: only those due by then) into ONE new
+    digest delivery (due now), and mark them sent "in digest <key>".  None
+    when nothing waits."""
     now = aware(now)
     query = (select(DeliveryRow)
              .where(DeliveryRow.digest == digest, DeliveryRow.status == "pending",
                     DeliveryRow.channel == channel, DeliveryRow.rule_id == rule_id)
              .order_by(DeliveryRow.id)
              .with_for_update(skip_locked=True))
+    if due_by is not None:
+        query = query.where(DeliveryRow.next_attempt_at <= aware(due_by))
     with db.write() as s:
         gathered = list(s.execute(query).scalars())
         if not gathered:
@@ -153,28 +177,44 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
         return _deliveries(s, [row])[0]
 
 
-def release_delivery_leases(db: Database) -> int:
+def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime) -> dict[str, int]:
+    """Mark dead the due, unleased deliveries (digests not yet folded excepted)
+    whose channel is not in `known`, with an error saying how to replay them.
+    Returns {channel: how many}."""
+    now = aware(now)
+    where = (DeliveryRow.status == "pending", DeliveryRow.digest.is_(None),
+             DeliveryRow.next_attempt_at <= now, DeliveryRow.channel.not_in(list(known)),
+             or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
+    failed: dict[str, int] = {}
     with db.write() as s:
-        return s.execute(update(DeliveryRow).where(DeliveryRow.lease_until.is_not(None))
-                         .values(lease_owner=None, lease_until=None)).rowcount or 0
+        for channel in list(s.execute(select(DeliveryRow.channel).distinct().where(*where)).scalars()):
+            error = (f"channel {channel!r} is not in the config (removed?); add it back and run "
+                     "`news-monitor deliveries retry --dead`")
+            failed[channel] = s.execute(
+                update(DeliveryRow).where(*where, DeliveryRow.channel == channel)
+                .values(status="dead", last_error=error, next_attempt_at=None,
+                        lease_owner=None, lease_until=None)).rowcount or 0
+    return failed
 
 
 # -- used by monitor.alerts (max_per_hour summaries) ---------------------------------
 
 def count_sent(db: Database, *, rule_id: str, channel: str, since: datetime) -> int:
-    """Alerts of a rule sent on a channel since `since` (digest members excluded)."""
-    from sqlalchemy import func
+    """Single alerts (kind "alert") of a rule sent on a channel since `since`;
+    digest members and the summary, digest and follow-up messages do not count."""
     query = (select(func.count()).select_from(DeliveryRow)
              .where(DeliveryRow.status == "sent", DeliveryRow.digest.is_(None),
+                    DeliveryRow.kind == "alert",
                     DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel,
                     DeliveryRow.sent_at >= aware(since)))
     with db.read() as s:
         return int(s.execute(query).scalar_one())
 
 
-def defer_delivery(db: Database, delivery_id: int, *, digest: str, due_at: datetime) -> None:
+def defer_delivery(db: Database, delivery_id: int, *, digest: str, due_at: datetime,
+                   owner: str | None = None) -> bool:
     """Move a pending delivery into a digest (it waits for take_digest)."""
-    _set(db, delivery_id, digest=digest, next_attempt_at=aware(due_at))
+    return _set(db, delivery_id, owner, digest=digest, next_attempt_at=aware(due_at))
 
 
 def set_delivery_kind(db: Database, delivery_id: int, kind: str) -> None:

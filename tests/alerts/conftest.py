@@ -55,6 +55,7 @@ class Row:
     last_error: str | None = None
     detail: str = ""
     lease_until: datetime | None = None
+    lease_owner: str | None = None
     created_at: datetime = T0
     sent_at: datetime | None = None
 
@@ -82,23 +83,38 @@ class FakeStore:
                and (r.lease_until is None or r.lease_until < now)
                and (channels is None or r.channel in channels)][:limit]
         for r in due:
-            r.lease_until = now + lease
+            r.lease_until, r.lease_owner = now + lease, owner
         return [Delivery(id=r.id, channel=r.channel, key=r.key, attempts=r.attempts,
                          hits=r.hits, kind=r.kind) for r in due]
 
-    def mark_sent(self, id: int, now: datetime, detail: str = "") -> None:
+    def _held(self, id: int, owner: str | None) -> Row | None:
+        """The row when a mark may apply: still pending (and leased by `owner`)."""
         r = self.get(id)
-        r.status, r.sent_at, r.detail, r.lease_until = "sent", now, detail, None
+        if r.status != "pending" or (owner is not None and r.lease_owner != owner):
+            return None
+        r.lease_until = r.lease_owner = None
+        return r
 
-    def mark_retry(self, id: int, *, next_attempt_at: datetime, error: str) -> None:
-        r = self.get(id)
-        r.attempts += 1
-        r.next_attempt_at, r.last_error, r.lease_until = next_attempt_at, error, None
+    def mark_sent(self, id: int, now: datetime, detail: str = "", *, owner: str | None = None) -> bool:
+        if (r := self._held(id, owner)) is None:
+            return False
+        r.status, r.sent_at, r.detail = "sent", now, detail
+        return True
 
-    def mark_dead(self, id: int, *, error: str, now: datetime) -> None:
-        r = self.get(id)
+    def mark_retry(self, id: int, *, next_attempt_at: datetime, error: str,
+                   owner: str | None = None) -> bool:
+        if (r := self._held(id, owner)) is None:
+            return False
         r.attempts += 1
-        r.status, r.last_error, r.next_attempt_at, r.lease_until = "dead", error, None, None
+        r.next_attempt_at, r.last_error = next_attempt_at, error
+        return True
+
+    def mark_dead(self, id: int, *, error: str, now: datetime, owner: str | None = None) -> bool:
+        if (r := self._held(id, owner)) is None:
+            return False
+        r.attempts += 1
+        r.status, r.last_error, r.next_attempt_at = "dead", error, None
+        return True
 
     def replay(self, *, delivery_id: int | None = None, dead: bool = False, now: datetime) -> int:
         n = 0
@@ -109,13 +125,32 @@ class FakeStore:
         return n
 
     def count_sent(self, *, rule_id: str, channel: str, since: datetime) -> int:
-        return sum(1 for r in self.rows if r.status == "sent" and r.digest is None
+        return sum(1 for r in self.rows if r.status == "sent" and r.digest is None and r.kind == "alert"
                    and r.rule_id == rule_id and r.channel == channel
                    and r.sent_at is not None and r.sent_at >= since)
 
-    def defer_delivery(self, id: int, *, digest: str, due_at: datetime) -> None:
-        r = self.get(id)
-        r.digest, r.next_attempt_at, r.lease_until = digest, due_at, None
+    def defer_delivery(self, id: int, *, digest: str, due_at: datetime, owner: str | None = None) -> bool:
+        if (r := self._held(id, owner)) is None:
+            return False
+        r.digest, r.next_attempt_at = digest, due_at
+        return True
+
+    def overdue_digest_groups(self, before: datetime) -> list[tuple[str, str, str]]:
+        return sorted({(r.digest, r.channel, r.rule_id) for r in self.rows
+                       if r.digest is not None and r.status == "pending"
+                       and r.next_attempt_at is not None and r.next_attempt_at <= before})
+
+    def fail_unknown_channels(self, known: Any, *, now: datetime) -> dict[str, int]:
+        failed: dict[str, int] = {}
+        for r in self.rows:
+            if (r.status == "pending" and r.digest is None and r.channel not in known
+                    and r.next_attempt_at is not None and r.next_attempt_at <= now
+                    and (r.lease_until is None or r.lease_until < now)):
+                r.status, r.next_attempt_at = "dead", None
+                r.last_error = (f"channel {r.channel!r} is not in the config (removed?); add it "
+                                "back and run `news-monitor deliveries retry --dead`")
+                failed[r.channel] = failed.get(r.channel, 0) + 1
+        return failed
 
     def set_delivery_kind(self, id: int, kind: str) -> None:
         self.get(id).kind = kind
@@ -125,9 +160,10 @@ class FakeStore:
                        if r.digest == digest and r.status == "pending"})
 
     def take_digest(self, digest: str, *, channel: str, rule_id: str,
-                    now: datetime) -> Delivery | None:
+                    now: datetime, due_by: datetime | None = None) -> Delivery | None:
         gathered = [r for r in self.rows if r.digest == digest and r.status == "pending"
-                    and r.channel == channel and r.rule_id == rule_id]
+                    and r.channel == channel and r.rule_id == rule_id
+                    and (due_by is None or (r.next_attempt_at is not None and r.next_attempt_at <= due_by))]
         if not gathered:
             return None
         hits = tuple(h for r in gathered for h in r.hits)

@@ -116,3 +116,10 @@ async def test_max_per_hour_with_the_real_store(real_store, clock: FrozenClock) 
     assert "=== Busy rule (busy): 3 hits past the hourly limit" in out.getvalue()
     kinds = sorted(v.kind for v in real_store.list_deliveries(status="sent"))
     assert kinds.count("summary") == 1
+
+    clock.set(datetime(2026, 3, 2, 7, 40, tzinfo=timezone.utc))  # the 06:30 alerts are an hour old
+    for n in range(5, 7):
+        record_article(real_store, n, [rule], plan, clock.now())
+    assert await d.run_until_idle() == 2
+    assert out.getvalue().count("=== Busy rule") == 5  # 2 alerts, the summary, 2 alerts
+    assert real_store.list_deliveries(status="pending") == []  # the summary did not eat the budget

@@ -12,18 +12,21 @@ from tests.alerts.conftest import FakeStore, make_hit
 
 
 class Scripted:
-    def __init__(self, behaviour=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, behaviour=None, result: SendResult | None = None) -> None:  # type: ignore[no-untyped-def]
         self.behaviour = behaviour
+        self.result = result or SendResult(ok=True, detail="ok")
         self.sent: list[tuple[str, str | None]] = []
+        self.started = asyncio.Event()
         self.release = asyncio.Event()
 
     async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
         self.sent.append((delivery.key, template))
+        self.started.set()
         if self.behaviour == "hang":
             await self.release.wait()
         if self.behaviour == "boom":
             raise RuntimeError("bug in channel")
-        return SendResult(ok=True, detail="ok")
+        return self.result
 
     async def aclose(self) -> None:
         pass
@@ -103,3 +106,34 @@ async def test_max_per_hour_collapses_the_rest_into_one_summary(store: FakeStore
     summary = store.get(6)
     assert summary.kind == "summary" and [h.id for h in summary.hits] == [3, 4, 5]
     assert summary.status == "sent"
+
+
+async def test_max_per_hour_holds_even_with_four_sends_at_once(store: FakeStore, clock: FrozenClock) -> None:
+    c = Scripted()
+    rule = RuleSpec("china-envoy-nk", "R", "q", max_per_hour=2)
+    d = Dispatcher(store, {"c": c}, specs(c=({"concurrency": 4}, 5)), clock=clock, owner="t",
+                   rules={rule.id: rule})
+    for i in range(1, 6):
+        store.add("c", (make_hit(i),), due=clock.now())
+    assert await d.tick() == 4  # four claimed together, all checking the limit at once
+    await d.run_until_idle()
+    assert sorted(k for k, _ in c.sent) == ["alert-1", "alert-2"]
+    assert [r.id for r in store.rows if r.digest == "summary:hourly"] == [3, 4, 5]
+
+
+async def test_a_late_outcome_never_overwrites_the_replica_that_took_over(
+        store: FakeStore, clock: FrozenClock, caplog) -> None:  # type: ignore[no-untyped-def]
+    for late in (SendResult(ok=False, detail="HTTP 503"), SendResult(ok=False, detail="HTTP 404", permanent=True)):
+        c = Scripted("hang", result=late)
+        d = Dispatcher(store, {"c": c}, specs(c=({}, 5)), clock=clock, owner="replica-a")
+        row = store.add("c", (make_hit(1),), due=clock.now())
+        assert await d.tick(wait=False) == 1  # replica-a claims; its send stalls past the lease
+        await asyncio.wait_for(c.started.wait(), 5)
+        clock.advance(d.lease("c") + timedelta(seconds=1))
+        [again] = store.claim_due_deliveries(clock.now(), limit=1, owner="replica-b", lease=d.lease("c"))
+        c.release.set()  # replica-a's late failure must not touch what replica-b now holds
+        await d.drain(5)
+        assert (row.status, row.lease_owner, row.attempts, row.last_error) == ("pending", "replica-b", 0, None)
+        assert store.mark_sent(again.id, clock.now(), "200 OK", owner="replica-b")
+    assert "outcome 'retry' not recorded" in caplog.text and "outcome 'dead' not recorded" in caplog.text
+    assert "replica-a" in caplog.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -27,10 +27,13 @@ def test_immediate_is_due_now_once_per_channel() -> None:
         PlannedDelivery("slack", NOW)]
 
 
-def test_digest_rule_waits_for_its_schedule() -> None:
+def test_digest_rule_waits_for_its_schedule_and_is_due_when_it_fires() -> None:
+    tomorrow_0800_berlin = datetime(2026, 1, 2, 7, 0, tzinfo=timezone.utc)
     for mode in ("daily@08:00 Europe/Berlin", "digest: daily@08:00  Europe/Berlin"):
         planned = plan_deliveries(rule(notify=("slack",), mode=mode), CHANNELS, NOW)
-        assert planned == [PlannedDelivery("slack", NOW, digest="daily@08:00 Europe/Berlin")]
+        assert planned == [PlannedDelivery("slack", tomorrow_0800_berlin, digest="daily@08:00 Europe/Berlin")]
+    [hourly] = plan_deliveries(rule(notify=("mail",), mode="hourly"), CHANNELS, NOW + timedelta(minutes=1))
+    assert hourly == PlannedDelivery("mail", NOW + timedelta(hours=1), digest="hourly")  # not quiet:mail
 
 
 def test_quiet_hours_hold_immediate_alerts_until_they_end() -> None:

@@ -125,3 +125,50 @@ def test_concurrent_delivery_claims_never_overlap(store: Store, feed_id: int) ->
         t.join()
     claimed = [i for got in results.values() for i in got]
     assert len(claimed) == 60 and len(set(claimed)) == 60
+
+
+def test_an_outcome_applies_only_while_its_owner_holds_the_lease(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("hook", "mail"), T0)
+    by = {d.channel: d.id for d in claim(store, owner="a")}
+    later = T0 + LEASE + timedelta(seconds=1)  # a's leases expired; b takes "hook" over
+    assert [d.channel for d in claim(store, later, owner="b", channels={"hook"})] == ["hook"]
+    assert store.mark_sent(by["hook"], later, "200 OK", owner="b")
+    assert not store.mark_dead(by["hook"], error="late failure", now=later, owner="a")
+    assert not store.mark_retry(by["hook"], next_attempt_at=later, error="late", owner="a")
+    assert not store.mark_dead(by["hook"], error="no owner given", now=later)  # sent is final
+    hook = next(v for v in store.list_deliveries() if v.channel == "hook")
+    assert (hook.status, hook.detail, hook.attempts, hook.last_error) == ("sent", "200 OK", 0, None)
+    # nobody took "mail" over: a's late answer still counts
+    assert store.mark_retry(by["mail"], next_attempt_at=later, error="HTTP 503", owner="a")
+    assert not store.mark_sent(by["mail"], later, owner="a")  # the lease went with the retry
+
+
+def test_count_sent_counts_single_alerts_only(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("mail"), T0)
+    store.record([item(feed_id, "two", "r1")], plan_to("mail", digest="summary:hourly"), T0)
+    [alert] = claim(store)
+    store.mark_sent(alert.id, T0)
+    summary = store.take_digest("summary:hourly", channel="mail", rule_id="r1", now=T0)
+    assert summary is not None
+    store.set_delivery_kind(summary.id, "summary")
+    store.mark_sent(summary.id, T0)
+    assert store.count_sent(rule_id="r1", channel="mail", since=T0 - timedelta(hours=1)) == 1
+
+
+def test_overdue_digests_and_unknown_channels(store: Store, feed_id: int) -> None:
+    store.record([item(feed_id, "one", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(hours=8)), T0)
+    store.record([item(feed_id, "two", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(days=1)), T0)
+    assert store.overdue_digest_groups(T0 + timedelta(hours=7)) == []
+    assert store.overdue_digest_groups(T0 + timedelta(hours=8)) == [("daily", "mail", "r1")]
+    late = store.take_digest("daily", channel="mail", rule_id="r1", now=T0 + timedelta(hours=9),
+                             due_by=T0 + timedelta(hours=8))
+    assert late is not None and len(late.hits) == 1  # tomorrow's hit keeps waiting
+    assert [v.next_attempt_at for v in store.list_deliveries(status="pending") if v.kind == "alert"] == [
+        T0 + timedelta(days=1)]
+
+    assert store.fail_unknown_channels(["mail"], now=T0 + timedelta(hours=9)) == {}
+    assert store.fail_unknown_channels([], now=T0 + timedelta(hours=9)) == {"mail": 1}  # the digest
+    [dead] = store.list_deliveries(status="dead")
+    assert dead.id == late.id and "channel 'mail' is not in the config" in (dead.last_error or "")
+    assert store.replay(dead=True, now=T0 + timedelta(hours=10)) == 1
+    assert [d.id for d in claim(store, T0 + timedelta(hours=10))] == [late.id]
