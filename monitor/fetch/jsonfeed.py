@@ -10,7 +10,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from monitor.fetch.parse import MAX_ENTRIES, entry_key, html_to_text, plain_paragraphs, resolve_link
+from monitor.fetch.parse import (MAX_ENTRIES, entry_key, first_of_each, html_to_text, plain_paragraphs,
+                                 resolve_link)
 from monitor.types import Entry, ParsedFeed
 
 MAX_JSON_BYTES = 50_000_000
@@ -29,27 +30,14 @@ def parse_json_feed(body: bytes, *, url: str, max_entries: int = MAX_ENTRIES) ->
                           "\"https://jsonfeed.org/version/1.1\")", error_kind="not-a-feed")
     items = doc.get("items") if isinstance(doc.get("items"), list) else []
     base = resolve_link(url, _str(doc.get("feed_url"))) or url
-    seen: set[str] = set()
-    entries: list[Entry] = []
-    duplicates = 0
-    for item in items:
-        if not isinstance(item, dict):
-            continue
+
+    def keyed(item: dict[str, Any]) -> tuple[str, str]:
         link = resolve_link(base, _str(item.get("url")) or _str(item.get("external_url")))
-        key = entry_key(_str(item.get("id")), link, _str(item.get("title")),
-                        _str(item.get("content_html")) or _str(item.get("content_text")))
-        if key in seen:
-            duplicates += 1
-            continue
-        seen.add(key)
-        if len(entries) < max_entries:
-            entries.append(_entry(item, key, link))
-    notes = []
-    if duplicates:
-        notes.append(f"{duplicates} entries repeated an id already seen; kept the first of each")
-    if len(seen) > max_entries:
-        notes.append(f"the feed has {len(seen)} entries; kept the first {max_entries}, "
-                     f"dropped {len(seen) - max_entries}")
+        return entry_key(_str(item.get("id")), link, _str(item.get("title")),
+                         _str(item.get("content_html")) or _str(item.get("content_text"))), link
+
+    entries, notes = first_of_each([i for i in items if isinstance(i, dict)], keyed, _entry, max_entries,
+                                   what="an id")
     return ParsedFeed(tuple(entries), title=" ".join(_str(doc.get("title")).split()),
                       warning="; ".join(notes) or None)
 

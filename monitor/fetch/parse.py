@@ -25,6 +25,7 @@ import posixpath
 import re
 import time
 from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -121,22 +122,34 @@ def _cut_items(body: bytes, keep: int) -> tuple[bytes, int]:
 def _select(raw: list[Any], url: str, max_entries: int, total: int = 0) -> tuple[list[Entry], list[str]]:
     """First entry per key, the first `max_entries` of them in feed order;
     `total` is how many items the feed had when _cut_items cut it."""
+    def keyed(item: Any) -> tuple[str, str]:
+        link = resolve_link(url, str(item.get("link") or ""))
+        return entry_key(str(item.get("id") or ""), link, str(item.get("title") or ""),
+                         str(item.get("summary") or "")), link
+
+    return first_of_each(raw, keyed, _entry, max_entries, total=total, what="a GUID/link")
+
+
+def first_of_each(items: Iterable[Any], keyed: Callable[[Any], tuple[str, str]],
+                  make: Callable[[Any, str, str], Entry], max_entries: int, *, total: int = 0,
+                  what: str) -> tuple[list[Entry], list[str]]:
+    """The first item per key (keyed(item) -> (key, link)), the first
+    `max_entries` of them in feed order, made into Entries; plus notes on
+    repeated keys and dropped items for the feed's warning (any format)."""
     seen: set[str] = set()
     entries: list[Entry] = []
     duplicates = 0
-    for item in raw:
-        link = resolve_link(url, str(item.get("link") or ""))
-        key = entry_key(str(item.get("id") or ""), link, str(item.get("title") or ""),
-                        str(item.get("summary") or ""))
+    for item in items:
+        key, link = keyed(item)
         if key in seen:
             duplicates += 1
             continue
         seen.add(key)
         if len(entries) < max_entries:
-            entries.append(_entry(item, key, link))
+            entries.append(make(item, key, link))
     notes = []
     if duplicates:
-        notes.append(f"{duplicates} entries repeated a GUID/link already seen; kept the first of each")
+        notes.append(f"{duplicates} entries repeated {what} already seen; kept the first of each")
     total = max(total, len(seen))
     if total > max_entries:
         notes.append(f"the feed has {total} entries; kept the first {max_entries}, "
