@@ -78,12 +78,18 @@ class HostileServer:
             headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in lines)}
             seen = Seen(method, parts.path, parse_qs(parts.query), headers)
             self.requests.append(seen)
-            await route(self, seen, writer)
+            await self.answer(seen, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:  # teardown of /stall and /drip: end quietly
             pass
         finally:
             self.tasks.discard(task)
             writer.close()
+
+    async def answer(self, req: Seen, w: asyncio.StreamWriter) -> None:
+        """The response to one request (subclasses add routes)."""
+        await route(self, req, w)
 
 
 async def send(writer: asyncio.StreamWriter, status: int, body: bytes = b"",

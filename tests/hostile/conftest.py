@@ -30,32 +30,6 @@ class HealableServer(HostileServer):
     healed: bool = False
     pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self.tasks.add(task)
-        try:
-            first = await reader.readexactly(1)
-            if first == b"\x16":  # TLS ClientHello on a plain port
-                writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                await writer.drain()
-                return
-            head = first + await reader.readuntil(b"\r\n\r\n")
-            line, *lines = head.decode("latin-1").rstrip("\r\n").split("\r\n")
-            method, target, _ = line.split(" ", 2)
-            path = target.split("?", 1)[0]
-            headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in lines)}
-            seen = Seen(method, path, {}, headers)
-            self.requests.append(seen)
-            await self.answer(seen, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        except asyncio.CancelledError:  # teardown of /stall and /drip: end quietly
-            pass
-        finally:
-            self.tasks.discard(task)
-            writer.close()
-
     async def answer(self, req: Seen, w: asyncio.StreamWriter) -> None:
         if req.path in self.pages and (not self.healed or req.path == "/c/article"):
             body, kind = self.pages[req.path]
