@@ -28,6 +28,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/match_bench.py
+	$(BIN)/python bench/cluster_bench.py
 	$(BIN)/python bench/pipeline_bench.py
 
 clean:
