@@ -20,7 +20,7 @@ from monitor import __version__
 from monitor.cli.render import feed_record, hit_record, plain
 from monitor.errors import RuleError
 from monitor.units import parse_duration
-from monitor.web.auth import TokenGuard
+from monitor.web.auth import TOKEN_COOKIE, TokenGuard
 from monitor.web.page import render_status
 from monitor.web.ready import readiness
 from monitor.web.tester import run_rule_test
@@ -132,7 +132,11 @@ def build_api(app, daemon=None) -> FastAPI:
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:
-        return HTMLResponse(await render_status(app, daemon, request))
+        page = HTMLResponse(await render_status(app, daemon, request))
+        token = request.query_params.get("token")
+        if token and token == app.config.http.token:  # the guard checked it; links (API, metrics) need it too
+            page.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+        return page
 
     @api.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page_test(request: Request) -> HTMLResponse:

@@ -1,7 +1,8 @@
 """Who may talk to the API.
 
 - With `http.token` set (required off loopback): everything but /healthz
-  needs `Authorization: Bearer <token>` (or `?token=` for the page).
+  needs `Authorization: Bearer <token>` (or `?token=` for the page, which
+  then sets an HttpOnly, SameSite=Strict cookie so its links work too).
 - Without a token (loopback only): the Host header must name a loopback
   address, so a web page that rebinds its own DNS name to 127.0.0.1 cannot
   read the API from the operator's browser.
@@ -19,6 +20,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 OPEN_PATHS = frozenset({"/healthz"})
+TOKEN_COOKIE = "news_monitor_token"  # set by the status page opened with ?token=, so its links work
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
@@ -50,7 +52,7 @@ def _presented(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.query_params.get("token") or request.cookies.get("news_monitor_token")
+    return request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
 
 
 def _host(request: Request) -> str:

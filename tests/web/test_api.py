@@ -113,7 +113,13 @@ async def test_token_is_required_for_everything_but_healthz(polled):
             assert (await http.get(path)).status_code == 401, path
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer wrong"})).status_code == 401
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer t0ken-123"})).status_code == 200
-        assert (await http.get("/", params={"token": "t0ken-123"})).status_code == 200
+        page = await http.get("/", params={"token": "t0ken-123"})
+        assert page.status_code == 200
+        # the page's links (API docs, metrics) work through the cookie it set
+        assert "httponly" in page.headers["set-cookie"].lower()
+        assert (await http.get("/metrics")).status_code == 200
+        http.cookies.clear()
+        assert (await http.get("/metrics")).status_code == 401
 
 
 async def test_without_a_token_only_loopback_hosts_and_json_posts_are_served(polled):
