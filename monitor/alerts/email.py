@@ -3,7 +3,8 @@ from/to/cc, multipart text + HTML, subject from a template.
 
 Options: host, port (587 with starttls, 465 with tls, else 25), starttls, tls,
 username, password, from, to (list), cc (list), subject (Jinja2 source),
-template (text part), html_template (HTML part, autoescaped), validate_certs.
+template (text part), html_template (HTML part, autoescaped), ca_file (trust
+this CA, e.g. a private relay's), validate_certs (default true).
 
 SMTP answers: 4xx and connection trouble are retried; 5xx is permanent (dead,
 replay after fixing).  The Message-ID is derived from the delivery key, so a
@@ -84,7 +85,7 @@ class EmailChannel:
             _, answer = await aiosmtplib.send(
                 msg, hostname=str(o["host"]), port=port,
                 username=o.get("username") or None, password=o.get("password") or None,
-                use_tls=tls, start_tls=bool(o.get("starttls")),
+                use_tls=tls, start_tls=bool(o.get("starttls")), cert_bundle=o.get("ca_file") or None,
                 validate_certs=bool(o.get("validate_certs", True)), timeout=self.timeout)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]

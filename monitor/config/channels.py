@@ -6,6 +6,8 @@ secret options are `Secret` strings, so a repr of the spec never shows them.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
@@ -33,7 +35,7 @@ CHANNEL_TYPES: dict[str, ChannelType] = {
     "webhook": ChannelType(("url", "secret", "headers"), ("url",)),
     "slack": ChannelType(("webhook_url",), ("webhook_url",)),
     "email": ChannelType(("host", "port", "starttls", "tls", "username", "password", "from", "to",
-                          "cc", "subject"), ("host", "from", "to")),
+                          "cc", "subject", "html_template", "ca_file", "validate_certs"), ("host", "from", "to")),
     "apprise": ChannelType(("urls",), ("urls",)),
 }
 
@@ -150,6 +152,16 @@ def _quiet(ctx: Ctx, node: Node, where: str) -> str | None:
         return None
 
 
+def _readable_file(ctx: Ctx, node: Node, where: str) -> str | None:
+    """A path that must exist and be readable now (e.g. the CA of a private SMTP relay)."""
+    path = as_str(ctx, node, where)
+    if path is not None and not os.access(path, os.R_OK):
+        ctx.error(node, where, f"cannot read {path!r}; give the PEM file of the CA that signed the server's "
+                               "certificate")
+        return None
+    return path
+
+
 def _headers(ctx: Ctx, node: Node, where: str) -> dict[str, str] | None:
     headers = as_str_map(ctx, node, where)
     return {k: Secret(v) for k, v in headers.items()} if headers is not None else None
@@ -162,6 +174,8 @@ _READERS: dict[str, Callable[[Ctx, Node, str], Any]] = {
     "port": lambda ctx, n, w: as_int(ctx, n, w, minimum=1, maximum=65535),
     "starttls": as_bool,
     "tls": as_bool,
+    "validate_certs": as_bool,
+    "ca_file": lambda ctx, n, w: _readable_file(ctx, n, w),
     "from": _address,
     "to": _addresses,
     "cc": _addresses,

@@ -129,3 +129,51 @@ def test_misconfiguration_names_channel_and_fix(clock: FrozenClock) -> None:
         build_channels({"mail": spec(25, tls=True, starttls=True)}, clock=clock)
     with pytest.raises(ChannelError, match="template"):
         build_channels({"mail": spec(25, subject="{{ nope ")}, clock=clock)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not found: the STARTTLS/TLS email tests need it to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+async def test_starttls_and_implicit_tls_with_a_private_ca(mode, certificate, clock: FrozenClock) -> None:
+    import ssl
+
+    from tests.alerts.conftest import make_delivery
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox, port = Inbox(["250 OK"]), free_port()
+    if mode == "starttls":  # the server refuses mail until the client upgrades
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=context,
+                                require_starttls=True, authenticator=authenticator)
+    else:
+        # aiosmtpd does not see that an ssl_context socket is TLS and would hide AUTH
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=context,
+                                authenticator=authenticator, auth_require_tls=False)
+    controller.start()
+    try:
+        options = {"starttls": mode == "starttls", "tls": mode == "tls"}
+        trusted = build_channels({"mail": spec(port, ca_file=cert, **options)}, clock=clock)["mail"]
+        result = await trusted.send(make_delivery(1, "mail"))
+        assert result.ok, result.detail
+        assert len(inbox.messages) == 1
+        untrusted = build_channels({"mail": spec(port, **options)}, clock=clock)["mail"]
+        refused = await untrusted.send(make_delivery(2, "mail"))
+        assert not refused.ok and "certificate" in refused.detail.lower(), refused.detail
+        assert len(inbox.messages) == 1
+    finally:
+        controller.stop()
