@@ -98,7 +98,11 @@ class Pipeline:
             outcome, hits = self._failed(feed, FetchResult(url=feed.url, status=0), f"internal error: {exc!r}",
                                          "internal"), []
         self.metrics.poll_seconds.observe(time.monotonic() - started)
-        await asyncio.to_thread(self.store.finish_poll, outcome)
+        try:
+            await asyncio.to_thread(self.store.finish_poll, outcome)
+        except Exception:  # the database is down: what was recorded stays; the lease runs out and it is retried
+            log.exception("feed %s: could not record this poll; the feed is polled again when its lease expires",
+                          feed.url)
         self.metrics.polls.labels(outcome.status).inc()
         if outcome.status in ("failing", "gone"):
             self.metrics.poll_errors.labels(outcome.error_kind or "error").inc()
