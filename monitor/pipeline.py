@@ -44,6 +44,14 @@ from monitor.types import (
 log = logging.getLogger("monitor.pipeline")
 
 FUTURE_SLACK = timedelta(hours=1)
+SOFT_DEADLINE = 0.8  # share of feed_deadline after which article pages are no longer fetched
+PAGE_CUTOFF = 0.9  # share after which pages still in flight give way to the feed's text
+
+
+def _retrieve(task: asyncio.Future) -> None:
+    """A shielded batch that failed after its poll gave up: say so (nobody awaits it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("recording a batch failed: %r", task.exception())
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ class _Progress:
 
     recorded: int = 0
     fresh: int = 0
+    soft_deadline: float = float("inf")  # time.monotonic(): past it, no more article pages are fetched
+    page_cutoff: float = float("inf")  # past it, pages in flight are abandoned for the feed's text
+
+    def late(self) -> bool:
+        return time.monotonic() > self.soft_deadline
 
 
 class Pipeline:
@@ -87,7 +100,11 @@ class Pipeline:
 
     async def poll_feed(self, feed: FeedState) -> tuple[PollOutcome, list[RecordedHit]]:
         """Poll one feed within `feed_deadline`; always returns an outcome (and writes it)."""
-        started, progress = time.monotonic(), _Progress()
+        started = time.monotonic()
+        # past 80 % of the deadline the remaining articles use the feed's own text,
+        # so a feed of slow pages still records every batch instead of timing out
+        limit = self.settings.feed_deadline.total_seconds()
+        progress = _Progress(soft_deadline=started + SOFT_DEADLINE * limit, page_cutoff=started + PAGE_CUTOFF * limit)
         try:
             async with asyncio.timeout(self.settings.feed_deadline.total_seconds()):
                 outcome, hits = await self._poll(feed, progress)
@@ -122,7 +139,7 @@ class Pipeline:
 
     async def _poll(self, feed: FeedState, progress: _Progress) -> tuple[PollOutcome, list[RecordedHit]]:
         fetched = await self.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                                                headers=feed.headers)
+                                                headers=feed.headers, configured=feed.configured_url or None)
         if fetched.error:
             kind = "gone" if fetched.error_kind == "gone" else "error"
             return self._failed(feed, fetched, fetched.error, fetched.error_kind or "error", kind=kind), []
@@ -151,29 +168,33 @@ class Pipeline:
 
         async def build(entry: Entry, canonical: str) -> Article:
             async with gate:
-                return await self._article(feed, entry, canonical, base_is_file)
+                return await self._article(feed, entry, canonical, base_is_file, progress)
 
         hits: list[RecordedHit] = []
         batch = self.settings.record_batch
         for start in range(0, len(fresh), batch):
             articles = await asyncio.gather(*(build(e, c) for e, c in fresh[start:start + batch]))
-            hits += await self._record(articles)
+            # shielded: a deadline must not cut a batch between its commit and the
+            # story index update (the next copy of the story would alert again)
+            recording = asyncio.ensure_future(self._record(articles))
+            recording.add_done_callback(_retrieve)
+            hits += await asyncio.shield(recording)
             progress.recorded += len(articles)
         return hits
 
-    async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool) -> Article:
+    async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool,
+                       progress: _Progress) -> Article:
         text, title, source, lang = entry.summary, entry.title, "feed", ""
-        if entry.link:
-            page = await self.fetcher.fetch_page(entry.link, base_is_file=base_is_file)
-            if page.error:
-                log.info("article %s: %s; using the feed's text", entry.link, page.error)
-            elif page.body:
-                started = time.monotonic()
-                extracted = await self.extractor.extract(page.body, url=page.url, content_type=page.content_type)
-                self.metrics.extract_seconds.observe(time.monotonic() - started)
-                if extracted is not None and len(extracted.text) >= len(entry.summary) // 2:
-                    text, source, lang = extracted.text, "full", extracted.lang
-                    title = title or extracted.title
+        if entry.link and not progress.late():
+            try:  # a page still in flight near the poll deadline gives way to the feed's text
+                async with asyncio.timeout_at(progress.page_cutoff):
+                    extracted = await self._full_text(entry.link, base_is_file)
+            except TimeoutError:
+                log.info("article %s: not done before the poll deadline; using the feed's text", entry.link)
+                extracted = None
+            if extracted is not None and len(extracted.text) >= len(entry.summary) // 2:
+                text, source, lang = extracted.text, "full", extracted.lang
+                title = title or extracted.title
         if not lang:
             lang = await asyncio.to_thread(detect_language, f"{title}\n{text}")
         self.metrics.articles.labels(source).inc()
@@ -185,6 +206,18 @@ class Pipeline:
             feed_id=feed.id, entry_key=entry.key, canonical_url=canonical, url=entry.link or canonical,
             title=title, text=text, text_source=source, lang=lang, source=feed.name, tags=feed.tags,
             published=published, content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest())
+
+    async def _full_text(self, link: str, base_is_file: bool):  # -> Extracted | None
+        page = await self.fetcher.fetch_page(link, base_is_file=base_is_file)
+        if page.error:
+            log.info("article %s: %s; using the feed's text", link, page.error)
+            return None
+        if not page.body:
+            return None
+        started = time.monotonic()
+        extracted = await self.extractor.extract(page.body, url=page.url, content_type=page.content_type)
+        self.metrics.extract_seconds.observe(time.monotonic() - started)
+        return extracted
 
     async def _record(self, articles: Sequence[Article]) -> list[RecordedHit]:
         """Match, cluster and record a batch.  Story assignment (find -> record

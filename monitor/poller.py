@@ -91,7 +91,8 @@ class Poller:
             task.cancel()
         if still:
             await asyncio.wait(still, timeout=2.0)
-            released = await asyncio.to_thread(self.pipeline.store.release_leases, owner=self.owner)
+            released = await asyncio.to_thread(self.pipeline.store.release_leases, owner=self.owner,
+                                               deliveries=False)
             log.warning("abandoned %d feed poll(s) at shutdown and released %d lease(s); they are polled "
                         "again at the next start", len(still), released)
         return len(still)

@@ -51,8 +51,8 @@ class Reloader:
                 self.app.config_problems = [problem]
                 log.error("%s; the previous config keeps running", problem, extra={"event": "reload", "ok": False})
                 return False
-            if self.redact is not None:
-                self.redact.update(secret_values(config))
+            if self.redact is not None:  # keep the old ones: retiring channels may still print them
+                self.redact.update([*self.redact.secrets, *secret_values(config)])
             if self.daemon is not None:
                 self.daemon.reschedule()
             self.problems = []

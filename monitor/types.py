@@ -130,6 +130,7 @@ class FeedState:
     error_count: int = 0
     status: FeedStatus = "new"
     headers: tuple[tuple[str, str], ...] = ()
+    configured_url: str = ""  # as the operator wrote it: only its origin is trusted, whatever url became
 
 
 @dataclass(frozen=True)

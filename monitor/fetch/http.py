@@ -85,14 +85,17 @@ class Fetcher:
         await self._client.aclose()
 
     async def fetch_feed(self, url: str, *, etag: str | None, last_modified: str | None,
-                         headers: Sequence[tuple[str, str]] = ()) -> FetchResult:
-        """A feed the operator configured: any address allowed; file: URLs read from disk."""
+                         headers: Sequence[tuple[str, str]] = (), configured: str | None = None) -> FetchResult:
+        """A feed the operator configured: the configured URL's origin is trusted
+        (any address); a feed that moved (301/308) to another origin is
+        checked by the SSRF guard on every poll, so a later DNS change of the
+        new host cannot point it inside.  file: URLs are read from disk."""
         if url.lower().startswith("file:"):
             return await read_local(url, max_bytes=self._settings.max_bytes,
                                     last_modified=last_modified)
         sent = request_headers(user_agent=self._settings.user_agent, accept=FEED_ACCEPT,
                                etag=etag, last_modified=last_modified, extra=headers)
-        result = await self._fetch(url, sent, trusted_origin=_origin(url))
+        result = await self._fetch(url, sent, trusted_origin=_origin(configured or url))
         if result.not_modified:  # keep the validators the store already has if the 304 omits them
             result = _with_validators(result, etag, last_modified)
         return result

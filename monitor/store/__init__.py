@@ -103,9 +103,9 @@ class Store:
         return deliveries.enqueue_health(self._db, feed_id, expected=expected, alerted=alerted,
                                          channels=channels, payload=payload, key=key, now=now)
 
-    def release_leases(self, owner: str | None = None) -> int:
+    def release_leases(self, owner: str | None = None, *, deliveries: bool = True) -> int:
         """Void feed and delivery leases: all (one SQLite process, at start) or one owner's (at shutdown)."""
-        return leases.release(self._db, owner)
+        return leases.release(self._db, owner, deliveries=deliveries)
 
     # -- articles, stories, hits -------------------------------------------------
 

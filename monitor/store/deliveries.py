@@ -177,17 +177,23 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
         return _deliveries(s, [row])[0]
 
 
-def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime) -> dict[str, int]:
+def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime,
+                          grace: timedelta = timedelta(minutes=10)) -> dict[str, int]:
     """Mark dead the due, unleased deliveries (digests not yet folded excepted)
-    whose channel is not in `known`, with an error saying how to replay them.
-    Returns {channel: how many}."""
+    whose channel is not in `known` and that have waited `grace` past their
+    due time (another replica may already run a config that has the channel),
+    with an error saying how to replay them.  Returns {channel: how many}."""
     now = aware(now)
     where = (DeliveryRow.status == "pending", DeliveryRow.digest.is_(None),
-             DeliveryRow.next_attempt_at <= now, DeliveryRow.channel.not_in(list(known)),
+             DeliveryRow.next_attempt_at <= now - grace, DeliveryRow.channel.not_in(list(known)),
              or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
     failed: dict[str, int] = {}
+    with db.read() as s:  # most ticks find nothing: do not take the write lock for that
+        channels = list(s.execute(select(DeliveryRow.channel).distinct().where(*where)).scalars())
+    if not channels:
+        return failed
     with db.write() as s:
-        for channel in list(s.execute(select(DeliveryRow.channel).distinct().where(*where)).scalars()):
+        for channel in channels:
             error = (f"channel {channel!r} is not in the config (removed?); add it back and run "
                      "`news-monitor deliveries retry --dead`")
             failed[channel] = s.execute(

@@ -103,6 +103,7 @@ def _state(row: Feed) -> FeedState:
         last_modified=row.last_modified, error_count=row.error_count,
         status=row.status,  # type: ignore[arg-type]
         headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
+        configured_url=row.configured_url,
     )
 
 

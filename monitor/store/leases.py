@@ -9,11 +9,13 @@ from monitor.store.engine import Database
 from monitor.store.models import DeliveryRow, Feed
 
 
-def release(db: Database, owner: str | None = None) -> int:
-    """Clear feed and delivery leases (only `owner`'s when given); how many."""
+def release(db: Database, owner: str | None = None, *, deliveries: bool = True) -> int:
+    """Clear feed and (unless deliveries=False) delivery leases, only `owner`'s
+    when given; how many.  A shutting-down poller gives back its feeds only:
+    a send still in flight must keep its delivery lease to record its answer."""
     released = 0
     with db.write() as s:
-        for table in (Feed, DeliveryRow):
+        for table in (Feed, DeliveryRow) if deliveries else (Feed,):
             query = update(table).where(table.lease_until.is_not(None))
             if owner is not None:
                 query = query.where(table.lease_owner == owner)

@@ -8,7 +8,9 @@
   read the API from the operator's browser.
 - Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
   origin without a CORS preflight (which we never grant), so a page the
-  operator visits cannot replay dead deliveries behind their back.
+  operator visits cannot replay dead deliveries behind their back; and a
+  browser POST from another origin (Origin / Sec-Fetch-Site) is refused,
+  which covers the status page's rule-tester form.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class TokenGuard:
                 not request.headers.get("content-type", "").startswith("application/json"):
             return JSONResponse({"detail": "POST /api/... takes Content-Type: application/json (send {} for no body)"},
                                 status_code=415)
+        if request.method == "POST" and not _same_origin(request):
+            return JSONResponse({"detail": "cross-site POST refused"}, status_code=403)
         return await call_next(request)
 
 
@@ -53,6 +57,15 @@ def _presented(request: Request) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
+
+
+def _same_origin(request: Request) -> bool:
+    """Browsers say where a form post comes from; scripts send neither header."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host", "")
 
 
 def _host(request: Request) -> str:

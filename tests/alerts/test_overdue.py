@@ -112,11 +112,16 @@ async def test_deliveries_for_a_removed_channel_are_dead_and_replay_once_it_is_b
     out = io.StringIO()
     d = dispatcher(real_store, CONSOLE, clock, out)  # reload: channel "gone" removed
     assert await d.tick() == 1  # console only
+    assert real_store.list_deliveries(status="dead") == []  # within the grace: another replica may know it
+    clock.advance(timedelta(minutes=11))
+    assert await d.tick() == 0
     [dead] = real_store.list_deliveries(status="dead")
     assert dead.channel == "gone" and dead.last_error == (
         "channel 'gone' is not in the config (removed?); add it back and run "
         "`news-monitor deliveries retry --dead`")
-    clock.set(at(2, 8, 10))  # its digest is overdue: folded, then dead too
+    clock.set(at(2, 8, 10))  # its digest is overdue: folded, then dead too (after the grace)
+    assert await d.tick() == 0
+    clock.advance(timedelta(minutes=11))
     assert await d.tick() == 0
     assert sorted(v.kind for v in real_store.list_deliveries(status="dead")) == ["alert", "digest"]
     assert real_store.list_deliveries(status="pending") == []

@@ -93,3 +93,17 @@ async def test_a_permanent_move_is_adopted_only_to_a_public_address(
     # allowed by fetch.allow_private, so fetched, but the feed is not moved inside
     assert intranet.body == RSS and intranet.permanent_url is None
     assert metadata.error_kind == "blocked" and metadata.permanent_url is None
+
+
+async def test_a_feed_that_moved_to_another_origin_stays_guarded_on_every_poll(
+        server: HostileServer, make_fetcher: Callable[..., Fetcher]) -> None:
+    """After a 301 to public.example was adopted, that host's DNS may later
+    point inside: the moved URL is not the configured origin, so each poll
+    checks it again (the configured origin itself stays trusted)."""
+    configured = server.url("/feed")
+    moved = server.url("/feed", host="sneaky.example")  # resolved to 127.0.0.1 by the fake DNS
+    fetcher = make_fetcher(allow_private=(), resolver=fake_dns)
+    blocked = await fetcher.fetch_feed(moved, etag=None, last_modified=None, configured=configured)
+    assert blocked.error_kind == "blocked", blocked
+    trusted = await fetcher.fetch_feed(configured, etag=None, last_modified=None, configured=configured)
+    assert trusted.error is None and trusted.body

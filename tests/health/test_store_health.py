@@ -4,7 +4,7 @@ health fields of list_feeds, and enqueue_health's compare-and-set."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import inspect, text
 
@@ -32,7 +32,7 @@ def test_0002_upgrades_a_0001_database_and_keeps_its_rows(fresh_url: str) -> Non
                               "error_count) VALUES ('http://a/rss', 'http://a/rss', 'A', 600, true, 'ok', 2)"))
             conn.execute(text("INSERT INTO delivery (key, channel, kind, status, attempts) "
                               "VALUES ('k1', 'console', 'alert', 'sent', 1)"))
-        store.upgrade()
+        migrate.upgrade(store._db.engine, "0002")
         assert store.revision() == "0002"
         columns = {t: {c["name"] for c in inspect(store._db.engine).get_columns(t)} for t in ("feed", "delivery")}
         assert "health_alert" in columns["feed"] and "payload" in columns["delivery"]
@@ -45,6 +45,21 @@ def test_0002_upgrades_a_0001_database_and_keeps_its_rows(fresh_url: str) -> Non
             migrate_down.attributes["connection"] = conn
             command.downgrade(migrate_down, "0001")
         assert store.revision() == "0001"
+    finally:
+        store.close()
+
+
+def test_0003_brings_feeds_parked_as_gone_back_within_a_week(fresh_url: str) -> None:
+    store = Store.open(fresh_url)
+    try:
+        migrate.upgrade(store._db.engine, "0002")
+        with store._db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO feed (url, configured_url, name, interval_seconds, active, status, "
+                              "error_count, next_poll_at) VALUES ('http://g/rss', 'http://g/rss', 'G', 600, true, "
+                              "'gone', 1, :far)"), {"far": datetime(2036, 1, 1, tzinfo=timezone.utc)})
+        store.upgrade()
+        [view] = store.list_feeds()
+        assert view.next_poll_at <= datetime.now(timezone.utc) + timedelta(days=7, minutes=1)
     finally:
         store.close()
 

@@ -167,8 +167,21 @@ def test_overdue_digests_and_unknown_channels(store: Store, feed_id: int) -> Non
         T0 + timedelta(days=1)]
 
     assert store.fail_unknown_channels(["mail"], now=T0 + timedelta(hours=9)) == {}
-    assert store.fail_unknown_channels([], now=T0 + timedelta(hours=9)) == {"mail": 1}  # the digest
+    # within the grace another replica may already know the channel; after it, the digest is dead
+    assert store.fail_unknown_channels([], now=T0 + timedelta(hours=9)) == {}
+    assert store.fail_unknown_channels([], now=T0 + timedelta(hours=9, minutes=11)) == {"mail": 1}  # the digest
     [dead] = store.list_deliveries(status="dead")
     assert dead.id == late.id and "channel 'mail' is not in the config" in (dead.last_error or "")
     assert store.replay(dead=True, now=T0 + timedelta(hours=10)) == 1
     assert [d.id for d in claim(store, T0 + timedelta(hours=10))] == [late.id]
+
+
+def test_a_poller_shutting_down_gives_back_feed_leases_but_not_delivery_leases(store: Store, feed_id: int) -> None:
+    """A send still in flight at shutdown must be able to record its answer."""
+    store.record([item(feed_id, "one", "r1")], plan_to("console"), T0)
+    (delivery,) = claim(store, owner="me")
+    assert store.claim_due_feeds(T0 + timedelta(hours=1), limit=10, owner="me", lease=timedelta(minutes=5))
+    store.release_leases("me", deliveries=False)
+    assert store.claim_due_feeds(T0 + timedelta(hours=1), limit=10, owner="other", lease=timedelta(minutes=5))
+    assert claim(store, owner="other") == []  # the delivery is still leased to "me"
+    assert store.mark_sent(delivery.id, T0, "200", owner="me") is True

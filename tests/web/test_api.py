@@ -131,4 +131,8 @@ async def test_without_a_token_only_loopback_hosts_and_json_posts_are_served(pol
         assert (await http.get("/api/hits", headers={"Host": "localhost:8080"})).status_code == 200
         form = await http.post("/api/deliveries/replay-dead", data={"x": "1"})
         assert form.status_code == 415
+        cross = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
+        assert (await http.post("/", data={"query": "envoy", "text": "x"}, headers=cross)).status_code == 403
+        same = {"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-origin"}
+        assert (await http.post("/", data={"query": "envoy", "text": "x"}, headers=same)).status_code == 200
         assert (await http.post("/api/deliveries/replay-dead", json={})).status_code == 200

@@ -49,18 +49,20 @@ async def test_a_slow_feed_does_not_hold_up_the_others(tmp_path, server):
         assert {f.name: f for f in app.store.list_feeds()}["Slow"].status == "ok"
 
 
-async def test_a_poll_past_its_deadline_keeps_what_it_recorded(tmp_path, server):
-    slow_feed(server, n=6)
+async def test_a_feed_of_slow_pages_still_records_everything_within_its_deadline(tmp_path, server):
+    """Ten pages at 0.6 s each, one at a time, against a 5 s deadline: the
+    first pages are extracted in full; past 80 % of the deadline (4 s) the rest
+    use the feed's own text, so the poll records all ten instead of timing
+    out (a page in flight then has 1 s, as production's 60 s of a 5 min
+    deadline outlast a 20 s page fetch)."""
+    slow_feed(server, n=10)
     path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
                         fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
                                "host_spacing": "0s"})
     async with App(load_config(path), services=Services()) as app:
-        app.pipeline.settings = replace(app.pipeline.settings, record_batch=2, feed_deadline=timedelta(seconds=2.5))
+        app.pipeline.settings = replace(app.pipeline.settings, record_batch=2, feed_deadline=timedelta(seconds=5))
         cycle = await app.poll()
         outcome = cycle.outcomes[0]
-        assert outcome.status == "ok" and outcome.error_kind == "partial", outcome
-        assert 0 < outcome.new_articles < 6
-        cycle = await app.poll(all_feeds=True)  # no ETag kept: the rest is fetched
-        cycle = await app.poll(all_feeds=True)
+        assert outcome.status == "ok" and outcome.error is None and outcome.new_articles == 10, outcome
         feed = {f.name: f for f in app.store.list_feeds()}["Slow"]
-        assert feed.articles == 6, feed
+        assert feed.articles == 10 and 0 < feed.full_text_rate < 1, feed
