@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from monitor.types import (
@@ -45,3 +47,24 @@ def plan_to(*channels: str, digest: str | None = None, due: datetime = T0):  # t
     def plan(m: Match) -> list[PlannedDelivery]:
         return [PlannedDelivery(channel=c, due_at=due, digest=digest) for c in channels]
     return plan
+
+
+def claim_concurrently(workers: int, claim: Callable[[str], Sequence]) -> list[int]:  # type: ignore[type-arg]
+    """Start `workers` threads at once, each claiming (claim(owner) -> rows
+    with .id) until nothing is left; every id they got, in one list."""
+    results: dict[str, list[int]] = {}
+    barrier = threading.Barrier(workers)
+
+    def worker(owner: str) -> None:
+        barrier.wait()
+        got: list[int] = []
+        while batch := claim(owner):
+            got += [row.id for row in batch]
+        results[owner] = got
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [i for got in results.values() for i in got]

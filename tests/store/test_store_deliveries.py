@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 
 from monitor.store import Store
-from tests.store.builders import T0, item, plan_to, spec
+from tests.store.builders import T0, claim_concurrently, item, plan_to, spec
 
 LEASE = timedelta(minutes=2)
 
@@ -108,22 +107,7 @@ def test_take_digest_folds_pending_digest_deliveries_into_one(store: Store, feed
 def test_concurrent_delivery_claims_never_overlap(store: Store, feed_id: int) -> None:
     # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE serialises the claims
     store.record([item(feed_id, f"k{n}", "r1") for n in range(30)], plan_to("a", "b"), T0)
-    results: dict[str, list[int]] = {}
-    barrier = threading.Barrier(3)
-
-    def worker(owner: str) -> None:
-        barrier.wait()
-        got: list[int] = []
-        while batch := claim(store, owner=owner, limit=4):
-            got += [d.id for d in batch]
-        results[owner] = got
-
-    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    claimed = [i for got in results.values() for i in got]
+    claimed = claim_concurrently(3, lambda owner: claim(store, owner=owner, limit=4))
     assert len(claimed) == 60 and len(set(claimed)) == 60
 
 

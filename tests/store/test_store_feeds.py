@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ import pytest
 from monitor.errors import StoreError
 from monitor.store import Store
 from monitor.types import FeedSpec, PollOutcome
-from tests.store.builders import T0, item, plan_to, spec
+from tests.store.builders import T0, claim_concurrently, item, plan_to, spec
 
 LEASE = timedelta(minutes=5)
 
@@ -208,22 +207,7 @@ def test_release_leases_frees_every_claim(store: Store) -> None:
 def test_concurrent_claimers_never_share_a_feed(store: Store) -> None:
     # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE serialises the claims
     store.sync_feeds([spec(f"https://f{n}.example/rss") for n in range(60)], T0)
-    results: dict[str, list[int]] = {}
-    barrier = threading.Barrier(4)
-
-    def worker(owner: str) -> None:
-        barrier.wait()
-        got: list[int] = []
-        while batch := store.claim_due_feeds(T0, limit=3, owner=owner, lease=LEASE):
-            got += [f.id for f in batch]
-        results[owner] = got
-
-    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    claimed = [i for got in results.values() for i in got]
+    claimed = claim_concurrently(4, lambda owner: store.claim_due_feeds(T0, limit=3, owner=owner, lease=LEASE))
     assert len(claimed) == 60 and len(set(claimed)) == 60
 
 
