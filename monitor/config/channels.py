@@ -14,7 +14,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_int, as_str, as_str_list,
-                                   as_str_map, section)
+                                   as_str_map, normalised, section)
 from monitor.config.model import Secret
 from monitor.config.schedules import normalise_quiet_hours
 from monitor.config.yamltree import Node
@@ -142,14 +142,7 @@ def _urls(ctx: Ctx, node: Node, where: str) -> tuple[str, ...] | None:
 
 
 def _quiet(ctx: Ctx, node: Node, where: str) -> str | None:
-    text = as_str(ctx, node, where)
-    if text is None:
-        return None
-    try:
-        return normalise_quiet_hours(text)
-    except ValueError as exc:
-        ctx.error(node, where, f"{exc} (got {node.describe()})")
-        return None
+    return normalised(ctx, node, where, as_str(ctx, node, where), normalise_quiet_hours)
 
 
 def _readable_file(ctx: Ctx, node: Node, where: str) -> str | None:

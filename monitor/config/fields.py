@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -244,3 +244,14 @@ def as_str_map(ctx: Ctx, node: Node, where: str) -> dict[str, str] | None:
         if text is not None:
             out[key] = text
     return out
+
+
+def normalised(ctx: Ctx, node: Node, where: str, text: str | None, normalise: Callable[[str], str]) -> str | None:
+    """normalise(text), or None with the ValueError's message (and what was given) as a problem."""
+    if text is None:
+        return None
+    try:
+        return normalise(text)
+    except ValueError as exc:
+        ctx.error(node, where, f"{exc} (got {node.describe()})")
+        return None

@@ -8,7 +8,7 @@ import ipaddress
 from datetime import timedelta
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
-                                   as_size, as_str, as_str_list, section)
+                                   as_size, as_str, as_str_list, normalised, section)
 from monitor.config.model import (Defaults, FetchConfig, HealthConfig, HttpConfig, LogConfig,
                                   PollConfig, RetentionConfig, Secret)
 from monitor.config.schedules import normalise_mode
@@ -145,13 +145,7 @@ def read_mode(ctx: Ctx, node: Node, where: str) -> str | None:
         text = None if schedule is None else f"digest:{schedule}"
     else:
         text = as_str(ctx, node, where)
-    if text is None:
-        return None
-    try:
-        return normalise_mode(text)
-    except ValueError as exc:
-        ctx.error(node, where, f"{exc} (got {node.describe()})")
-        return None
+    return normalised(ctx, node, where, text, normalise_mode)
 
 
 def read_health(ctx: Ctx, node: Node | None) -> HealthConfig:
