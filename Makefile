@@ -1,18 +1,32 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make run   installs into .venv and starts the daemon on config/monitor.yaml
 #   make test  installs into .venv and runs the whole suite
+#
+# Installs come from the hashed lock files, not from pyproject's lower bounds:
+#   requirements-dev.lock  runtime + apprise + dev + build backend (make install, CI)
+#   requirements.lock      runtime + apprise + build backend (the Docker image)
+# `make lock` re-resolves them after a pyproject.toml change, keeping every pin
+# that still fits; `make lock-upgrade` moves every pin to the newest release.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config/monitor.yaml
+UV_VERSION := 0.13.9
+NEED_311 = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "news-monitor needs Python 3.11 or newer")'
 
-.PHONY: install run once test bench clean
+.PHONY: install run once test bench lock lock-upgrade clean
 
-$(BIN)/news-monitor: pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "news-monitor needs Python 3.11 or newer")'
+# --require-hashes: every package and every dependency must be in the lock with
+# its hash (a dependency missing from it fails here, not at run time).  The
+# project goes in without dependencies and without build isolation (its build
+# backend is in the lock too); `pip check` then fails when pyproject.toml asks
+# for something the lock does not provide: run `make lock`.
+$(BIN)/news-monitor: pyproject.toml requirements-dev.lock
+	$(NEED_311)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,apprise]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	@touch $@
 
 install: $(BIN)/news-monitor
@@ -30,6 +44,28 @@ bench: install
 	$(BIN)/python bench/match_bench.py
 	$(BIN)/python bench/cluster_bench.py
 	$(BIN)/python bench/pipeline_bench.py
+
+# The lock tool, pinned, in the project's venv (the venv need not be installed).
+$(BIN)/uv:
+	$(NEED_311)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+# One universal resolution (every OS, CPython 3.11 and newer; markers where the
+# pins differ, e.g. numpy and scipy on 3.11 vs 3.12+) with the hashes of every
+# file of each pin.  The dev lock is resolved first; the runtime lock is held to
+# its pins so the image runs exactly what the suite tested.  The build backend
+# is read from [build-system] requires and locked into both.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' $(LOCK_ARGS)
+BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+
+lock: $(BIN)/uv
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra dev --extra apprise -o requirements-dev.lock
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra apprise -c requirements-dev.lock -o requirements.lock
+
+lock-upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
