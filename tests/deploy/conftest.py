@@ -19,6 +19,9 @@ COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 UNIT_FILE = DEPLOY / "systemd" / "news-monitor.service"
 DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"
+MAKEFILE = REPO / "Makefile"
+LOCK_FILE = REPO / "requirements.lock"  # runtime + apprise: the image
+DEV_LOCK_FILE = REPO / "requirements-dev.lock"  # + dev: make install, CI
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from .conftest import DOCKERIGNORE, REPO, Instruction
+from .conftest import DOCKERIGNORE, LOCK_FILE, REPO, Instruction
 
 
 def _final(dockerfile: list[Instruction], keyword: str) -> list[str]:
@@ -35,6 +35,22 @@ def test_venv_is_built_in_a_stage_and_copied(dockerfile: list[Instruction]) -> N
     build_runs = " ".join(i.args for i in dockerfile if i.stage == 0 and i.keyword == "RUN")
     assert "python3 -m venv /opt/venv" in build_runs, "python3 -m venv works on both bases"
     assert any(a.startswith("--from=build /opt/venv") for a in _final(dockerfile, "COPY"))
+
+
+def test_build_installs_only_from_the_lock(dockerfile: list[Instruction]) -> None:
+    """requirements.lock with --require-hashes; then the project without
+    dependencies or build isolation (its build backend is locked too); pip
+    check; no unpinned `pip install --upgrade pip`, no extras resolved on their own."""
+    build = [i for i in dockerfile if i.stage == 0]
+    assert not [i for i in build if i.keyword == "ARG" and i.args.startswith("EXTRAS")], \
+        "the extras are the lock's (requirements.lock carries apprise)"
+    steps = [s.strip() for i in build if i.keyword == "RUN" for s in i.args.split(";")]
+    pip = [s for s in steps if s.startswith("/opt/venv/bin/pip ") and "uninstall" not in s]
+    assert pip == [
+        f"/opt/venv/bin/pip install --require-hashes -r /src/{LOCK_FILE.name}",
+        "/opt/venv/bin/pip install --no-deps --no-build-isolation /src",
+        "/opt/venv/bin/pip check",
+    ], pip
 
 
 def test_runs_as_numeric_non_root_user(dockerfile: list[Instruction]) -> None:
@@ -81,7 +97,7 @@ def test_dockerignore_allows_exactly_what_the_build_copies(dockerfile: list[Inst
     patterns = [ln for ln in lines if ln and not ln.startswith("#")]
     assert patterns[0] == "*", "allow-list: keep .venv, .git and data/ out of the context"
     allowed = {p[1:].rstrip("/") for p in patterns if p.startswith("!")}
-    needed = {"pyproject.toml", "README.md", "monitor"}
+    needed = {"pyproject.toml", "README.md", "monitor", LOCK_FILE.name}
     for args in (i.args for i in dockerfile if i.keyword == "COPY" and not i.args.startswith("--from")):
         sources = args.split()[:-1]
         needed.update(s.rstrip("/") for s in sources if s != ".")
