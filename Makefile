@@ -20,7 +20,9 @@ NEED_311 = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) 
 # its hash (a dependency missing from it fails here, not at run time).  The
 # project goes in without dependencies and without build isolation (its build
 # backend is in the lock too); `pip check` then fails when pyproject.toml asks
-# for something the lock does not provide: run `make lock`.
+# for something the lock does not provide: run `make lock`.  pip 23.x warns
+# "lxml does not provide the extra 'html_clean'" (lxml spells it html-clean);
+# harmless here: lxml_html_clean is a direct, locked dependency.
 $(BIN)/news-monitor: pyproject.toml requirements-dev.lock
 	$(NEED_311)
 	$(PYTHON) -m venv $(VENV)
