@@ -3,6 +3,7 @@
     MonitorError
      +-- ConfigError          a config file is wrong; carries every problem found
      |    +-- RuleError       a watch rule does not parse / compile / pass its examples
+     +-- MatchTimeout         matching one document passed its deadline
      +-- StoreError           the database refused something
      +-- ChannelError         a channel is misconfigured (sending failures are SendResults)
 
@@ -35,3 +36,8 @@ class StoreError(MonitorError):
 
 class ChannelError(MonitorError):
     pass
+
+
+class MatchTimeout(MonitorError):
+    """Matching one document passed its deadline (`RuleSet.match(doc, deadline=...)`).
+    The caller records the article with a "matching timed out" note and goes on."""

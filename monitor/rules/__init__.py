@@ -5,14 +5,37 @@ with a presearch (Aho-Corasick) and a verify step, every match explained.
     rules = compile_rules(specs, aliases)      # RuleError lists every problem
     matches = rules.match(document)            # [Match] with evidence + snippet
 
+For the daemon and the API (the matching deadline and "why not"):
+
+    rules.match(doc, *, only=None, deadline=None) -> list[Match]
+        `deadline` is an absolute time.monotonic() value.  Matching checks it
+        cooperatively (every CHECK_EVERY operations) and raises
+        monitor.errors.MatchTimeout once it has passed; the caller records
+        the article with a "matching timed out" note and goes on.
+    rules.why_not(doc, rule_id, *, deadline=None) -> WhyNot
+        Which clauses held and which failed (a NEAR: the closest distance
+        found).  `.to_dict()` is JSON-able, `.text()` is the report that
+        `news-monitor match --why` prints.  KeyError for an unknown rule.
+    rules.operations(doc, *, only=None) -> int
+        The deterministic work of matching `doc` (for tests and benchmarks).
+    MAX_DOCUMENT_CHARS
+        The largest text a caller taking documents from users (the API's rule
+        tester) should accept: matching it stays well under a second.
+
 The language is documented in docs/rules.md.
 """
 
 from __future__ import annotations
 
+from monitor.rules.docindex import CHECK_EVERY
 from monitor.rules.lexer import QueryError
-from monitor.rules.parser import parse_query
+from monitor.rules.parser import MAX_DEPTH, parse_query
 from monitor.rules.ruleset import RuleSet, compile_rules
-from monitor.rules.tokens import normalize_word, tokenize
+from monitor.rules.textnorm import normalize_word
+from monitor.rules.tokens import tokenize
+from monitor.rules.whynot import Clause, WhyNot
 
-__all__ = ["QueryError", "RuleSet", "compile_rules", "normalize_word", "parse_query", "tokenize"]
+MAX_DOCUMENT_CHARS = 2_000_000
+
+__all__ = ["CHECK_EVERY", "MAX_DEPTH", "MAX_DOCUMENT_CHARS", "Clause", "QueryError", "RuleSet",
+           "WhyNot", "compile_rules", "normalize_word", "parse_query", "tokenize"]

@@ -15,12 +15,51 @@ import re2
 
 from monitor.rules import syntax as s
 from monitor.rules.docindex import TEXT_FIELDS
-from monitor.rules.lexer import QueryError
-from monitor.rules.matchers import AndM, MetaLeaf, NearM, OrM, RegexLeaf, WordLeaf
+from monitor.rules.lexer import QueryError, check_term
+from monitor.rules.matchers import AndM, AtLeastM, MetaLeaf, NearM, OrM, RegexLeaf, WordLeaf
+from monitor.rules.patterns import WordPattern, term_words
 from monitor.rules.scopes import ScopeM
-from monitor.rules.tokens import term_tokens
 
 Clauses = list[frozenset[str]]
+
+
+def presearch_literal(words: Sequence[WordPattern]) -> str | None:
+    """What must be in the presearch text (" "-joined normalised words) for the
+    words to be there: the literal words up to the first wildcard or Hangul
+    word, and that word's letters before its wildcard (" nucle")."""
+    parts: list[str] = []
+    for word in words:
+        if word.literal:
+            parts.append(word.text)
+            continue
+        if word.prefix:
+            return " " + " ".join(parts + [word.prefix])
+        return " " + " ".join(parts) + " " if parts else None
+    return " " + " ".join(parts) + " "
+
+
+def alias_entry(value: str, column: int = 1) -> s.Term:
+    """An alias entry as a term: `=Term`, `term*`, `organi?ation`, and phrases
+    when it has a space.  Raises QueryError for a wildcard that would match
+    too much (the same rules as in queries)."""
+    exact = value.startswith("=")
+    body = value[1:] if exact else value
+    if len(body) > 1 and body[0] in '"“' and body[-1] in '"”':
+        body = body[1:-1]
+    check_term(body, column, value)
+    return s.Term(body, column, phrase=" " in body.strip(), exact=exact)
+
+
+def alias_problems(aliases: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """alias name -> the messages of its entries that are refused."""
+    out: dict[str, list[str]] = {}
+    for name, values in aliases.items():
+        for value in values:
+            try:
+                alias_entry(str(value))
+            except QueryError as exc:
+                out.setdefault(name, []).append(f"alias @{name}: entry {str(value)!r}: {exc.detail}")
+    return out
 
 
 @dataclass
@@ -29,13 +68,13 @@ class Interner:
     so each is evaluated once per article."""
 
     leaves: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    words: dict[tuple[str, bool], tuple[WordPattern, ...]] = field(default_factory=dict)
     literals: set[str] = field(default_factory=set)  # of every title/text word leaf
 
-    def term_tokens(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        found = self.words.get(text)
+    def term_words(self, text: str, exact: bool) -> tuple[WordPattern, ...]:
+        found = self.words.get((text, exact))
         if found is None:
-            found = self.words[text] = term_tokens(text)
+            found = self.words[(text, exact)] = term_words(text, exact)
         return found
 
     def leaf(self, key: tuple[Any, ...], make: Any) -> Any:
@@ -50,14 +89,24 @@ class Compiled:
     root: Any
     clauses: Clauses
     labels: dict[int, str]  # leaf id -> the query term as the rule wrote it
+    trace: dict[int, Any] = field(default_factory=dict)  # id(AST node) -> matcher, when traced
 
 
 class _Compiler:
-    def __init__(self, aliases: Mapping[str, Sequence[str]], interner: Interner) -> None:
+    def __init__(self, aliases: Mapping[str, Sequence[str]], interner: Interner,
+                 trace: dict[int, Any] | None = None) -> None:
         self.aliases = aliases
         self.interner = interner
         self.labels: dict[int, str] = {}
         self.problems: list[QueryError] = []
+        self.trace = trace
+
+    def node(self, n: s.Node, fields: tuple[str, ...], label: str | None = None
+             ) -> tuple[Any, Clauses]:
+        found = self._node(n, fields, label)
+        if self.trace is not None:
+            self.trace[id(n)] = found[0]
+        return found
 
     def or_(self, children: list[Any]) -> Any:
         key = ("or", tuple(c.id for c in children))
@@ -67,8 +116,8 @@ class _Compiler:
         key = ("and", tuple(c.id for c in positive), tuple(c.id for c in negative))
         return self.interner.leaf(key, lambda i: AndM(i, positive, negative))
 
-    def node(self, n: s.Node, fields: tuple[str, ...], label: str | None = None
-             ) -> tuple[Any, Clauses]:
+    def _node(self, n: s.Node, fields: tuple[str, ...], label: str | None = None
+              ) -> tuple[Any, Clauses]:
         if isinstance(n, s.Term):
             return self.term(n, fields, label or n.label())
         if isinstance(n, s.Regex):
@@ -99,8 +148,12 @@ class _Compiler:
             return near, lc + rc
         if isinstance(n, s.Scope):
             m, c = self.node(n.child, fields)
-            para = n.kind == "paragraph"
-            return self.interner.leaf(("scope", para, m.id), lambda i: ScopeM(i, para, m)), c
+            key = ("scope", n.kind, n.size, m.id)
+            return self.interner.leaf(key, lambda i: ScopeM(i, n.kind, m, n.size)), c
+        if isinstance(n, s.AtLeast):
+            m, c = self.node(n.child, fields)
+            key = ("atleast", n.count, m.id)
+            return self.interner.leaf(key, lambda i: AtLeastM(i, n.count, m)), c
         if isinstance(n, s.Field):
             if fields != TEXT_FIELDS and n.name not in fields:
                 self.problems.append(QueryError(
@@ -113,19 +166,22 @@ class _Compiler:
         raise TypeError(f"unknown query node {n!r}")
 
     def term(self, t: s.Term, fields: tuple[str, ...], label: str) -> tuple[Any, Clauses]:
-        words, raws = self.interner.term_tokens(t.text)
+        words = self.interner.term_words(t.text, t.exact)
         if not words:
             self.problems.append(QueryError(f"{t.label()!r} has no letters or digits to match: "
                                             "remove it or quote a real word", t.column))
             return self.or_([]), []
+        texts = tuple(w.text for w in words)
         if fields in (("lang",), ("tag",)):
-            leaf = self.interner.leaf(("meta", fields[0], words),
+            leaf = self.interner.leaf(("meta", fields[0], texts),
                                       lambda i: MetaLeaf(i, fields[0], words))
             self.labels.setdefault(leaf.id, label)
             return leaf, []
-        exact = raws if t.exact else None
-        key = ("word", fields, words, exact, t.wildcard)
-        leaf = self.interner.leaf(key, lambda i: WordLeaf(i, fields, words, exact, t.wildcard))
+        raws = tuple(w.raw or (w.raw_regex.pattern if w.raw_regex else "") for w in words) \
+            if t.exact else None
+        key = ("word", fields, texts, raws)
+        leaf = self.interner.leaf(key, lambda i: WordLeaf(i, fields, words, t.exact,
+                                                          presearch_literal(words)))
         self.labels.setdefault(leaf.id, label)
         if leaf.literal is None:
             return leaf, []
@@ -165,25 +221,26 @@ class _Compiler:
             self.problems.append(QueryError(f"alias @{a.name} is an empty list: give it at "
                                             "least one term", a.column))
             return self.or_([]), []
-        parts = [self.term(_alias_term(str(v), a.column), fields, a.label()) for v in values]
+        terms = []
+        for value in values:
+            try:
+                terms.append(alias_entry(str(value), a.column))
+            except QueryError:
+                continue  # listed once for the alias by compile_rules
+        if not terms:
+            return self.or_([]), []
+        parts = [self.term(term, fields, a.label()) for term in terms]
         clauses: Clauses = []
         if all(c for _, c in parts):
             clauses = [frozenset().union(*(c[0] for _, c in parts))]
         return self.or_([m for m, _ in parts]), clauses
 
 
-def _alias_term(value: str, column: int) -> s.Term:
-    exact = value.startswith("=")
-    body = value[1:] if exact else value
-    wildcard = body.endswith("*") and len(body) > 3
-    body = body[:-1] if wildcard else body
-    return s.Term(body, column, phrase=" " in body, wildcard=wildcard, exact=exact)
-
-
-def compile_query(tree: s.Node, aliases: Mapping[str, Sequence[str]], interner: Interner
-                  ) -> tuple[Compiled | None, list[QueryError]]:
-    comp = _Compiler(aliases, interner)
+def compile_query(tree: s.Node, aliases: Mapping[str, Sequence[str]], interner: Interner,
+                  trace: bool = False) -> tuple[Compiled | None, list[QueryError]]:
+    """`trace`: also map every AST node to its matcher (Compiled.trace), for why_not."""
+    comp = _Compiler(aliases, interner, {} if trace else None)
     root, clauses = comp.node(tree, TEXT_FIELDS)
     if comp.problems:
         return None, comp.problems
-    return Compiled(root, clauses, comp.labels), []
+    return Compiled(root, clauses, comp.labels, comp.trace or {}), []

@@ -3,30 +3,74 @@
 A `Hit` is one leaf match: (leaf id, field, first token, last token, char
 start, char end).  An `Occ` (occurrence) is what a query node yields: (field,
 first token, last token, hits).  Lists of them are "true" when non-empty.
+A `Region` restricts a node to token ranges: a tuple of (field, first, last)
+(one sentence or paragraph; the lead is the title and the text's first words);
+None is the whole title and text.
+
+Every loop over the document's tokens or occurrences counts its steps on the
+`Meter`, which also enforces the caller's deadline.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from bisect import bisect_left
 from typing import Any
 
+from monitor.errors import MatchTimeout
 from monitor.rules.tokens import Tokens, tokenize
 from monitor.types import Document
 
 Hit = tuple[int, str, int, int, int, int]
 Occ = tuple[str, int, int, tuple[Hit, ...]]
-Region = tuple[str, int, int] | None
+Range = tuple[str, int, int]
+Region = tuple[Range, ...] | None
 TEXT_FIELDS = ("title", "text")
 _COLLAPSIBLE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one space
+CHECK_EVERY = 4096  # operations between two looks at the clock
+
+
+class Meter:
+    """Counts matching operations; past `deadline` (time.monotonic()) raises MatchTimeout."""
+
+    __slots__ = ("ops", "deadline", "_next")
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.ops = 0
+        self.deadline = deadline
+        self._next = CHECK_EVERY
+
+    def tick(self, n: int = 1) -> None:
+        self.ops += n
+        if self.ops >= self._next:
+            self._next = self.ops + CHECK_EVERY
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise MatchTimeout(f"matching timed out after {self.ops:,} operations")
+
+
+def intersect(a: Region, b: Region) -> Region:
+    """The token ranges in both regions (None: everything)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = []
+    for fa, loa, hia in a:
+        for fb, lob, hib in b:
+            if fa == fb and max(loa, lob) <= min(hia, hib):
+                out.append((fa, max(loa, lob), min(hia, hib)))
+    return tuple(out)
 
 
 class DocIndex:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, meter: Meter | None = None) -> None:
         self.doc = doc
-        self._tokens: dict[str, Tokens] = {"title": tokenize(doc.title),
-                                           "text": tokenize(doc.text)}
+        self.meter = meter or Meter()
+        self._tokens: dict[str, Tokens] = {}
         self._postings: dict[str, dict[str, list[int]]] = {}
-        self.cache: dict[int, Any] = {}  # leaf id -> its occurrences in this document
+        self._vocab: dict[str, list[str]] = {}
+        self.cache: dict[int, Any] = {}  # node id -> its occurrences in this document
         # Presearch literals found in the title or text; when set, a word leaf
         # whose literal is not in it has no occurrence (None: unknown, look).
         self.present: set[str] | None = None
@@ -36,7 +80,9 @@ class DocIndex:
     def tokens(self, field: str) -> Tokens:
         toks = self._tokens.get(field)
         if toks is None:
+            self.meter.tick(1 + len(getattr(self.doc, field)) // 8)
             toks = self._tokens[field] = tokenize(getattr(self.doc, field))
+            self.meter.tick(len(toks))
         return toks
 
     def presearch_text(self, field: str) -> str:
@@ -47,7 +93,9 @@ class DocIndex:
         post = self._postings.get(field)
         if post is None:
             post = {}
-            for i, norm in enumerate(self.tokens(field).norms):
+            norms = self.tokens(field).norms
+            self.meter.tick(len(norms))
+            for i, norm in enumerate(norms):
                 lst = post.get(norm)
                 if lst is None:
                     post[norm] = [i]
@@ -56,14 +104,32 @@ class DocIndex:
             self._postings[field] = post
         return post
 
+    def vocabulary(self, field: str, prefix: str) -> list[str]:
+        """The distinct normalised words of `field` starting with `prefix`, sorted."""
+        vocab = self._vocab.get(field)
+        if vocab is None:
+            vocab = self._vocab[field] = sorted(self.postings(field))
+            self.meter.tick(len(vocab))
+        if not prefix:
+            self.meter.tick(len(vocab))
+            return vocab
+        out = []
+        for k in range(bisect_left(vocab, prefix), len(vocab)):
+            if not vocab[k].startswith(prefix):
+                break
+            out.append(vocab[k])
+        self.meter.tick(1 + len(out))
+        return out
+
     def whitespace_runs(self, field: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the whitespace runs in `field` other than one space:
         where a snippet collapses whitespace."""
         runs = self._runs.get(field)
         if runs is None:
             text = self.field_text(field)
-            runs = self._runs[field] = ([m.start() for m in _COLLAPSIBLE.finditer(text)],
-                                        [m.end() for m in _COLLAPSIBLE.finditer(text)])
+            found = list(_COLLAPSIBLE.finditer(text))
+            self.meter.tick(len(found))
+            runs = self._runs[field] = ([m.start() for m in found], [m.end() for m in found])
         return runs
 
     def field_text(self, field: str, index: int = 0) -> str:

@@ -1,4 +1,11 @@
-"""Query text -> tokens, each with its 1-based column."""
+"""Query text -> tokens, each with its 1-based column.
+
+Operators are whole UPPERCASE words: `AND OR NOT`, `NEAR/n`, `ONEAR/n`,
+`SENTENCE(`, `PARAGRAPH(`, `LEAD(` / `LEAD/n(`, `ATLEAST/n(`; a word that
+merely begins with one (`NEARBY`, `ANDROID`, `LEADER`) is a word.  A `-` in
+front of a term, phrase or group excludes it (`-japan` = `NOT japan`).
+Field names are case-insensitive (`TITLE:envoy`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,22 @@ import re
 from dataclasses import dataclass
 
 from monitor.errors import RuleError
+from monitor.rules.patterns import literal_letters, term_words
 from monitor.rules.syntax import FIELDS
-from monitor.rules.tokens import normalize_word
 
-_NEAR_RE = re.compile(r"^(O?NEAR)(?:/(\d*))?(.*)$")
+_NEAR_RE = re.compile(r"(O?NEAR)(?:/(.*))?")
+_LEAD_RE = re.compile(r"LEAD(?:/(.*))?")
+_ATLEAST_RE = re.compile(r"ATLEAST(/?)(.*)")
 _ALIAS_RE = re.compile(r"[A-Za-z0-9_\-]+")
-_FIELD_RE = re.compile(r"^([a-z]+):")
+_FIELD_RE = re.compile(r"^([A-Za-z]+):")
 _BARE_STOP = frozenset(' \t\r\n()"“”')
+_URL_STOP = frozenset(' \t\r\n)')
 _QUOTES = {'"': '"', "“": "”", "”": "”"}
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_MID_STAR_RE = re.compile(r"\*(?=[^\W_])")
 MAX_DISTANCE = 1000
+MAX_COUNT = 1000
+LEAD_WORDS = 50  # LEAD(...) without a number: the title and the first 50 words
 
 
 class QueryError(RuleError):
@@ -28,17 +42,50 @@ class QueryError(RuleError):
 
 @dataclass(frozen=True)
 class Tok:
-    kind: str  # ( ) AND OR NOT NEAR SCOPE FIELD TERM REGEX ALIAS END
+    kind: str  # ( ) AND OR NOT NEAR SCOPE ATLEAST FIELD TERM REGEX ALIAS END
     column: int
     text: str = ""
-    distance: int = 0
+    distance: int = 0  # NEAR: words; SCOPE lead: words; ATLEAST: the count
     ordered: bool = False
     phrase: bool = False
-    wildcard: bool = False
     exact: bool = False
 
-    def _replace_phrase(self) -> Tok:
-        return Tok(self.kind, self.column - 1, self.text, phrase=True, wildcard=self.wildcard)
+
+def check_term(text: str, column: int, written: str | None = None) -> None:
+    """Refuse a term or phrase whose wildcards would mislead (also used for
+    alias entries).  `written`: how to quote it in a message."""
+    shown = written if written is not None else text
+    mid = _MID_STAR_RE.search(text)
+    if mid:
+        word = next(w for w in text.split() if "*" in w and _MID_STAR_RE.search(w))
+        raise QueryError(f"'*' is only allowed at the end of a word, e.g. nucle* (? stands for "
+                         f"one letter, e.g. organi?ation): fix {word!r}", column + mid.start())
+    if not any(ch.isalnum() for ch in text):
+        raise QueryError(f"{shown!r} has no letters or digits to match: remove it or quote a "
+                         "real word", column)
+    if any(piece and not piece.strip("*?") for piece in re.split(r"[^\w*?]+", text)):
+        raise QueryError(f"a wildcard must touch a word, e.g. nucle* or organi?ation: "
+                         f"fix {shown!r}", column)
+    for word in term_words(text):
+        if word.regex is None:
+            continue
+        before_star, letters = literal_letters(word)
+        if "*" in word.text and before_star < 3:
+            raise QueryError(f"a wildcard needs at least 3 letters before *, e.g. nucle*: "
+                             f"{_as_written(word.text, text, shown)!r} would match too much",
+                             column)
+        if letters < 3:
+            raise QueryError(f"a ? wildcard needs at least 3 other letters in its word, e.g. "
+                             f"organi?ation: {_as_written(word.text, text, shown)!r} would "
+                             "match too much", column)
+
+
+def _as_written(norm: str, text: str, shown: str) -> str:
+    """The word of `text` a normalised wildcard word came from (for messages)."""
+    for chunk in text.split():
+        if chunk.lower().strip("\"“”") == norm or chunk.lower().startswith(norm.rstrip("*?")):
+            return chunk
+    return shown
 
 
 def _phrase(query: str, i: int) -> tuple[str, int]:
@@ -74,48 +121,70 @@ def _regex(query: str, i: int) -> tuple[str, int]:
                      r"(write \/ for a slash inside)", i + 1)
 
 
-def _bare(query: str, i: int) -> tuple[str, int]:
+def _bare(query: str, i: int, stop: frozenset[str] = _BARE_STOP) -> tuple[str, int]:
     j = i
-    while j < len(query) and query[j] not in _BARE_STOP:
+    while j < len(query) and query[j] not in stop:
         j += 1
     return query[i:j], j
 
 
-def _word_token(word: str, col: int, exact: bool = False) -> Tok:
-    wildcard = word.endswith("*")
-    body = word[:-1] if wildcard else word
-    if "*" in body:
-        raise QueryError(f"'*' is only allowed at the end of a term, e.g. nucle*: fix {word!r}",
-                         col + body.index("*"))
-    if wildcard:
-        letters = normalize_word(re.split(r"[\W_]+", body)[-1])
-        if len(letters) < 3:
-            raise QueryError(f"a wildcard needs at least 3 letters before *, e.g. nucle*: "
-                             f"{word!r} would match too much", col)
-    if not word or not any(ch.isalnum() for ch in body):
-        raise QueryError(f"{word!r} is not a term: a term needs letters or digits", col)
-    return Tok("TERM", col, body, wildcard=wildcard, exact=exact)
+def _term(text: str, col: int, phrase: bool = False, exact: bool = False,
+          written: str | None = None) -> Tok:
+    check_term(text, col, written)
+    return Tok("TERM", col, text, phrase=phrase, exact=exact)
+
+
+def _number(op: str, digits: str | None, col: int, example: str, limit: int, unit: str,
+            suffix: str = "") -> int:
+    if not digits or not digits.isdigit():
+        raise QueryError(f"{op}/ needs a number, e.g. {example}", col)
+    value = int(digits)
+    if not 1 <= value <= limit:
+        raise QueryError(f"{op}/{value}: the {unit} must be between 1 and {limit}{suffix}, "
+                         f"e.g. {example}", col)
+    return value
 
 
 def _keyword(word: str, col: int, query: str, end: int) -> Tok | None:
     if word in ("AND", "OR", "NOT"):
         return Tok(word, col)
-    near = _NEAR_RE.match(word)
+    paren = query[end:end + 1] == "("
+    near = _NEAR_RE.fullmatch(word)
     if near:
-        op, digits, rest = near.groups()
-        if not digits or rest:
-            raise QueryError(f"{op}/ needs a number, e.g. {op}/10", col)
-        distance = int(digits)
-        if not 1 <= distance <= MAX_DISTANCE:
-            raise QueryError(f"{op}/{distance}: the distance must be between 1 and "
-                             f"{MAX_DISTANCE} words, e.g. {op}/10", col)
+        op, digits = near.groups()
+        distance = _number(op, digits, col, f"{op}/10", MAX_DISTANCE, "distance", " words")
         return Tok("NEAR", col, op, distance=distance, ordered=op == "ONEAR")
     if word in ("SENTENCE", "PARAGRAPH"):
-        if query[end:end + 1] != "(":
+        if not paren:
             raise QueryError(f"{word} needs parentheses right after it, e.g. {word}(China envoy)",
                              col)
         return Tok("SCOPE", col, word.lower())
+    lead = _LEAD_RE.fullmatch(word)
+    if lead and (paren or lead.group(1) is not None):
+        size = LEAD_WORDS if lead.group(1) is None else _number(
+            "LEAD", lead.group(1), col, "LEAD/30(china envoy)", MAX_DISTANCE, "number of words")
+        if not paren:
+            raise QueryError(f"{word} needs parentheses right after it, e.g. {word}(China envoy)",
+                             col)
+        return Tok("SCOPE", col, "lead", distance=size)
+    atleast = _ATLEAST_RE.fullmatch(word)
+    if atleast:
+        slash, digits = atleast.groups()
+        if not slash or not paren:
+            raise QueryError("ATLEAST needs a count and parentheses, e.g. ATLEAST/3(china)", col)
+        count = _number("ATLEAST", digits, col, "ATLEAST/3(china)", MAX_COUNT, "count")
+        return Tok("ATLEAST", col, "atleast", distance=count)
     return None
+
+
+def _url_value(query: str, i: int, col: int) -> tuple[Tok, int]:
+    """`url:` followed by a pasted address: its words, scheme and wildcards dropped."""
+    raw, end = _bare(query, i, _URL_STOP)
+    words = _SCHEME_RE.sub("", raw).replace("*", " ").replace("?", " ")
+    if not any(ch.isalnum() for ch in words):
+        raise QueryError(f"url: needs an address or words of one, e.g. url:yna.co.kr "
+                         f"(found {raw!r})", col)
+    return Tok("TERM", col, words, phrase=True), end
 
 
 def lex(query: str) -> list[Tok]:
@@ -130,10 +199,7 @@ def lex(query: str) -> list[Tok]:
             i += 1
         elif ch in _QUOTES:
             body, i = _phrase(query, i)
-            if body.rstrip().endswith("*"):
-                toks.append(_word_token(body.rstrip(), col + 1)._replace_phrase())
-            else:
-                toks.append(Tok("TERM", col, body, phrase=True))
+            toks.append(_term(body, col, phrase=True, written=f'"{body}"'))
         elif ch == "/":
             body, i = _regex(query, i)
             toks.append(Tok("REGEX", col, body))
@@ -146,24 +212,38 @@ def lex(query: str) -> list[Tok]:
         elif ch == "=":
             if query[i + 1:i + 2] in _QUOTES:
                 body, i = _phrase(query, i + 1)
-                toks.append(Tok("TERM", col, body, phrase=True, exact=True))
+                toks.append(_term(body, col, phrase=True, exact=True, written=f'="{body}"'))
                 continue
             word, i = _bare(query, i + 1)
             if not word:
                 raise QueryError("= must be followed by a term or phrase, e.g. =US", col)
-            toks.append(_word_token(word, col, exact=True))
+            toks.append(_term(word, col, exact=True, written=word))
+        elif ch == "-":
+            if i + 1 >= len(query) or query[i + 1].isspace() or query[i + 1] == ")":
+                raise QueryError("'-' must be followed by what to exclude, e.g. -japan, "
+                                 '-"south korea" or -(japan OR korea)', col)
+            toks.append(Tok("NOT", col, "-"))
+            i += 1
         else:
             word, end = _bare(query, i)
             field = _FIELD_RE.match(word)
             if field:
-                if field.group(1) not in FIELDS:
+                name = field.group(1).lower()
+                if name not in FIELDS:
+                    if _SCHEME_RE.match(word):
+                        raise QueryError(f"an address needs url: in front of it, e.g. "
+                                         f"url:{_SCHEME_RE.sub('', word)}", col)
                     raise QueryError(f"unknown field '{field.group(1)}:': use one of "
                                      + ", ".join(f"{f}:" for f in FIELDS), col)
-                toks.append(Tok("FIELD", col, field.group(1)))
+                toks.append(Tok("FIELD", col, name))
                 i += len(field.group())
+                if name == "url" and i < len(query) and query[i] not in '("“”@' \
+                        and not query[i].isspace():
+                    tok, i = _url_value(query, i, i + 1)
+                    toks.append(tok)
                 continue
             keyword = _keyword(word, col, query, end)
-            toks.append(keyword or _word_token(word, col))
+            toks.append(keyword or _term(word, col, written=word))
             i = end
     toks.append(Tok("END", len(query) + 1))
     return toks

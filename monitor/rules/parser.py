@@ -1,18 +1,22 @@
 """Query text -> AST (monitor.rules.syntax), refusing anything ambiguous.
 
 Precedence, loosest first: OR, AND (also implied between adjacent terms),
-NOT, NEAR/n and ONEAR/n (left to right), then terms, "phrases", /regex/,
-@alias, field:..., SENTENCE(...), PARAGRAPH(...) and (groups).
+NOT and `-`, NEAR/n and ONEAR/n (left to right), then terms, "phrases",
+/regex/, @alias, field:..., SENTENCE(...), PARAGRAPH(...), LEAD(...),
+ATLEAST/n(...) and (groups).  A query nests at most MAX_DEPTH levels.
 """
 
 from __future__ import annotations
 
 from monitor.rules.lexer import QueryError, Tok, lex
 from monitor.rules.syntax import (
-    META_FIELDS, Alias, And, Field, Near, Node, Not, Or, Regex, Scope, Term,
+    META_FIELDS, Alias, And, AtLeast, Field, Near, Node, Not, Or, Regex, Scope, Term,
 )
 
-_STARTS = frozenset({"TERM", "REGEX", "ALIAS", "(", "SCOPE", "FIELD", "NOT"})
+_STARTS = frozenset({"TERM", "REGEX", "ALIAS", "(", "SCOPE", "ATLEAST", "FIELD", "NOT"})
+MAX_DEPTH = 50
+_TOO_DEEP = (f"the query nests more than {MAX_DEPTH} levels deep (groups, NOT, NEAR chains, "
+             "scopes, fields): simplify it or split it into several rules")
 
 
 def _describe(tok: Tok) -> str:
@@ -23,7 +27,11 @@ def _describe(tok: Tok) -> str:
     if tok.kind in ("TERM", "REGEX", "ALIAS"):
         return repr(tok.text)
     if tok.kind == "SCOPE":
-        return tok.text.upper()
+        return f"LEAD/{tok.distance}" if tok.text == "lead" else tok.text.upper()
+    if tok.kind == "ATLEAST":
+        return f"ATLEAST/{tok.distance}"
+    if tok.kind == "NOT" and tok.text == "-":
+        return "'-'"
     if tok.kind == "FIELD":
         return f"{tok.text}:"
     return tok.kind if tok.kind not in "()" else f"'{tok.kind}'"
@@ -33,6 +41,12 @@ class _Parser:
     def __init__(self, toks: list[Tok]) -> None:
         self.toks = toks
         self.pos = 0
+        self.depth = 0
+
+    def enter(self, tok: Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(_TOO_DEEP, tok.column)
 
     def peek(self) -> Tok:
         return self.toks[self.pos]
@@ -75,14 +89,22 @@ class _Parser:
                 children.append(self.unary(None))
             else:
                 break
-        return children[0] if len(children) == 1 else And(tuple(children), first.column)
+        if len(children) == 1:
+            return children[0]
+        flat: list[Node] = []  # (a AND NOT b) AND c is a AND NOT b AND c
+        for child in children:
+            flat.extend(child.children if isinstance(child, And) else (child,))
+        return And(tuple(flat), first.column)
 
     def unary(self, after: Tok | None) -> Node:
         tok = self.peek()
-        if tok.kind == "NOT":
-            self.take()
-            return Not(self.unary(tok), tok.column)
-        return self.near(after)
+        if tok.kind != "NOT":
+            return self.near(after)
+        self.take()
+        if self.peek().kind == "NOT":
+            raise QueryError(f"double negation: {_describe(tok)} {_describe(self.peek())} "
+                             "cancels out: remove both, or keep one to exclude", self.peek().column)
+        return Not(self.near(tok), tok.column)
 
     def near(self, after: Tok | None) -> Node:
         node = self.primary(after)
@@ -98,7 +120,7 @@ class _Parser:
     def primary(self, after: Tok | None) -> Node:
         tok = self.take()
         if tok.kind == "TERM":
-            return Term(tok.text, tok.column, tok.phrase, tok.wildcard, tok.exact)
+            return Term(tok.text, tok.column, tok.phrase, tok.exact)
         if tok.kind == "REGEX":
             return Regex(tok.text, tok.column)
         if tok.kind == "ALIAS":
@@ -107,10 +129,18 @@ class _Parser:
             return self.group(tok, lambda child: child)
         if tok.kind == "SCOPE":
             opening = self.take()
-            return self.group(opening, lambda child: Scope(tok.text, child, tok.column),
-                              f"{tok.text.upper()}()")
+            name = "LEAD()" if tok.text == "lead" else f"{tok.text.upper()}()"
+            return self.group(opening, lambda child: Scope(tok.text, child, tok.column,
+                                                           tok.distance), name)
+        if tok.kind == "ATLEAST":
+            opening = self.take()
+            return self.group(opening, lambda child: AtLeast(tok.distance, child, tok.column),
+                              f"ATLEAST/{tok.distance}()")
         if tok.kind == "FIELD":
-            return Field(tok.text, self.primary(tok), tok.column)
+            self.enter(tok)
+            child = self.primary(tok)
+            self.depth -= 1
+            return Field(tok.text, child, tok.column)
         if after is None:
             raise QueryError(f"{_describe(tok)} needs a term before it, e.g. a {_describe(tok)} b"
                              if tok.kind not in ("END", ")") else
@@ -121,7 +151,9 @@ class _Parser:
     def group(self, opening: Tok, wrap, name: str = "group '()'") -> Node:  # type: ignore[no-untyped-def]
         if self.peek().kind == ")":
             raise QueryError(f"empty {name}: put a term inside or remove it", opening.column)
+        self.enter(opening)
         child = self.or_()
+        self.depth -= 1
         closing = self.take()
         if closing.kind != ")":
             if closing.kind == "END":
@@ -141,6 +173,39 @@ def _positive(node: Node) -> bool:
     return True
 
 
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (And, Or)):
+        return node.children
+    if isinstance(node, Near):
+        return (node.left, node.right)
+    if isinstance(node, (Not, Scope, Field, AtLeast)):
+        return (node.child,)
+    return ()
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree deeper than MAX_DEPTH (a NEAR chain nests one level per
+    operand), without recursing."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise QueryError(_TOO_DEEP, getattr(node, "column", 1))
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _countable(node: Node) -> bool:
+    """What ATLEAST/n(...) can count: terms, regexes, aliases, OR groups and
+    title:/text: scopes of them."""
+    if isinstance(node, (Term, Regex, Alias)):
+        return True
+    if isinstance(node, Or):
+        return all(_countable(c) for c in node.children)
+    if isinstance(node, Field):
+        return node.name in ("title", "text") and _countable(node.child)
+    return False
+
+
 def _check(node: Node, in_near: str | None = None, top: bool = False) -> None:
     """Structural rules the grammar alone does not enforce."""
     if top and not _positive(node):
@@ -150,6 +215,9 @@ def _check(node: Node, in_near: str | None = None, top: bool = False) -> None:
         if in_near:
             raise QueryError(f"NOT cannot be used inside {in_near}: put it outside, "
                              f"e.g. (a {in_near} b) AND NOT c", node.column)
+        if isinstance(node.child, Not) or isinstance(node.child, And) and not _positive(node.child):
+            raise QueryError("double negation: NOT of a NOT cancels out: remove both, or write "
+                             "what should be there (NOT (NOT a AND NOT b) is a OR b)", node.column)
         _check(node.child)
     elif isinstance(node, And):
         if in_near:
@@ -162,7 +230,7 @@ def _check(node: Node, in_near: str | None = None, top: bool = False) -> None:
             _check(child)
     elif isinstance(node, Or):
         for child in node.children:
-            if isinstance(child, Not):
+            if not _positive(child):
                 raise QueryError("NOT cannot be an OR alternative: combine it with AND, "
                                  "e.g. (a OR b) AND NOT c", child.column)
             _check(child, in_near)
@@ -172,9 +240,18 @@ def _check(node: Node, in_near: str | None = None, top: bool = False) -> None:
         _check(node.right, label)
     elif isinstance(node, Scope):
         if in_near:
-            raise QueryError(f"{node.kind.upper()}(...) cannot be an operand of {in_near}: "
+            raise QueryError(f"{node.label()}(...) cannot be an operand of {in_near}: "
                              f"put the NEAR inside it", node.column)
         _check(node.child, top=True)
+    elif isinstance(node, AtLeast):
+        if in_near:
+            raise QueryError(f"ATLEAST/{node.count}(...) cannot be an operand of {in_near}: "
+                             "put it beside the NEAR with AND", node.column)
+        if not _countable(node.child):
+            raise QueryError(f"ATLEAST/{node.count}(...) counts terms, phrases, @aliases, "
+                             "regexes or an OR group of them, e.g. ATLEAST/3(china OR beijing)",
+                             node.column)
+        _check(node.child)
     elif isinstance(node, Field):
         if in_near and node.name in META_FIELDS:
             raise QueryError(f"{node.name}: cannot be used inside {in_near}: proximity is "
@@ -182,6 +259,9 @@ def _check(node: Node, in_near: str | None = None, top: bool = False) -> None:
         if node.name in META_FIELDS and not isinstance(node.child, (Term, Or, Alias)):
             raise QueryError(f"{node.name}: takes a term, a \"phrase\", an @alias or an OR group,"
                              f" e.g. {node.name}:(a OR b)", node.column)
+        if not _positive(node.child):
+            raise QueryError(f"{node.name}:(NOT ...) is refused: write the NOT outside, e.g. "
+                             f"envoy AND NOT {node.name}:japan", node.column)
         _check(node.child, in_near)
 
 
@@ -189,5 +269,6 @@ def parse_query(text: str) -> Node:
     """Parse one watch-rule query.  Raises QueryError (a RuleError) naming the
     column, what was expected and how to fix it."""
     node = _Parser(lex(text)).query()
+    _check_depth(node)
     _check(node, top=True)
     return node

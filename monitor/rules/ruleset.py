@@ -6,12 +6,13 @@ import gc
 from typing import Collection, Iterator, Mapping, Sequence
 
 from monitor.errors import RuleError
-from monitor.rules.compiler import Compiled, Interner, compile_query
-from monitor.rules.docindex import DocIndex
+from monitor.rules.compiler import Compiled, Interner, alias_problems, compile_query
+from monitor.rules.docindex import DocIndex, Meter
 from monitor.rules.explain import distinct_terms, evidence, snippet
 from monitor.rules.lexer import QueryError
 from monitor.rules.parser import parse_query
 from monitor.rules.presearch import Presearch
+from monitor.rules.whynot import WhyNot, why_not
 from monitor.types import Document, Match, RuleSpec
 
 
@@ -23,11 +24,14 @@ class RuleSet:
     """Compiled watch rules.  `match` is pure: same document, same matches."""
 
     def __init__(self, specs: Sequence[RuleSpec], compiled: Sequence[Compiled],
-                 literals: Collection[str] | None = None) -> None:
+                 literals: Collection[str] | None = None,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
         """`literals`: every title/text word leaf's literal (compile_rules passes
-        them); with them the verify step skips words the presearch did not see."""
+        them); with them the verify step skips words the presearch did not see.
+        `aliases`: what the rules were compiled with (why_not recompiles one)."""
         self._specs = tuple(specs)
         self._compiled = tuple(compiled)
+        self._aliases = dict(aliases or {})
         self._index = {spec.id: i for i, spec in enumerate(self._specs)}
         self._presearch = Presearch([c.clauses for c in self._compiled], literals)
 
@@ -55,8 +59,24 @@ class RuleSet:
         (a superset of the rules that match it)."""
         return tuple(self._specs[i].id for i in self._presearch.candidates(DocIndex(doc)))
 
-    def match(self, doc: Document, *, only: Collection[str] | None = None) -> list[Match]:
-        ix = DocIndex(doc)
+    def match(self, doc: Document, *, only: Collection[str] | None = None,
+              deadline: float | None = None) -> list[Match]:
+        """The rules `doc` matches, each explained (evidence and snippet).
+
+        `only`: these rule ids only.  `deadline`: an absolute time.monotonic()
+        value; matching checks it every few thousand operations and raises
+        monitor.errors.MatchTimeout once it has passed."""
+        return self._match(doc, only, Meter(deadline))
+
+    def operations(self, doc: Document, *, only: Collection[str] | None = None) -> int:
+        """How many basic steps matching `doc` takes (tokens read, occurrences
+        visited, comparisons): deterministic, for tests and benchmarks."""
+        meter = Meter()
+        self._match(doc, only, meter)
+        return meter.ops
+
+    def _match(self, doc: Document, only: Collection[str] | None, meter: Meter) -> list[Match]:
+        ix = DocIndex(doc, meter)
         wanted = None if only is None else [self._index[r] for r in only if r in self._index]
         out = []
         for i in self._presearch.candidates(ix, wanted):
@@ -70,60 +90,78 @@ class RuleSet:
                              evidence=evs, snippet=snippet(ix, evs)))
         return out
 
+    def why_not(self, doc: Document, rule_id: str, *, deadline: float | None = None) -> WhyNot:
+        """Which clauses of rule `rule_id` held on `doc` and which failed (for a
+        NEAR, the closest distance found).  `.to_dict()` is JSON-able,
+        `.text()` a readable report.  KeyError for an unknown rule id."""
+        spec = self.get(rule_id)
+        if spec is None:
+            raise KeyError(rule_id)
+        return why_not(spec, self._aliases, doc, Meter(deadline))
 
-def _example_problems(ruleset: RuleSet) -> list[str]:
+
+def _example_problems(ruleset: RuleSet, spec: RuleSpec) -> list[str]:
     problems = []
-    for spec in ruleset.rules:
-        for text, want in [(t, True) for t in spec.examples_match] + \
-                          [(t, False) for t in spec.examples_no_match]:
-            got = bool(ruleset.match(Document(title=text, text=""), only=[spec.id]))
-            if got != want:
-                verdict = "should match but does not" if want else "should not match but does"
-                problems.append(f"{_where(spec)}: example {verdict}: {text!r}")
+    for text, want in [(t, True) for t in spec.examples_match] + \
+                      [(t, False) for t in spec.examples_no_match]:
+        got = bool(ruleset.match(Document(title=text, text=""), only=[spec.id]))
+        if got != want:
+            verdict = "should match but does not" if want else "should not match but does"
+            problems.append(f"{_where(spec)}: example {verdict}: {text!r}")
     return problems
 
 
 def compile_rules(specs: Sequence[RuleSpec], aliases: Mapping[str, Sequence[str]], *,
-                  check_examples: bool = True) -> RuleSet:
+                  check_examples: bool = True,
+                  alias_sources: Mapping[str, str] | None = None) -> RuleSet:
     """Parse and compile every rule.  Raises RuleError listing every problem
-    across all rules (syntax, unknown aliases, bad regexes, duplicate ids and,
-    with check_examples, failing examples)."""
+    across all rules in one go: syntax, refused alias entries (at
+    `alias_sources[name]`, e.g. "config/monitor.yaml:4", when given), unknown
+    aliases, bad regexes, duplicate ids and, with check_examples, failing
+    examples of every rule that compiles."""
     enabled = gc.isenabled()
     gc.disable()  # a 100,000-rule build makes millions of objects and no cycles
     try:
-        return _compile_rules(specs, aliases, check_examples)
+        return _compile_rules(specs, aliases, check_examples, alias_sources or {})
     finally:
         if enabled:
             gc.enable()
 
 
 def _compile_rules(specs: Sequence[RuleSpec], aliases: Mapping[str, Sequence[str]],
-                   check_examples: bool) -> RuleSet:
-    problems: list[str] = []
+                   check_examples: bool, alias_sources: Mapping[str, str]) -> RuleSet:
+    problems: list[list[str]] = []  # in order: alias entries, then each rule's own
+    for name, messages in alias_problems(aliases).items():
+        where = alias_sources.get(name)
+        problems.append([f"{where}: {m}" if where else m for m in messages])
     interner = Interner()
     compiled: list[Compiled] = []
+    good: list[tuple[RuleSpec, list[str]]] = []
     seen: dict[str, RuleSpec] = {}
     for spec in specs:
         if spec.id in seen:
             first = seen[spec.id].source
-            problems.append(f"{_where(spec)}: duplicate rule id (first defined "
-                            f"{'at ' + first if first else 'earlier'}): give each rule its own id")
+            problems.append([f"{_where(spec)}: duplicate rule id (first defined "
+                             f"{'at ' + first if first else 'earlier'}): give each rule its own id"])
             continue
         seen[spec.id] = spec
+        found: list[str] = []
+        problems.append(found)
         try:
             tree = parse_query(spec.query)
         except QueryError as exc:
-            problems.append(f"{_where(spec)}: {exc}")
+            found.append(f"{_where(spec)}: {exc}")
             continue
         result, errors = compile_query(tree, aliases, interner)
-        problems += [f"{_where(spec)}: {err}" for err in errors]
+        found += [f"{_where(spec)}: {err}" for err in errors]
         if result is not None:
             compiled.append(result)
-    if problems:
-        raise RuleError(problems)
-    ruleset = RuleSet(list(seen.values()), compiled, interner.literals)
+            good.append((spec, found))
+    ruleset = RuleSet([spec for spec, _ in good], compiled, interner.literals, aliases)
     if check_examples:
-        failing = _example_problems(ruleset)
-        if failing:
-            raise RuleError(failing)
+        for spec, found in good:
+            found += _example_problems(ruleset, spec)
+    listed = [message for group in problems for message in group]
+    if listed:
+        raise RuleError(listed)
     return ruleset

@@ -11,17 +11,21 @@ META_FIELDS = frozenset({"url", "source", "lang", "tag"})
 
 @dataclass(frozen=True)
 class Term:
-    """A word, a "quoted phrase", a `prefix*` or an `=Exact` term."""
+    """A word, a "quoted phrase" or an `=Exact` term; wildcards (`nucle*`,
+    `organi?ation`) are kept in `text`."""
 
-    text: str  # as written, without quotes, `*` or `=`
+    text: str  # as written, without quotes or `=`
     column: int
     phrase: bool = False
-    wildcard: bool = False
     exact: bool = False
+
+    @property
+    def wildcard(self) -> bool:
+        return "*" in self.text or "?" in self.text
 
     def label(self) -> str:
         body = f'"{self.text}"' if self.phrase else self.text
-        return ("=" if self.exact else "") + body + ("*" if self.wildcard else "")
+        return ("=" if self.exact else "") + body
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,23 @@ class Near:
 
 @dataclass(frozen=True)
 class Scope:
-    """SENTENCE(...) or PARAGRAPH(...)."""
+    """SENTENCE(...), PARAGRAPH(...) or LEAD/n(...) (the title and the first
+    `size` words of the text)."""
 
-    kind: str  # "sentence" | "paragraph"
+    kind: str  # "sentence" | "paragraph" | "lead"
+    child: Node
+    column: int
+    size: int = 0  # LEAD: words of the text
+
+    def label(self) -> str:
+        return f"LEAD/{self.size}" if self.kind == "lead" else self.kind.upper()
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """ATLEAST/n(...): at least `count` occurrences in the title and text."""
+
+    count: int
     child: Node
     column: int
 
@@ -87,4 +105,4 @@ class Field:
     column: int
 
 
-Node = Union[Term, Regex, Alias, And, Or, Not, Near, Scope, Field]
+Node = Union[Term, Regex, Alias, And, Or, Not, Near, Scope, AtLeast, Field]

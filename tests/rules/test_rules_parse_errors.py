@@ -28,7 +28,7 @@ from monitor.rules import QueryError, parse_query
     ("/nuclear", r"missing closing / for the regex starting here: end it with / (write \/ for a slash inside) (column 1)"),
     ("china //", "empty regex //: write a pattern between the slashes, e.g. /nuclear|atomic/ (column 7)"),
     ("nu*", "a wildcard needs at least 3 letters before *, e.g. nucle*: 'nu*' would match too much (column 1)"),
-    ("nu*clear", "'*' is only allowed at the end of a term, e.g. nucle*: fix 'nu*clear' (column 3)"),
+    ("nu*clear", "'*' is only allowed at the end of a word, e.g. nucle* (? stands for one letter, e.g. organi?ation): fix 'nu*clear' (column 3)"),
     ("china =", "= must be followed by a term or phrase, e.g. =US (column 7)"),
     ("china @", "@ must be followed by an alias name, e.g. @china (column 7)"),
     ("headline:china", "unknown field 'headline:': use one of title:, text:, url:, source:, lang:, tag: (column 1)"),

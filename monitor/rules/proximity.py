@@ -1,0 +1,131 @@
+"""NEAR/n and ONEAR/n between two lists of occurrences, in time linear in
+their length (plus sorting).
+
+Two occurrences are `distance` words apart: the gap between their token
+ranges, 0 when one lies inside the other (a third term inside the span of
+`a NEAR/5 b`).  They never share a token (`korea NEAR/3 korea` needs two
+mentions; `"north korea" NEAR/2 korea` needs another "korea").
+
+Instead of every pair (quadratic: a word in every sentence NEAR another),
+each occurrence keeps its nearest and its farthest partner on each side.
+That is exact for what the spans are used for: whether a span exists, and
+for a chain (`a NEAR/5 b NEAR/3 c`) whether some span of the first NEAR is
+within 3 words of a `c` (the farthest partners give the widest spans, the
+nearest ones every position an ordered chain can continue from).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Callable
+
+from monitor.rules.docindex import Meter, Occ
+
+
+def distance(a: Occ, b: Occ) -> int:
+    return max(0, b[1] - a[2], a[1] - b[2])
+
+
+def disjoint(a: Occ, b: Occ) -> bool:
+    """No hit of `a` shares a token with a hit of `b`."""
+    if a[2] < b[1] or b[2] < a[1]:
+        return True
+    return all(x[3] < y[2] or y[3] < x[2] for x in a[3] for y in b[3])
+
+
+def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Meter) -> list[Occ]:
+    """The spans of `lefts NEAR/n rights` (ONEAR: right after left), per field."""
+    out: list[Occ] = []
+    seen: set[tuple[str, int, int]] = set()
+    for field in sorted({o[0] for o in lefts} & {o[0] for o in rights}):
+        ls = sorted((o for o in lefts if o[0] == field), key=lambda o: (o[1], o[2]))
+        rs = sorted((o for o in rights if o[0] == field), key=lambda o: (o[1], o[2]))
+        meter.tick(len(ls) + len(rs))
+        if ordered:
+            pairs = _ordered(ls, rs, n, meter)
+        else:
+            pairs = _unordered(ls, rs, n, meter) + [(a, b) for b, a in _unordered(rs, ls, n, meter)]
+        for a, b in pairs:
+            key = (field, min(a[1], b[1]), max(a[2], b[2]))
+            if key not in seen:
+                seen.add(key)
+                out.append((field, key[1], key[2], a[3] + b[3]))
+    return out
+
+
+def _first(items: list[Occ], indexes: range, ok: Callable[[Occ], bool], meter: Meter) -> Occ | None:
+    for k in indexes:
+        meter.tick()
+        if ok(items[k]):
+            return items[k]
+    return None
+
+
+def _unordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter) -> list[tuple[Occ, Occ]]:
+    """For each left: its nearest and farthest valid right on each side."""
+    out: list[tuple[Occ, Occ]] = []
+    firsts = [r[1] for r in rs]
+    low = 0  # rights before it end too early for this left and every later one
+    for a in ls:
+        lo_limit = a[1] - n
+        while low < len(rs) and rs[low][2] < lo_limit:
+            low += 1
+            meter.tick()
+        top = bisect_right(firsts, a[2] + n)
+        if top <= low:
+            continue
+        mid = bisect_left(firsts, a[1], low, top)
+
+        def ok(b: Occ, a: Occ = a) -> bool:
+            return b[2] >= a[1] - n and distance(a, b) <= n and disjoint(a, b)
+
+        picks = (_first(rs, range(low, top), ok, meter),  # farthest left
+                 _first(rs, range(top - 1, low - 1, -1), ok, meter),  # farthest right
+                 _first(rs, range(mid, top), ok, meter),  # nearest at or after
+                 _first(rs, range(mid - 1, low - 1, -1), ok, meter))  # nearest before
+        for b in dict.fromkeys(p for p in picks if p is not None):
+            out.append((a, b))
+    return out
+
+
+def _ordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter) -> list[tuple[Occ, Occ]]:
+    """Right starting 1..n words after left ends: for each left its nearest and
+    farthest right, for each right its nearest and farthest left."""
+    out: list[tuple[Occ, Occ]] = []
+    firsts = [r[1] for r in rs]
+    for a in ls:
+        lo, hi = bisect_right(firsts, a[2]), bisect_right(firsts, a[2] + n)
+        meter.tick()
+        if lo < hi:
+            out += [(a, rs[lo]), (a, rs[hi - 1])]
+    by_end = sorted(ls, key=lambda o: (o[2], o[1]))
+    lasts = [o[2] for o in by_end]
+    for b in rs:
+        lo, hi = bisect_left(lasts, b[1] - n), bisect_left(lasts, b[1])
+        meter.tick()
+        if lo < hi:
+            out += [(by_end[hi - 1], b), (by_end[lo], b)]
+    return out
+
+
+def closest(lefts: list[Occ], rights: list[Occ], ordered: bool, meter: Meter
+            ) -> tuple[int, Occ, Occ] | None:
+    """The smallest distance between a left and a right in one field (ONEAR:
+    right after left), for explanations; None when no pair can be measured."""
+    best: tuple[int, Occ, Occ] | None = None
+    for field in sorted({o[0] for o in lefts} & {o[0] for o in rights}):
+        ls = sorted((o for o in lefts if o[0] == field), key=lambda o: (o[1], o[2]))
+        rs = sorted((o for o in rights if o[0] == field), key=lambda o: (o[1], o[2]))
+        firsts = [r[1] for r in rs]
+        for a in ls:
+            k = bisect_right(firsts, a[2]) if ordered else bisect_left(firsts, a[1])
+            meter.tick()
+            for j in (range(k, min(k + 3, len(rs))) if ordered else
+                      range(max(k - 3, 0), min(k + 3, len(rs)))):
+                b = rs[j]
+                if not disjoint(a, b) or ordered and b[1] <= a[2]:
+                    continue
+                d = distance(a, b)
+                if best is None or d < best[0]:
+                    best = (d, a, b)
+    return best
