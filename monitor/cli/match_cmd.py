@@ -1,5 +1,6 @@
 """`news-monitor match`: run the configured watch rules on articles given on
-the command line (URLs, .html, .txt files or `-`) and explain every match."""
+the command line (URLs, .html, .txt files or `-`) and explain every match;
+`--why RULE` explains, clause by clause, why RULE did or did not match."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def _with_lang(doc: Document) -> Document:
                     lang=detect_language(f"{doc.title}\n{doc.text}"), tags=doc.tags)
 
 
-def match_json(loaded: Loaded, matches: list[Match]) -> dict[str, Any]:
+def match_json(loaded: Loaded, matches: list[Match], why: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "input": loaded.input,
         "title": loaded.doc.title if loaded.doc else "",
@@ -96,12 +97,14 @@ def match_json(loaded: Loaded, matches: list[Match]) -> dict[str, Any]:
         "matches": [{"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms),
                      "snippet": m.snippet.marked()} for m in matches],
     }
+    if why is not None:
+        out["why_not"] = why.to_dict()
     if loaded.error:
         out["error"] = loaded.error
     return out
 
 
-def match_report(loaded: Loaded, matches: list[Match]) -> str:
+def match_report(loaded: Loaded, matches: list[Match], why: Any = None) -> str:
     lines = [f"== {loaded.input}"]
     if loaded.doc is None:
         return "\n".join(lines + [f"   error: {loaded.error}"])
@@ -112,6 +115,8 @@ def match_report(loaded: Loaded, matches: list[Match]) -> str:
         lines += [f"   MATCH {m.rule_id} ({m.rule_name})",
                   f"     terms:   {', '.join(m.terms)}",
                   f"     snippet: {m.snippet.marked()}"]
+    if why is not None:
+        lines += ["   " + line for line in why.text().splitlines()]
     return "\n".join(lines)
 
 
@@ -125,6 +130,9 @@ def register(app: typer.Typer) -> None:
         rule: Optional[list[str]] = typer.Option(None, "--rule", "-r",
                                                  help="Only this rule id (repeatable)."),
         as_json: bool = typer.Option(False, "--json", help="One JSON array, one object per input."),
+        why: Optional[str] = typer.Option(None, "--why", metavar="RULE",
+                                          help="Explain why rule RULE did or did not match: "
+                                               "which clauses held, which failed."),
     ) -> None:
         """Run the watch rules on articles and explain every match."""
         from monitor.config import load_config
@@ -135,7 +143,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("\n".join(exc.problems), err=True)
             raise typer.Exit(1) from None
         ruleset = cfg.ruleset
-        unknown = [r for r in rule or () if ruleset.get(r) is None]
+        unknown = [r for r in [*(rule or ()), *([why] if why else [])] if ruleset.get(r) is None]
         if unknown:
             known = ", ".join(spec.id for spec in ruleset.rules) or "none"
             typer.echo(f"unknown rule id {', '.join(unknown)}: the config defines {known}", err=True)
@@ -146,11 +154,11 @@ def register(app: typer.Typer) -> None:
             if loaded.doc is not None:
                 loaded = Loaded(loaded.input, _with_lang(loaded.doc))
             found = ruleset.match(loaded.doc, only=rule or None) if loaded.doc else []
-            results.append((loaded, found))
+            explained = ruleset.why_not(loaded.doc, why) if why and loaded.doc else None
+            results.append((loaded, found, explained))
         if as_json:
-            typer.echo(json.dumps([match_json(ld, ms) for ld, ms in results], ensure_ascii=False,
-                                  indent=2))
+            typer.echo(json.dumps([match_json(*r) for r in results], ensure_ascii=False, indent=2))
         else:
-            typer.echo("\n\n".join(match_report(ld, ms) for ld, ms in results))
-        if any(ld.doc is None for ld, _ in results):
+            typer.echo("\n\n".join(match_report(*r) for r in results))
+        if any(ld.doc is None for ld, _, _ in results):
             raise typer.Exit(1)

@@ -67,7 +67,8 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         retention=read_retention(ctx, top.get("retention")),
         rule_patterns=tuple(sources.patterns),
     )
-    ruleset = _compile(ctx, rules, config.aliases)
+    ruleset = _compile(ctx, rules, config.aliases,
+                       {name: node.where() for name, node in sources.alias_nodes.items()})
     if ctx.problems:
         raise ConfigError(sorted_problems(ctx.problems, ctx.files))
     files = tuple(dict.fromkeys(ctx.files))
@@ -92,8 +93,10 @@ def _check_defaults(ctx: Ctx, top: dict[str, Node], tree: Node, defaults: Defaul
                                             "or set defaults: {notify: [...]}")
 
 
-def _compile(ctx: Ctx, rules: tuple, aliases: dict[str, tuple[str, ...]]):  # type: ignore[no-untyped-def]
-    """monitor.rules.compile_rules, its problems added to ours (None when it cannot run)."""
+def _compile(ctx: Ctx, rules: tuple, aliases: dict[str, tuple[str, ...]],  # type: ignore[no-untyped-def]
+             alias_sources: dict[str, str]):
+    """monitor.rules.compile_rules, its problems added to ours (None when it cannot run):
+    every rule's syntax and example problems and every refused alias entry, at once."""
     try:
         from monitor.rules import compile_rules
     except ImportError as exc:  # the rules package is another engineer's, written concurrently
@@ -101,7 +104,7 @@ def _compile(ctx: Ctx, rules: tuple, aliases: dict[str, tuple[str, ...]]):  # ty
             return None
         raise
     try:
-        return compile_rules(rules, aliases)
+        return compile_rules(rules, aliases, alias_sources=alias_sources)
     except ConfigError as exc:
         ctx.problems.extend(exc.problems)
         return None

@@ -100,6 +100,7 @@ class _Compiler:
         self.labels: dict[int, str] = {}
         self.problems: list[QueryError] = []
         self.trace = trace
+        self.near_operand = 0  # > 0 while compiling the operands of a NEAR
 
     def node(self, n: s.Node, fields: tuple[str, ...], label: str | None = None
              ) -> tuple[Any, Clauses]:
@@ -141,10 +142,14 @@ class _Compiler:
                     clauses += c
             return self.and_(pos, neg), clauses
         if isinstance(n, s.Near):
+            self.near_operand += 1
             left, lc = self.node(n.left, fields)
             right, rc = self.node(n.right, fields)
-            key = ("near", left.id, right.id, n.distance, n.ordered)
-            near = self.interner.leaf(key, lambda i: NearM(i, left, right, n.distance, n.ordered))
+            self.near_operand -= 1
+            chained = self.near_operand > 0
+            key = ("near", left.id, right.id, n.distance, n.ordered, chained)
+            near = self.interner.leaf(key, lambda i: NearM(i, left, right, n.distance, n.ordered,
+                                                           chained))
             return near, lc + rc
         if isinstance(n, s.Scope):
             m, c = self.node(n.child, fields)

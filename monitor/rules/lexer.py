@@ -18,7 +18,7 @@ from monitor.rules.syntax import FIELDS
 
 _NEAR_RE = re.compile(r"(O?NEAR)(?:/(.*))?")
 _LEAD_RE = re.compile(r"LEAD(?:/(.*))?")
-_ATLEAST_RE = re.compile(r"ATLEAST(/?)(.*)")
+_ATLEAST_RE = re.compile(r"ATLEAST(?:(/)(.*)|\d+)?")
 _ALIAS_RE = re.compile(r"[A-Za-z0-9_\-]+")
 _FIELD_RE = re.compile(r"^([A-Za-z]+):")
 _BARE_STOP = frozenset(' \t\r\n()"“”')
@@ -169,7 +169,7 @@ def _keyword(word: str, col: int, query: str, end: int) -> Tok | None:
         return Tok("SCOPE", col, "lead", distance=size)
     atleast = _ATLEAST_RE.fullmatch(word)
     if atleast:
-        slash, digits = atleast.groups()
+        slash, digits = atleast.groups()  # ATLEAST3 (Factiva's atleast3) is refused with the fix
         if not slash or not paren:
             raise QueryError("ATLEAST needs a count and parentheses, e.g. ATLEAST/3(china)", col)
         count = _number("ATLEAST", digits, col, "ATLEAST/3(china)", MAX_COUNT, "count")

@@ -85,11 +85,15 @@ class AndM(Node):
 class NearM(Node):
     """NEAR/n and ONEAR/n (monitor.rules.proximity)."""
 
-    __slots__ = ("left", "right", "distance", "ordered")
+    __slots__ = ("left", "right", "distance", "ordered", "chained")
 
-    def __init__(self, node_id: int, left: Any, right: Any, distance: int, ordered: bool) -> None:
+    def __init__(self, node_id: int, left: Any, right: Any, distance: int, ordered: bool,
+                 chained: bool = True) -> None:
+        """`chained`: an operand of another NEAR, which needs every span
+        (monitor.rules.proximity.near's `full`)."""
         self.id = node_id
         self.left, self.right, self.distance, self.ordered = left, right, distance, ordered
+        self.chained = chained
 
     def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         lefts = self.left.occ(ix, region)
@@ -98,7 +102,7 @@ class NearM(Node):
         rights = self.right.occ(ix, region)
         if not rights:
             return []
-        return near(lefts, rights, self.distance, self.ordered, ix.meter)
+        return near(lefts, rights, self.distance, self.ordered, ix.meter, self.chained)
 
     def leaves(self) -> list[Leaf]:
         return self.left.leaves() + self.right.leaves()

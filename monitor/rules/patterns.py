@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.rules.hangul import is_hangul_word, with_particles
 from monitor.rules.textnorm import normalize_word
 from monitor.rules.tokens import term_tokens
-from monitor.rules.unicode_tables import MARKS
+from monitor.rules.unicode_tables import MARK
 
-_ONE = f"(?:[^\\W_][{MARKS}]*)"
-_ANY = f"(?:[^\\W_]|[{MARKS}])*"
+_ONE = f"(?:[^\\W_]{MARK}*)"
+_ANY = f"(?:[^\\W_]|{MARK})*"
 _WILD_SPLIT = re.compile(r"([*?])")
 
 
@@ -74,6 +75,7 @@ def _pattern(pieces: list[str], exact: bool) -> WordPattern:
     return WordPattern(text, prefix, re.compile(body), False, None, raw_regex)
 
 
+@lru_cache(maxsize=65536)  # pure; a 100,000-rule build asks for the same terms many times
 def term_words(text: str, exact: bool = False) -> tuple[WordPattern, ...]:
     """The words of a query term or phrase, wildcards kept on the words they
     touch: `"nucle* test"` -> (nucle*, test)."""

@@ -17,8 +17,6 @@ nearest ones every position an ordered chain can continue from).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Callable
-
 from monitor.rules.docindex import Meter, Occ
 
 
@@ -33,8 +31,12 @@ def disjoint(a: Occ, b: Occ) -> bool:
     return all(x[3] < y[2] or y[3] < x[2] for x in a[3] for y in b[3])
 
 
-def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Meter) -> list[Occ]:
-    """The spans of `lefts NEAR/n rights` (ONEAR: right after left), per field."""
+def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Meter,
+         full: bool = True) -> list[Occ]:
+    """The spans of `lefts NEAR/n rights` (ONEAR: right after left), per field.
+    `full`: the spans a chain needs (nearest and farthest partners, seen from
+    both sides); otherwise each left with its nearest partners, enough to
+    know that the NEAR holds and to show where."""
     out: list[Occ] = []
     seen: set[tuple[str, int, int]] = set()
     for field in sorted({o[0] for o in lefts} & {o[0] for o in rights}):
@@ -42,9 +44,11 @@ def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Mete
         rs = sorted((o for o in rights if o[0] == field), key=lambda o: (o[1], o[2]))
         meter.tick(len(ls) + len(rs))
         if ordered:
-            pairs = _ordered(ls, rs, n, meter)
+            pairs = _ordered(ls, rs, n, meter, full)
         else:
-            pairs = _unordered(ls, rs, n, meter) + [(a, b) for b, a in _unordered(rs, ls, n, meter)]
+            pairs = _unordered(ls, rs, n, meter, full)
+            if full:
+                pairs += [(a, b) for b, a in _unordered(rs, ls, n, meter, full)]
         for a, b in pairs:
             key = (field, min(a[1], b[1]), max(a[2], b[2]))
             if key not in seen:
@@ -53,51 +57,52 @@ def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Mete
     return out
 
 
-def _first(items: list[Occ], indexes: range, ok: Callable[[Occ], bool], meter: Meter) -> Occ | None:
-    for k in indexes:
-        meter.tick()
-        if ok(items[k]):
-            return items[k]
-    return None
-
-
-def _unordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter) -> list[tuple[Occ, Occ]]:
-    """For each left: its nearest and farthest valid right on each side."""
+def _unordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter, full: bool
+               ) -> list[tuple[Occ, Occ]]:
+    """For each left: its nearest valid right on each side (full: and its
+    farthest on each side).  Valid: at most n words apart, no shared token."""
     out: list[tuple[Occ, Occ]] = []
     firsts = [r[1] for r in rs]
+    count = len(rs)
     low = 0  # rights before it end too early for this left and every later one
     for a in ls:
-        lo_limit = a[1] - n
-        while low < len(rs) and rs[low][2] < lo_limit:
+        alo, ahi = a[1], a[2]
+        limit = alo - n
+        steps = 1
+        while low < count and rs[low][2] < limit:
             low += 1
-            meter.tick()
-        top = bisect_right(firsts, a[2] + n)
-        if top <= low:
-            continue
-        mid = bisect_left(firsts, a[1], low, top)
-
-        def ok(b: Occ, a: Occ = a) -> bool:
-            return b[2] >= a[1] - n and distance(a, b) <= n and disjoint(a, b)
-
-        picks = (_first(rs, range(low, top), ok, meter),  # farthest left
-                 _first(rs, range(top - 1, low - 1, -1), ok, meter),  # farthest right
-                 _first(rs, range(mid, top), ok, meter),  # nearest at or after
-                 _first(rs, range(mid - 1, low - 1, -1), ok, meter))  # nearest before
-        for b in dict.fromkeys(p for p in picks if p is not None):
-            out.append((a, b))
+            steps += 1
+        top = bisect_right(firsts, ahi + n, low)
+        if top > low:
+            mid = bisect_left(firsts, alo, low, top)
+            scans = [range(mid, top), range(mid - 1, low - 1, -1)]  # nearest after, before
+            if full:
+                scans += [range(low, top), range(top - 1, low - 1, -1)]  # farthest left, right
+            for indexes in scans:
+                for k in indexes:
+                    b = rs[k]
+                    steps += 1
+                    if b[2] >= limit and (b[1] > ahi or b[2] < alo or disjoint(a, b)):
+                        out.append((a, b))
+                        break
+        meter.tick(steps)
     return out
 
 
-def _ordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter) -> list[tuple[Occ, Occ]]:
-    """Right starting 1..n words after left ends: for each left its nearest and
-    farthest right, for each right its nearest and farthest left."""
+def _ordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter, full: bool
+             ) -> list[tuple[Occ, Occ]]:
+    """Right starting 1..n words after left ends: for each left its nearest
+    right (full: and its farthest, and for each right its nearest and
+    farthest left)."""
     out: list[tuple[Occ, Occ]] = []
     firsts = [r[1] for r in rs]
     for a in ls:
         lo, hi = bisect_right(firsts, a[2]), bisect_right(firsts, a[2] + n)
         meter.tick()
         if lo < hi:
-            out += [(a, rs[lo]), (a, rs[hi - 1])]
+            out += [(a, rs[lo]), (a, rs[hi - 1])] if full else [(a, rs[lo])]
+    if not full:
+        return out
     by_end = sorted(ls, key=lambda o: (o[2], o[1]))
     lasts = [o[2] for o in by_end]
     for b in rs:

@@ -20,15 +20,15 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from monitor.rules.unicode_tables import PREMAP, UNSTABLE
+from monitor.rules.unicode_tables import PREMAP, UNSTABLE, one_of
 
-# A segment NFKC may change: the character before a run of unstable ones
-# (it may compose with them) and the run.
-_SEGMENT_RE = re.compile(f"(?s).?[{UNSTABLE}]+")
-_FORMAT_RE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-                        "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-                        "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+# A run NFKC may change; the character before it may compose with it too.
+_UNSTABLE_RE = re.compile(f"{UNSTABLE}+")
+_FORMAT_RE = re.compile(one_of(
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb",
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"))
 _PREMAP_TABLE = str.maketrans(PREMAP)
 
 # Combining marks removed by normalize_word: Latin/Greek/Cyrillic accents,
@@ -99,7 +99,8 @@ def _normalize_segment(segment: str) -> str:
 
 def normalize_text(text: str) -> tuple[str, OffsetMap | None]:
     """(normalised text, map back to `text`'s offsets or None when unchanged)."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text) and not _FORMAT_RE.search(text) \
+            and not any(ch in text for ch in PREMAP):
         return text, None
     pieces: list[str] = []
     ns: list[int] = []
@@ -107,12 +108,12 @@ def normalize_text(text: str) -> tuple[str, OffsetMap | None]:
     os_: list[int] = []
     oe: list[int] = []
     pos = out = 0
-    for m in _SEGMENT_RE.finditer(text):
-        seg = m.group()
+    for m in _UNSTABLE_RE.finditer(text):
+        a, b = max(m.start() - 1, pos), m.end()
+        seg = text[a:b]
         new = _normalize_segment(seg)
         if new == seg:
             continue
-        a, b = m.start(), m.end()
         common = 0  # keep an unchanged leading character out of the segment
         while common < len(seg) - 1 and common < len(new) and seg[common] == new[common]:
             common += 1

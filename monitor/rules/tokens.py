@@ -14,21 +14,21 @@ paragraphs: monitor.rules.sentences.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
 from monitor.rules.hangul import NOSPACE, NOSPACE_RE
 from monitor.rules.sentences import STOPS, breaks
 from monitor.rules.textnorm import OffsetMap, normalize_text, normalize_word
-from monitor.rules.unicode_tables import MARKS
+from monitor.rules.unicode_tables import MARK
 
-_SPLIT_RE = re.compile(f"((?:[^\\W_]|[{MARKS}])+)")
+_SPLIT_RE = re.compile(f"((?:[^\\W_]|{MARK})+)")
 _PLAIN_SPLIT_RE = re.compile(r"([^\W_]+)")
-_MARK_RE = re.compile(f"[{MARKS}]")
-_PIECE_RE = re.compile(f"[{NOSPACE}][{MARKS}]*|(?:(?![{NOSPACE}])[^\\W_]|[{MARKS}])+")
+_MARK_RE = re.compile(MARK)
+_PIECE_RE = re.compile(f"[{NOSPACE}]{MARK}*|(?:(?![{NOSPACE}])[^\\W_]|{MARK})+")
 _BREAK_RE = re.compile("[" + re.escape(STOPS) + "\n]")
-_APOSTROPHES = frozenset("'’‘`´")
+_POSSESSIVE_RE = re.compile("['’‘`´][sS](?![^\\W_])")
 
 __all__ = ["Tokens", "normalize_word", "term_tokens", "tokenize"]
 
@@ -77,16 +77,19 @@ def _words(clean: str) -> tuple[list[str], list[int], list[int]]:
 
 def _drop_possessives(clean: str, words: list[str], starts: list[int], ends: list[int]) -> None:
     """Drop the `s` of "China’s" (a lone s right after an apostrophe after a word)."""
-    drop = [i for i, w in enumerate(words) if (w == "s" or w == "S") and i
-            and ends[i - 1] == starts[i] - 1 and clean[starts[i] - 1] in _APOSTROPHES]
-    kept: list[int] = []
-    for i in drop:
-        if kept and kept[-1] == i - 1:
-            continue  # "x’s’s": the first s was dropped, this one is a word
-        kept.append(i)
-    for lst in (words, starts, ends):
-        for i in reversed(kept):
-            del lst[i]
+    drop: set[int] = set()
+    for m in _POSSESSIVE_RE.finditer(clean):
+        i = bisect_left(starts, m.end() - 1)
+        if 0 < i < len(words) and starts[i] == m.end() - 1 and i - 1 not in drop \
+                and ends[i - 1] == m.start():
+            drop.add(i)  # "x’s’s": once the first s is dropped, the second is a word
+    if drop:
+        cuts = sorted(drop)
+        for lst in (words, starts, ends):
+            kept = lst[:cuts[0]]
+            for k, i in enumerate(cuts):
+                kept += lst[i + 1:cuts[k + 1] if k + 1 < len(cuts) else len(lst)]
+            lst[:] = kept
 
 
 def _units(clean: str, raws: list[str], starts: list[int], ends: list[int]
@@ -126,8 +129,7 @@ def tokenize(text: str) -> Tokens:
     words, starts, ends = _words(clean)
     if not words:
         return Tokens(text, (), (), (), (), (), ())
-    if "s" in words or "S" in words:
-        _drop_possessives(clean, words, starts, ends)
+    _drop_possessives(clean, words, starts, ends)
     if clean.isascii():
         norms = [w.lower() for w in words]
     else:

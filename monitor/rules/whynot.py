@@ -38,7 +38,8 @@ class Clause:
 
     def lines(self, depth: int = 0) -> list[str]:
         mark = "✓" if self.held else "✗"
-        out = [f"{'  ' * depth}{mark} {self.clause}: {self.detail}"]
+        shown = f" ({', '.join(repr(f) for f in self.found)})" if self.found and self.held else ""
+        out = [f"{'  ' * depth}{mark} {self.clause}: {self.detail}{shown}"]
         for child in self.children:
             out += child.lines(depth + 1)
         return out
@@ -103,8 +104,6 @@ class _Explainer:
         return tuple(texts.values())
 
     def clause(self, node: s.Node) -> Clause:
-        occs = self.occ(node)
-        held = bool(occs)
         label = unparse(node)
         if isinstance(node, s.Not):
             inner = self.clause(node.child)
@@ -112,6 +111,8 @@ class _Explainer:
                 return Clause(label, False, f"{_quote(inner.found)} found, which excludes the "
                                             "article", inner.found, (inner,))
             return Clause(label, True, "not found, as required", (), (inner,))
+        occs = self.occ(node)
+        held = bool(occs)
         if isinstance(node, (s.Term, s.Regex, s.Alias)):
             if not held:
                 return Clause(label, False, "not found")

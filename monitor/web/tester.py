@@ -25,12 +25,14 @@ async def run_rule_test(app, *, query: str | None, rule: str | None = None, text
     ruleset = compile_rules([spec], app.config.aliases, check_examples=False)
     doc, fetched = await _document(app, text=text, title=title, url=url)
     matches = ruleset.match(doc)
+    why = ruleset.why_not(doc, spec.id)
     return {
         "query": spec.query, "rule": spec.id if rule else None, "matched": bool(matches),
         "title": doc.title, "lang": doc.lang, "source": fetched,
         "matches": [{"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms), "snippet": m.snippet.marked(),
                      "evidence": [{"term": e.term, "found": e.found, "field": e.field, "start": e.start,
                                    "end": e.end, "word": e.word} for e in m.evidence]} for m in matches],
+        "why_not": why.to_dict(), "why_not_text": why.text(),
     }
 
 
