@@ -107,3 +107,21 @@ def test_sentence_scopes_use_those_sentences():
     assert not find("SENTENCE(china envoy)", "", "China said no. The envoy left.")
     assert find("SENTENCE(wang envoy)", "", "Amb. Wang is the envoy.")
     assert not find("SENTENCE(中国 特使)", "", "中国表示.特使来了")
+
+
+def test_korean_particle_matching_finds_mentions_without_false_hits():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import hangul_measure
+
+    rules = ruleset(*hangul_measure.QUERIES)
+    false_hits = missed = hits = 0
+    for word, marked in hangul_measure.words():
+        found = {hangul_measure.QUERIES[int(m.rule_id[1:])] for m in
+                 rules.match(Document(title="", text=word))}
+        hits += len(found)
+        false_hits += len(found - marked)
+        missed += len(marked - found)
+    assert (hits, false_hits, missed) == (52, 0, 5)  # substring matching: 70, 13, 0
