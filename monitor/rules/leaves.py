@@ -23,22 +23,31 @@ class Leaf:
         self.fields = fields
         self.meta = not set(fields) <= set(TEXT_FIELDS)  # document-level: ignores regions
 
-    def _found(self, ix: DocIndex) -> tuple[list[Occ], dict[str, tuple[list[Occ], list[int]]]]:
+    def _found(self, ix: DocIndex) -> list[Occ]:
         found = ix.cache.get(self.id)
         if found is None:
-            occs = self.find(ix)
-            by_field: dict[str, tuple[list[Occ], list[int]]] = {}
+            found = ix.cache[self.id] = self.find(ix)
+        return found  # type: ignore[no-any-return]
+
+    def _by_field(self, ix: DocIndex, occs: list[Occ]) -> dict[str, tuple[list[Occ], list[int]]]:
+        """The occurrences per field with their first tokens, for binary search
+        (built the first time a region asks)."""
+        key = ("by-field", self.id)
+        by_field = ix.cache.get(key)  # type: ignore[call-overload]
+        if by_field is None:
+            by_field = {}
             for occ in occs:
                 lst = by_field.setdefault(occ[0], ([], []))
                 lst[0].append(occ)
                 lst[1].append(occ[1])
-            found = ix.cache[self.id] = (occs, by_field)
-        return found
+            ix.cache[key] = by_field  # type: ignore[index]
+        return by_field  # type: ignore[no-any-return]
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
-        occs, by_field = self._found(ix)
+        occs = self._found(ix)
         if region is None or self.meta or not occs:
             return occs
+        by_field = self._by_field(ix, occs)
         out: list[Occ] = []
         for field, lo, hi in region:
             entry = by_field.get(field)
