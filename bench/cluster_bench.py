@@ -1,12 +1,13 @@
 """Story clustering benchmark (issue 6).
 
-1. Quality: pairwise precision and recall of StoryClusterer on the test corpus
+1. Quality: pairwise precision and recall of the story index (the store's,
+   on a temporary SQLite database) on the test corpus
    (tests/stories/story_corpus.py) at several thresholds, for full texts and
    for feed-only summaries, plus the similarity margins behind the default.
-2. Cost: CPU time per article (process time, so other load on the machine
-   does not inflate it) (find + add, the pipeline's two calls) with 1,000
-   and 100,000 articles already indexed; it must stay flat.  Also the time
-   to rebuild the index at start and the process's memory.
+2. Cost: time per article of store.record with its story lookup (signing
+   included), with 1,000 and 100,000 articles already indexed in a SQLite
+   file; it must stay flat.  The process's memory does not grow with the
+   index (it lives in the database).
 
     .venv/bin/python bench/cluster_bench.py [--sizes 1000,100000] [--probe 300]
 """
@@ -23,7 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.stories import ClusterSettings, StoryClusterer, normalise_words, signature, similarity  # noqa: E402
+import tempfile  # noqa: E402
+
+from monitor.store import Store  # noqa: E402
+from monitor.stories import ClusterSettings, normalise_words, signature, similarity  # noqa: E402
+from monitor.stories.key import story_key  # noqa: E402
+from monitor.types import Article, FeedSpec, RecordItem  # noqa: E402
 from tests.stories import story_corpus  # noqa: E402
 
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -57,45 +63,50 @@ def quality() -> None:
 
 def filler(n: int, vocab: list[str], rng: random.Random):  # type: ignore[no-untyped-def]
     for i in range(n):
-        text = " ".join(rng.choices(vocab, k=rng.randint(250, 450)))
-        yield (i + 1, f"filler-{i}", text, "", T0 + timedelta(seconds=i))
+        yield f"filler-{i}", " ".join(rng.choices(vocab, k=rng.randint(250, 450))), ""
 
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def items(feed_id: int, docs, settings: ClusterSettings) -> list[RecordItem]:  # type: ignore[no-untyped-def]
+    return [RecordItem(Article(feed_id=feed_id, entry_key=key, canonical_url=f"https://b.example/{key}",
+                               url=f"https://b.example/{key}", title=title, text=text, text_source="full", lang="en",
+                               source="Bench", tags=(), published=T0, content_hash=key),
+                       story=story_key(text, title, settings)) for key, text, title in docs]
+
+
 def cost(sizes: list[int], probes: int) -> None:
     rng = random.Random(6)
+    settings = ClusterSettings()
     vocab = sorted({w for s in story_corpus.samples() for w in normalise_words(s.text)})
     probe = [s for s in story_corpus.samples() if s.variant != "original"]
-    originals = [s for s in story_corpus.samples() if s.variant == "original"]
-    print(f"## Cost per article ({probes} articles, find + add; vocabulary {len(vocab)} words, "
-          f"synthetic 250-450-word filler)\n")
-    print("| indexed articles | rebuild (s) | per article rebuilt (ms) | find + add per article (ms) | "
-          "find only (ms) | max RSS (MB) |")
-    print("|---|---|---|---|---|---|")
+    print(f"## Cost per article ({probes} articles recorded one at a time with their story lookup; "
+          f"SQLite file; vocabulary {len(vocab)} words, synthetic 250-450-word filler)\n")
+    print("| indexed articles | fill (articles/s) | record + lookup per article (ms) | max RSS (MB) |")
+    print("|---|---|---|---|")
     for n in sizes:
-        clusterer = StoryClusterer()
-        rows = list(filler(n, vocab, rng))
-        rows += [(n + 1 + i, f"orig-{i}", s.text, s.title, T0) for i, s in enumerate(originals)]
-        start = time.process_time()
-        clusterer.rebuild(rows)
-        rebuild = time.process_time() - start
-        del rows
-        texts = [(probe[i % len(probe)], i) for i in range(probes)]
-        start = time.process_time()
-        for s, i in texts:
-            clusterer.find(s.text, s.title)
-        find_ms = (time.process_time() - start) * 1000 / probes
-        start = time.process_time()
-        for s, i in texts:
-            story = clusterer.find(s.text, s.title)
-            clusterer.add(story or -i, f"probe-{i}", s.text, s.title, T0 + timedelta(days=1))
-        both_ms = (time.process_time() - start) * 1000 / probes
-        print(f"| {n:,} | {rebuild:.1f} | {rebuild * 1000 / (n + len(originals)):.2f} | {both_ms:.2f} | "
-              f"{find_ms:.2f} | {rss_mb():.0f} |")
-        del clusterer
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store.open(f"sqlite:///{tmp}/bench.db")
+            store.upgrade()
+            store.sync_feeds([FeedSpec(url="https://b.example/rss", name="Bench", interval=timedelta(minutes=5))], T0)
+            feed_id = store.list_feeds()[0].id
+            docs = list(filler(n, vocab, rng))
+            docs += [(f"orig-{i}", s.text, s.title) for i, s in enumerate(story_corpus.samples())
+                     if s.variant == "original"]
+            start = time.perf_counter()
+            for chunk in range(0, len(docs), 500):
+                store.record(items(feed_id, docs[chunk:chunk + 500], settings), T0, stories=settings)
+            fill = len(docs) / (time.perf_counter() - start)
+            start = time.perf_counter()
+            for i in range(probes):
+                s = probe[i % len(probe)]
+                store.record(items(feed_id, [(f"probe-{i}", s.text, s.title)], settings), T0 + timedelta(hours=1),
+                             stories=settings)
+            per = (time.perf_counter() - start) * 1000 / probes
+            store.close()
+        print(f"| {n:,} | {fill:,.0f} | {per:.2f} | {rss_mb():.0f} |")
 
 
 def main() -> None:

@@ -112,7 +112,7 @@ def serve(port_queue, feeds: int, items: int) -> None:
 
 
 def _extract(html: str):
-    from monitor.fetch.extract import extract_html
+    from monitor.extract.page import extract_html
     return extract_html(html)
 
 
@@ -160,21 +160,22 @@ def process_cpu(pid: int) -> float:
 
 async def cycles(config_path: Path, server_pid: int) -> tuple[float, int, float, dict[str, float]]:
     import io
-    from monitor.app import App, Services
     from monitor.config import load_config
+    from monitor.runtime.builder import open_runtime
+    from monitor.runtime.resources import Services
 
     config = load_config(config_path)
-    async with App(config, services=Services(stream=io.StringIO())) as app:
+    async with open_runtime(config, mode="once", services=Services(stream=io.StringIO())) as app:
         cpu = (machine_cpu(), time.process_time(), process_cpu(server_pid))
         started = time.perf_counter()
-        first = await app.poll(all_feeds=True)
+        first = await app.poller.run_cycle(all_feeds=True)
         t1 = time.perf_counter() - started
         spent = {"all": machine_cpu() - cpu[0], "daemon": time.process_time() - cpu[1],
                  "farm server": process_cpu(server_pid) - cpu[2]}
         spent["extraction workers and the rest"] = spent["all"] - spent["daemon"] - spent["farm server"]
         articles = sum(o.new_articles for o in first.outcomes)
         started = time.perf_counter()
-        second = await app.poll(all_feeds=True)
+        second = await app.poller.run_cycle(all_feeds=True)
         t2 = time.perf_counter() - started
         assert all(o.status == "not-modified" for o in second.outcomes), {o.status for o in second.outcomes}
     return t1, articles, t2, spent

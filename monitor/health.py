@@ -2,10 +2,10 @@
 ONE when it recovers; never one per failure.
 
     decide(health, settings, now) -> HealthEvent | None     pure
-    check_feed(store, feed_id, settings, now) -> HealthEvent | None
-        reads the feed's FeedHealth, decides, and (when there is an event)
-        records it and queues one delivery of kind "health" per channel in
-        `health.notify`, in one transaction (store.enqueue_health).
+    store.finish_poll(outcome, owner=, health=settings) writes the poll, reads
+        the feed's FeedHealth, decides, and (when there is an event) queues one
+        delivery of kind "health" per channel in `health.notify`: one
+        transaction.
 
 The rules, in order (`alerted` is what the last health alert said):
 
@@ -137,22 +137,3 @@ def event_key(feed_id: int, event: HealthEvent, now: datetime) -> str:
     """Stable per feed and event: the store's compare-and-set on the feed's
     health_alert makes a second writer of the same event a no-op."""
     return f"health-{feed_id}-{event.kind}-{now.astimezone(timezone.utc):%Y%m%dT%H%M%S%f}"
-
-
-def check_feed(store: Any, feed_id: int, settings: HealthConfig, now: datetime) -> HealthEvent | None:
-    """Decide and record (I/O: two store calls).  Does nothing without `notify`."""
-    if not settings.notify:
-        return None
-    feed = store.feed_health(feed_id, now)
-    if feed is None:
-        return None
-    event = decide(feed, settings, now)
-    if event is None:
-        return None
-    queued = store.enqueue_health(feed_id, expected=feed.alerted, alerted=event.alerted,
-                                  channels=settings.notify, payload=event.payload(feed, now),
-                                  key=event_key(feed_id, event, now), now=now)
-    if queued:
-        log.warning("feed health: %s", event.message, extra={"event": "health", "feed": feed.url})
-        return event
-    return None

@@ -64,21 +64,42 @@ class RedactingFormatter(logging.Formatter):
         return self.redact(self.inner.format(record))
 
 
-def setup_logging(*, fmt: str = "text", level: str = "INFO", secrets: Iterable[str] = (),
-                  stream: Any = None) -> Redactor:
-    redact = Redactor(secrets)
-    inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s",
-                                                                     "%H:%M:%S")
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(RedactingFormatter(inner, redact))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level.upper())
-    for noisy in NOISY:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return redact
+class LogControl:
+    """The process's log set-up (`log:` in the config), re-applied on reload:
+    format, level and the secrets to hide (old ones are kept too: channels
+    retiring after a reload may still print them)."""
+
+    def __init__(self, stream: Any = None, *, verbose: bool = False) -> None:
+        self.redact = Redactor()
+        self._stream = stream or sys.stderr
+        self._verbose = verbose
+        self._applied: tuple[str, str] | None = None
+        self._handler: logging.Handler | None = None
+
+    def apply(self, fmt: str, level: str, secrets: Iterable[str]) -> None:
+        self.redact.update([*self.redact.secrets, *secrets])
+        level = "DEBUG" if self._verbose else level.upper()
+        if self._applied == (fmt, level):
+            return
+        inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s",
+                                                                         "%H:%M:%S")
+        handler = logging.StreamHandler(self._stream)
+        handler.setFormatter(RedactingFormatter(inner, self.redact))
+        root = logging.getLogger()
+        if self._handler is not None:  # ours from before; handlers others added stay
+            root.removeHandler(self._handler)
+        root.addHandler(handler)
+        root.setLevel(level)
+        self._handler = handler
+        for noisy in NOISY:
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        self._applied = (fmt, level)
+
+    def close(self) -> None:
+        """Take our handler off the root logger."""
+        if self._handler is not None:
+            logging.getLogger().removeHandler(self._handler)
+            self._handler, self._applied = None, None
 
 
 def secret_values(config: Any) -> list[str]:

@@ -14,13 +14,52 @@ ORM rows never cross a stage; these do.  All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
-TextSource = Literal["full", "feed"]
-FeedStatus = Literal["new", "ok", "not-modified", "failing", "gone"]
-DeliveryStatus = Literal["pending", "sent", "dead"]
+
+# --- states (stored as their string values) ------------------------------------
+
+class TextSource(StrEnum):
+    FULL = "full"  # extracted from the article page
+    FEED = "feed"  # the feed's own summary/content
+
+
+class FeedStatus(StrEnum):
+    NEW = "new"
+    OK = "ok"
+    NOT_MODIFIED = "not-modified"
+    FAILING = "failing"
+    GONE = "gone"
+
+    @property
+    def healthy(self) -> bool:
+        return self in (FeedStatus.OK, FeedStatus.NOT_MODIFIED)
+
+
+class PollKind(StrEnum):
+    """Which schedule rule a poll falls under (monitor.poll.schedule)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not-modified"
+    ERROR = "error"
+    GONE = "gone"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class DeliveryKind(StrEnum):
+    ALERT = "alert"
+    DIGEST = "digest"
+    SUMMARY = "summary"  # the hourly summary of alerts held back by max_per_hour
+    FOLLOW_UP = "follow-up"
+    HEALTH = "health"
 
 
 # --- what the matcher sees -------------------------------------------------
@@ -106,11 +145,17 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class ChannelSpec:
+    """A configured channel.  `options` is the type's own frozen options
+    object (monitor.alerts.channels.<type>.Options); the rest is common."""
+
     id: str
     type: str  # console | webhook | slack | email | apprise
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Any = None
+    concurrency: int = 4  # sends in flight on this channel
     max_attempts: int = 8
     timeout: timedelta = timedelta(seconds=15)
+    template: str | None = None  # Jinja2 source overriding the type's message template
+    quiet_hours: str | None = None  # normalised, e.g. "22:00-07:00 Asia/Seoul"
     source: str = ""
 
 
@@ -128,7 +173,7 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     error_count: int = 0
-    status: FeedStatus = "new"
+    status: FeedStatus = FeedStatus.NEW
     headers: tuple[tuple[str, str], ...] = ()
     configured_url: str = ""  # as the operator wrote it: only its origin is trusted, whatever url became
 
@@ -245,7 +290,7 @@ class Delivery:
     key: str  # stable idempotency id; the webhook-id
     attempts: int
     hits: tuple[HitView, ...]
-    kind: str = "alert"  # alert | digest | summary | follow-up | health
+    kind: DeliveryKind = DeliveryKind.ALERT
     payload: dict[str, Any] | None = None  # kind "health": {"event", "message", "feed": {...}}
 
 
@@ -277,13 +322,24 @@ class PollOutcome:
 
 
 @dataclass(frozen=True)
+class PlannedHit:
+    """A match and the deliveries its hit gets if it is new (pure planning,
+    monitor.alerts.plan_deliveries, done before the record transaction)."""
+
+    match: Match
+    deliveries: tuple[PlannedDelivery, ...] = ()
+
+
+@dataclass(frozen=True)
 class RecordItem:
-    """One new article for store.record: its matches, and the story it joins
-    (None: a new story of its own)."""
+    """One new article for store.record: its planned hits, and its story key
+    (monitor.stories.key.StoryKey; None: too short to compare, a story of
+    its own).  `note` says why it has no matches when matching gave up."""
 
     article: Article
-    matches: tuple[Match, ...] = ()
-    story_id: int | None = None
+    hits: tuple[PlannedHit, ...] = ()
+    story: Any = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Alert delivery: channels, rendering, signing, retries, digests, dispatcher.
 
     plan_deliveries(rule, channels, now)   pure: which deliveries a new hit gets
-    build_channels(specs, transport=, clock=, stream=)  Channel per config entry
-    Dispatcher(store, channels, specs, clock=, owner=).tick() / .drain(timeout)
-                                           (each tick also sends overdue digests and marks
-                                            deliveries of removed channels dead)
+    build_channels(specs, Deps(clock, transport, stream))  a Channel per config entry
+    Dispatcher(store=, live=, clock=, owner=).tick() / .drain(timeout)
+                                           (channels, specs and rules from the live config
+                                            snapshot; each tick also sends overdue digests and
+                                            marks deliveries of removed channels dead)
     digest_jobs(rules, channels)           (digest key, APScheduler trigger) pairs
     run_digest(store, key, clock=)         fold waiting deliveries into digests
 
@@ -13,7 +14,7 @@ See docs/alerts.md for payloads, headers and templates.
 
 from __future__ import annotations
 
-from monitor.alerts.channel import Channel, build_channels
+from monitor.alerts.channels import Channel, build_channels
 from monitor.alerts.digest import digest_jobs, run_digest
 from monitor.alerts.dispatcher import Dispatcher
 from monitor.alerts.plan import plan_deliveries

@@ -27,7 +27,7 @@ from monitor.alerts.limits import SUMMARY_KEY, SUMMARY_SCHEDULE
 from monitor.alerts.quiet import parse_quiet_hours
 from monitor.alerts.schedule import QUIET_PREFIX, digest_key, is_digest_mode, quiet_trigger, trigger_for
 from monitor.clock import Clock
-from monitor.types import ChannelSpec, RuleSpec
+from monitor.types import ChannelSpec, DeliveryKind, RuleSpec
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,9 @@ def digest_jobs(rules: Sequence[RuleSpec],
         if rule.max_per_hour and SUMMARY_KEY not in jobs:
             jobs[SUMMARY_KEY] = trigger_for(SUMMARY_SCHEDULE)
     for name, spec in channels.items():
-        quiet = spec.options.get("quiet_hours")
-        if quiet:
+        if spec.quiet_hours:
             try:
-                jobs[QUIET_PREFIX + name] = quiet_trigger(parse_quiet_hours(str(quiet)))
+                jobs[QUIET_PREFIX + name] = quiet_trigger(parse_quiet_hours(spec.quiet_hours))
             except ValueError as exc:
                 raise ValueError(f"channel {name!r}: {exc}") from exc
     return list(jobs.items())
@@ -82,5 +81,5 @@ async def _fold(store: Any, groups: Sequence[tuple[str, str, str]], *, clock: Cl
             continue
         made += 1
         if digest == SUMMARY_KEY:
-            await asyncio.to_thread(store.set_delivery_kind, delivery.id, "summary")
+            await asyncio.to_thread(store.set_delivery_kind, delivery.id, DeliveryKind.SUMMARY)
     return made

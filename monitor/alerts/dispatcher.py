@@ -28,73 +28,59 @@ import asyncio
 import logging
 import random
 from datetime import timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
-from monitor.alerts.channel import Channel
 from monitor.alerts.digest import sweep_overdue
 from monitor.alerts.limits import SUMMARY_KEY, next_hour
 from monitor.alerts.retry import Outcome, decide
 from monitor.clock import Clock
-from monitor.types import ChannelSpec, Delivery, RuleSpec, SendResult
+from monitor.types import ChannelSpec, Delivery, DeliveryKind, RuleSpec, SendResult
 
 log = logging.getLogger(__name__)
 
 LEASE_MARGIN = timedelta(seconds=5)
-DIGEST_GRACE = timedelta(minutes=10)
 
 
 class Dispatcher:
-    def __init__(self, store: Any, channels: Mapping[str, Channel],
-                 specs: Mapping[str, ChannelSpec], *, clock: Clock, owner: str,
-                 rand: Callable[[], float] = random.random,
-                 rules: Mapping[str, RuleSpec] | None = None,
-                 digest_grace: timedelta = DIGEST_GRACE) -> None:
+    def __init__(self, *, store: Any, live: Any, clock: Clock, owner: str,
+                 rand: Callable[[], float] = random.random) -> None:
         self.store = store
-        self.channels = dict(channels)
-        self.specs = dict(specs)
+        self.live = live  # monitor.runtime.snapshot.LiveConfig: channels, specs and rules per tick
         self.clock = clock
         self.owner = owner
         self.rand = rand
-        self.rules = dict(rules or {})
-        self._busy: dict[str, int] = {name: 0 for name in self.channels}
+        self._busy: dict[str, int] = {}
         self._inflight: set[asyncio.Task[None]] = set()
-        self.digest_grace = digest_grace
         self._limit_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._limited_sends: dict[tuple[str, str], set[int]] = {}  # past the check, not recorded
 
-    def concurrency(self, channel: str) -> int:
-        spec = self.specs.get(channel)
-        return max(1, int(spec.options.get("concurrency", 4))) if spec else 4
-
-    def timeout(self, channel: str) -> float:
-        spec = self.specs.get(channel)
-        return spec.timeout.total_seconds() if spec else 15.0
-
-    def lease(self, channel: str) -> timedelta:
+    @staticmethod
+    def lease(spec: ChannelSpec) -> timedelta:
         """Long enough for one send; a crashed owner's claims come back after it."""
-        return timedelta(seconds=2 * self.timeout(channel)) + LEASE_MARGIN
+        return 2 * spec.timeout + LEASE_MARGIN
 
     async def tick(self, *, wait: bool = True) -> int:
         """Claim and send; returns how many sends were started.  With wait=False
         it returns at once and a slow channel keeps its slots busy while the
         next tick serves the others (the daemon's mode); wait=True (tests, burst
         runs) waits for these sends to finish."""
-        await self._sweep()
+        snap = self.live.current()
+        await self._sweep(snap)
         started: list[asyncio.Task[None]] = []
-        for name in self.channels:
-            free = self.concurrency(name) - self._busy.get(name, 0)
+        for name, spec in snap.config.channels.items():
+            free = spec.concurrency - self._busy.get(name, 0)
             if free <= 0:
                 continue
             try:
                 claimed = await asyncio.to_thread(
                     self.store.claim_due_deliveries, self.clock.now(), limit=free,
-                    owner=self.owner, lease=self.lease(name), channels=[name])
+                    owner=self.owner, lease=self.lease(spec), channels=[name])
             except Exception:  # the database is down or locked: try next tick
                 log.exception("could not claim deliveries for channel %s", name)
                 continue
             for delivery in claimed:
                 self._busy[name] = self._busy.get(name, 0) + 1
-                task = asyncio.create_task(self._deliver(delivery),
+                task = asyncio.create_task(self._deliver(delivery, self.live.hold(snap)),
                                            name=f"deliver-{delivery.key}")
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
@@ -103,14 +89,14 @@ class Dispatcher:
             await asyncio.gather(*started, return_exceptions=True)
         return len(started)
 
-    async def _sweep(self) -> None:
+    async def _sweep(self, snap: Any) -> None:
         """Overdue digests out, deliveries of removed channels dead (never raises)."""
         try:
-            await sweep_overdue(self.store, clock=self.clock, grace=self.digest_grace)
+            await sweep_overdue(self.store, clock=self.clock, grace=snap.config.alerts.digest_grace)
         except Exception:  # the database is down or locked: try next tick
             log.exception("could not sweep overdue digests")
         try:
-            failed = await asyncio.to_thread(self.store.fail_unknown_channels, list(self.channels),
+            failed = await asyncio.to_thread(self.store.fail_unknown_channels, list(snap.channels),
                                              now=self.clock.now())
         except Exception:
             log.exception("could not check for deliveries to removed channels")
@@ -136,30 +122,35 @@ class Dispatcher:
                 break
         return total
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        limit = self._limit_key(delivery)
-        try:
-            if limit is None:
-                await self._record(delivery, await self._send(delivery))
-            elif await self._admit(delivery, *limit):
-                result = await self._send(delivery)
-                async with self._limit_locks[limit[0]]:  # no check sees it twice or not at all
-                    await self._record(delivery, result)
+    async def _deliver(self, delivery: Delivery, held: Any) -> None:
+        """One claimed delivery, on the snapshot it was claimed under (held
+        from the claim: its channel stays open until the send is recorded)."""
+        with held as snap:
+            limit = self._limit_key(delivery, snap)
+            try:
+                if limit is None:
+                    await self._record(delivery, await self._send(delivery, snap), snap)
+                elif await self._admit(delivery, *limit):
+                    result = await self._send(delivery, snap)
+                    async with self._limit_locks[limit[0]]:  # no check sees it twice or not at all
+                        await self._record(delivery, result, snap)
+                        self._limited_sends[limit[0]].discard(delivery.id)
+            except Exception:  # never let one delivery break the dispatcher
+                log.exception("delivery %s on %s: unexpected error", delivery.key, delivery.channel)
+            finally:
+                if limit is not None:
                     self._limited_sends[limit[0]].discard(delivery.id)
-        except Exception:  # never let one delivery break the dispatcher
-            log.exception("delivery %s on %s: unexpected error", delivery.key, delivery.channel)
-        finally:
-            if limit is not None:
-                self._limited_sends[limit[0]].discard(delivery.id)
-            self._busy[delivery.channel] = max(0, self._busy.get(delivery.channel, 1) - 1)
+                self._busy[delivery.channel] = max(0, self._busy.get(delivery.channel, 1) - 1)
 
-    async def _send(self, delivery: Delivery) -> SendResult:
-        channel = self.channels.get(delivery.channel)
-        if channel is None:
+    async def _send(self, delivery: Delivery, snap: Any) -> SendResult:
+        channel = snap.channels.get(delivery.channel)
+        spec = snap.config.channels.get(delivery.channel)
+        if channel is None or spec is None:
             return SendResult(ok=False, detail=f"channel {delivery.channel!r} is no longer "
                               "configured; add it back, then replay")
-        template = self._rule_template(delivery)
-        seconds = self.timeout(delivery.channel)
+        rule = self._rule(delivery, snap)
+        template = rule.template if rule else None
+        seconds = spec.timeout.total_seconds()
         try:
             async with asyncio.timeout(seconds):
                 if template:
@@ -170,9 +161,9 @@ class Dispatcher:
         except Exception as exc:  # a channel bug is a failed send, not a crash
             return SendResult(ok=False, detail=f"{type(exc).__name__}: {exc}")
 
-    async def _record(self, delivery: Delivery, result: SendResult) -> Outcome:
+    async def _record(self, delivery: Delivery, result: SendResult, snap: Any) -> Outcome:
         now = self.clock.now()
-        spec = self.specs.get(delivery.channel)
+        spec = snap.config.channels.get(delivery.channel)
         outcome = decide(result, attempts=delivery.attempts + 1,
                          max_attempts=spec.max_attempts if spec else 8, now=now, rand=self.rand)
         event = {"event": "delivery", "delivery": delivery.key, "channel": delivery.channel,
@@ -203,17 +194,14 @@ class Dispatcher:
                     extra={"event": "delivery-mark-refused", "delivery": delivery.key,
                            "channel": delivery.channel, "outcome": action})
 
-    def _rule(self, delivery: Delivery) -> RuleSpec | None:
-        return self.rules.get(delivery.hits[0].rule) if delivery.hits else None
+    @staticmethod
+    def _rule(delivery: Delivery, snap: Any) -> RuleSpec | None:
+        return snap.rule(delivery.hits[0].rule) if delivery.hits else None
 
-    def _rule_template(self, delivery: Delivery) -> str | None:
-        rule = self._rule(delivery)
-        return rule.template if rule else None
-
-    def _limit_key(self, delivery: Delivery) -> tuple[tuple[str, str], int] | None:
+    def _limit_key(self, delivery: Delivery, snap: Any) -> tuple[tuple[str, str], int] | None:
         """((rule, channel), max_per_hour) for an alert of a rule with a limit."""
-        rule = self._rule(delivery)
-        if delivery.kind != "alert" or rule is None or not rule.max_per_hour:
+        rule = self._rule(delivery, snap)
+        if delivery.kind != DeliveryKind.ALERT or rule is None or not rule.max_per_hour:
             return None
         key = (rule.id, delivery.channel)
         self._limit_locks.setdefault(key, asyncio.Lock())

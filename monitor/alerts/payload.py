@@ -21,7 +21,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from monitor.types import Delivery, HitView
+from monitor.types import Delivery, DeliveryKind, HitView
 
 SINGLE_KINDS = ("alert", "follow-up")
 
@@ -47,7 +47,7 @@ def hit_json(hit: HitView) -> dict[str, Any]:
 
 
 def payload(delivery: Delivery, sent_at: datetime) -> dict[str, Any]:
-    if delivery.kind == "health":
+    if delivery.kind == DeliveryKind.HEALTH:
         return {"id": delivery.key, "type": "health", **(delivery.payload or {}), "sent_at": iso(sent_at)}
     hits = [hit_json(h) for h in delivery.hits]
     first = delivery.hits[0] if delivery.hits else None

@@ -44,9 +44,8 @@ def _plan_one(rule: RuleSpec, spec: ChannelSpec, now: datetime) -> PlannedDelive
         # a cron that never fires again: due now, so the dispatcher's sweep sends it
         return PlannedDelivery(channel=spec.id, due_at=next_fire(key, now) or now,
                                digest=key)
-    quiet = spec.options.get("quiet_hours")
-    if quiet:
-        end = quiet_end(parse_quiet_hours(str(quiet)), now)
+    if spec.quiet_hours:
+        end = quiet_end(parse_quiet_hours(spec.quiet_hours), now)
         if end is not None:
             return PlannedDelivery(channel=spec.id, due_at=end, digest=QUIET_PREFIX + spec.id)
     return PlannedDelivery(channel=spec.id, due_at=now)

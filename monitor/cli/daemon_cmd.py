@@ -8,39 +8,32 @@ from pathlib import Path
 import typer
 
 from monitor.cli.options import ConfigOption, load_or_exit
-from monitor.logs import Redactor, secret_values, setup_logging
+from monitor.logs import LogControl, secret_values
 
 
-def _logging(config, verbose: bool = False) -> Redactor:
-    return setup_logging(fmt=config.log.format, level="DEBUG" if verbose else config.log.level,
-                         secrets=secret_values(config))
+def _logging(config, verbose: bool = False) -> LogControl:  # type: ignore[no-untyped-def]
+    logs = LogControl(verbose=verbose)
+    logs.apply(config.log.format, config.log.level, secret_values(config))
+    return logs
 
 
-async def _once(config, all_feeds: bool) -> int:
-    from monitor.app import App
+async def _once(config, all_feeds: bool) -> int:  # type: ignore[no-untyped-def]
+    from monitor.runtime.builder import open_runtime
 
-    async with App(config) as app:
-        cycle = await app.once(all_feeds=all_feeds)
-    failing = [o for o in cycle.outcomes if o.status in ("failing", "gone")]
+    async with open_runtime(config, mode="once") as runtime:
+        cycle = await runtime.daemon.run(burst=True, all_feeds=all_feeds)
+    assert cycle is not None
     new = sum(o.new_articles for o in cycle.outcomes)
-    typer.echo(f"polled {len(cycle.outcomes)} feeds ({len(failing)} failing): "
+    typer.echo(f"polled {len(cycle.outcomes)} feeds ({len(cycle.failing)} failing): "
                f"{new} new articles, {len(cycle.hits)} new hits", err=True)
     return 0
 
 
-async def _run(config_file: Path | None, config, redact: Redactor) -> None:
-    from monitor.app import App
-    from monitor.daemon import Daemon
-    from monitor.reload import Reloader
-    from monitor.web.server import serving
+async def _run(config, logs: LogControl) -> None:  # type: ignore[no-untyped-def]
+    from monitor.runtime.builder import open_runtime
 
-    async with App(config) as app:
-        daemon = Daemon(app)
-        reloader = Reloader(app, daemon, config_file or config.path, redact=redact)
-        daemon.on_reload = reloader.reload
-        daemon.install_signal_handlers()
-        async with reloader.watching(), serving(app, daemon):
-            await daemon.run()
+    async with open_runtime(config, mode="run", logs=logs) as runtime:
+        await runtime.serve()
 
 
 def register(app: typer.Typer) -> None:
@@ -49,7 +42,7 @@ def register(app: typer.Typer) -> None:
             verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
         """Run the daemon: poll feeds, match, record hits, send alerts, until SIGTERM/SIGINT."""
         cfg = load_or_exit(config)
-        asyncio.run(_run(config, cfg, _logging(cfg, verbose)))
+        asyncio.run(_run(cfg, _logging(cfg, verbose)))
 
     @app.command()
     def once(config: Path | None = ConfigOption,
@@ -66,7 +59,7 @@ def register(app: typer.Typer) -> None:
         """Exit 0 when the daemon's /readyz says ready, 1 otherwise (for Docker HEALTHCHECK)."""
         import httpx
 
-        from monitor.web.server import split_listen
+        from monitor.web.listen import split_listen
 
         cfg = load_or_exit(config)
         host, port = split_listen(cfg.http.listen)

@@ -99,12 +99,13 @@ def register(app: typer.Typer) -> None:
 
 
 async def _send_sample(spec) -> SendResult:  # type: ignore[no-untyped-def]
-    from monitor.alerts import build_channels, sample_delivery
+    from monitor.alerts import sample_delivery
+    from monitor.alerts.channels import Deps, build_channels
     from monitor.errors import ChannelError
 
     clock = SystemClock()
     try:
-        channel = build_channels({spec.id: spec}, clock=clock)[spec.id]
+        channel = build_channels({spec.id: spec}, Deps(clock=clock))[spec.id]
     except ChannelError as exc:
         return SendResult(ok=False, detail=str(exc))
     delivery = sample_delivery(spec.id, clock.now(), key=f"test-{uuid.uuid4().hex[:12]}")

@@ -31,7 +31,7 @@ class Loaded:
 
 
 def _from_html(html: str, url: str, name: str) -> Loaded:
-    from monitor.fetch.extract import extract_html
+    from monitor.extract.page import extract_html
 
     extracted = extract_html(html, url)
     if extracted is None:
@@ -46,7 +46,7 @@ def _from_text(raw: str, name: str, url: str = "") -> Loaded:
 
 
 def _fetch(url: str) -> Loaded:
-    from monitor.fetch.extract import decode_html
+    from monitor.extract.decode import decode_html
 
     try:
         with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
@@ -72,7 +72,7 @@ def load_input(item: str) -> Loaded:
     if not path.is_file():
         return Loaded(item, None, f"{item}: no such file (give a URL, an .html or .txt file, or -)")
     if path.suffix.lower() in (".html", ".htm"):
-        from monitor.fetch.extract import decode_html
+        from monitor.extract.decode import decode_html
 
         return _from_html(decode_html(path.read_bytes()), "", item)
     if path.suffix.lower() == ".txt":
@@ -83,7 +83,7 @@ def load_input(item: str) -> Loaded:
 def _with_lang(doc: Document) -> Document:
     if doc.lang:
         return doc
-    from monitor.fetch.lang import detect_language
+    from monitor.extract.lang import detect_language
 
     return Document(title=doc.title, text=doc.text, url=doc.url, source=doc.source,
                     lang=detect_language(f"{doc.title}\n{doc.text}"), tags=doc.tags)

@@ -1,23 +1,26 @@
-"""`channels:`: each entry -> ChannelSpec, its options checked per type.
+"""`channels:`: each entry -> ChannelSpec with the type's typed Options.
 
-Options keep their documented names as plain values (lists become tuples);
-secret options are `Secret` strings, so a repr of the spec never shows them.
+Values are read and checked here, once (file:line on every mistake); the
+channel modules (monitor.alerts.channels.<type>) define what their Options
+hold and the checks only they can make (a webhook secret's format, a template
+that compiles).  Secret options are `Secret` strings, so a repr of the spec
+never shows them.  `alerts:` gives the defaults of the common keys.
 """
 
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from monitor.alerts.channels import TYPES
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_int, as_str, as_str_list,
                                    as_str_map, normalised, section)
-from monitor.config.model import Secret
+from monitor.config.model import AlertsConfig, Secret
 from monitor.config.schedules import normalise_quiet_hours
 from monitor.config.yamltree import Node
+from monitor.errors import ChannelError
 from monitor.types import ChannelSpec
 
 COMMON_KEYS = ("type", "max_attempts", "timeout", "template", "quiet_hours", "concurrency")
@@ -40,19 +43,19 @@ CHANNEL_TYPES: dict[str, ChannelType] = {
 }
 
 
-def read_channels(ctx: Ctx, node: Node | None) -> dict[str, ChannelSpec]:
+def read_channels(ctx: Ctx, node: Node | None, alerts: AlertsConfig) -> dict[str, ChannelSpec]:
     if node is None:
-        return {"console": ChannelSpec(id="console", type="console", options={"concurrency": 4})}
+        return {"console": _spec("console", "console", {}, alerts)}
     entries = section(ctx, node, "channels", list(node.value) if node.kind == "map" else [])
     channels: dict[str, ChannelSpec] = {}
     for name, item in entries.items():
-        spec = read_channel(ctx, name, item)
+        spec = read_channel(ctx, name, item, alerts)
         if spec is not None:
             channels[name] = spec
     return channels
 
 
-def read_channel(ctx: Ctx, name: str, node: Node) -> ChannelSpec | None:
+def read_channel(ctx: Ctx, name: str, node: Node, alerts: AlertsConfig = AlertsConfig()) -> ChannelSpec | None:
     where = f"channels.{name}"
     if node.kind != "map":
         section(ctx, node, where, ("type",))
@@ -64,39 +67,52 @@ def read_channel(ctx: Ctx, name: str, node: Node) -> ChannelSpec | None:
     if kind is None:
         return None
     ctype = CHANNEL_TYPES[kind]
+    reported = len(ctx.problems)
     s = section(ctx, node, where, COMMON_KEYS + ctype.keys, required=ctype.required,
                 secret=SECRET_OPTIONS)
-    options: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for key in ctype.keys + ("template", "quiet_hours"):
         if key in s and key not in ctype.required and s[key].value == "":
             continue  # an optional key left empty, e.g. secret: "${WEBHOOK_SECRET:-}"
         if key in s:
             value = _READERS.get(key, _text)(ctx, s[key], f"{where}.{key}")
             if value is not None:
-                options[key] = Secret(value) if key in SECRET_OPTIONS and isinstance(value, str) else value
-    options["concurrency"] = 4
-    if "concurrency" in s:
-        options["concurrency"] = as_int(ctx, s["concurrency"], f"{where}.concurrency", minimum=1) or 4
-    _check_type_rules(ctx, kind, node, where, options)
-    max_attempts = as_int(ctx, s["max_attempts"], f"{where}.max_attempts", minimum=1) \
-        if "max_attempts" in s else None
-    timeout = as_duration(ctx, s["timeout"], f"{where}.timeout") if "timeout" in s else None
-    return ChannelSpec(id=name, type=kind, options=options, max_attempts=max_attempts or 8,
-                       timeout=timeout or timedelta(seconds=15), source=node.where())
+                values[key] = Secret(value) if key in SECRET_OPTIONS and isinstance(value, str) else value
+    common = {
+        "template": values.pop("template", None),
+        "quiet_hours": values.pop("quiet_hours", None),
+        "concurrency": (as_int(ctx, s["concurrency"], f"{where}.concurrency", minimum=1)
+                        if "concurrency" in s else None) or alerts.concurrency,
+        "max_attempts": (as_int(ctx, s["max_attempts"], f"{where}.max_attempts", minimum=1)
+                         if "max_attempts" in s else None) or alerts.max_attempts,
+        "timeout": (as_duration(ctx, s["timeout"], f"{where}.timeout") if "timeout" in s else None)
+        or alerts.timeout,
+    }
+    for problem in getattr(TYPES[kind], "conflicts", lambda _: [])(values):
+        ctx.error(node, where, problem)
+    if len(ctx.problems) > reported or any(key not in values for key in ctype.required):
+        return None  # something in this entry is wrong: already reported
+    try:
+        spec = _spec(name, kind, values, alerts, source=node.where(), **common)
+    except (ChannelError, TypeError, ValueError) as exc:
+        ctx.error(node, where, str(exc))
+        return None
+    return spec
 
 
-def _check_type_rules(ctx: Ctx, kind: str, node: Node, where: str, options: dict[str, Any]) -> None:
-    if kind == "email":
-        if options.get("tls") and options.get("starttls"):
-            ctx.error(node, where, "set tls (implicit TLS, port 465) or starttls (port 587), not both")
-        if "port" not in options:
-            options["port"] = 465 if options.get("tls") else 587 if options.get("starttls") else 25
-        options.setdefault("tls", False)
-        options.setdefault("starttls", False)
-        if bool(options.get("username")) != bool(options.get("password")):
-            ctx.error(node, where, "give both username and password (or neither)")
-    if kind == "console":
-        options.setdefault("stream", "stdout")
+def _spec(name: str, kind: str, values: dict[str, Any], alerts: AlertsConfig, *, source: str = "",
+          template: str | None = None, quiet_hours: str | None = None, concurrency: int | None = None,
+          max_attempts: int | None = None, timeout: Any = None) -> ChannelSpec:
+    """The typed spec, with the checks only the channel's own module can make."""
+    module = TYPES[kind]
+    options = module.Options.of(values)
+    if hasattr(module, "check"):
+        module.check(options)
+    if template and hasattr(module, "check_template"):
+        module.check_template(template)
+    return ChannelSpec(id=name, type=kind, options=options, concurrency=concurrency or alerts.concurrency,
+                       max_attempts=max_attempts or alerts.max_attempts, timeout=timeout or alerts.timeout,
+                       template=template, quiet_hours=quiet_hours, source=source)
 
 
 def _text(ctx: Ctx, node: Node, where: str) -> str | None:

@@ -89,19 +89,12 @@ def section(ctx: Ctx, node: Node | None, where: str, keys: Iterable[str], *,
             continue
         out[key] = value
     for key in set(secret) & set(out):
-        _hide(out[key])
+        out[key].hide()
     for key in required:
         if key not in out and node is not None and f"{key}_file" not in entries \
                 and key not in suggested:  # a misspelt key already said "did you mean"
             ctx.error(node, where, f"missing required key '{key}'")
     return out
-
-
-def _hide(node: Node) -> None:
-    node.hidden = True
-    children = node.value.values() if node.kind == "map" else node.value if node.kind == "list" else ()
-    for child in children:
-        _hide(child)
 
 
 def _read_secret_file(ctx: Ctx, node: Node, where: str) -> Node | None:

@@ -18,13 +18,14 @@ from monitor.config.fields import Ctx, section, sorted_problems
 from monitor.config.model import Config, Defaults
 from monitor.config.rules import (RuleSources, add_aliases, add_rule_files, add_rule_nodes,
                                   check_channels, read_rules)
-from monitor.config.sections import (read_database, read_defaults, read_fetch, read_health,
-                                     read_http, read_log, read_poll, read_retention)
+from monitor.config.sections import (read_alerts, read_database, read_defaults, read_fetch,
+                                     read_health, read_http, read_log, read_poll, read_retention,
+                                     read_stories)
 from monitor.config.yamltree import Node, read_yaml
 from monitor.errors import ConfigError
 
 TOP_KEYS = ("database", "poll", "fetch", "http", "feeds", "aliases", "rules", "rule_files",
-            "channels", "defaults", "health", "log", "retention")
+            "channels", "defaults", "health", "alerts", "stories", "log", "retention")
 
 
 def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Config:
@@ -36,10 +37,15 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
     tree = read_yaml(path, str(path), env, ctx.problems)
     if tree is None:
         raise ConfigError(ctx.problems)
+    if tree.value in (None, {}, ""):
+        raise ConfigError([f"{path}:1: the config file is empty (nothing but comments or blank lines); "
+                           "refused, as an empty file is usually a truncated save: write at least one feed "
+                           "and one rule (see config/monitor.yaml)"])
     top = section(ctx, tree, "", TOP_KEYS)
 
     poll = read_poll(ctx, top.get("poll"))
-    channels = read_channels(ctx, top.get("channels"))
+    alerts = read_alerts(ctx, top.get("alerts"))
+    channels = read_channels(ctx, top.get("channels"), alerts)
     defaults = read_defaults(ctx, top.get("defaults"))
     sources = RuleSources()
     add_aliases(ctx, top.get("aliases"), sources)
@@ -63,6 +69,8 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         channels=channels,
         defaults=defaults,
         health=health,
+        alerts=alerts,
+        stories=read_stories(ctx, top.get("stories")),
         log=read_log(ctx, top.get("log")),
         retention=read_retention(ctx, top.get("retention")),
         rule_patterns=tuple(sources.patterns),

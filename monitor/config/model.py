@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from monitor.stories.settings import ClusterSettings
 from monitor.types import ChannelSpec, FeedSpec, RuleSpec
 
 
@@ -22,9 +23,9 @@ class Secret(str):
     shown: str
 
     def __new__(cls, value: str, shown: str = "***") -> Secret:
-        obj = super().__new__(cls, value)
-        obj.shown = shown
-        return obj
+        self = super().__new__(cls, value)
+        self.shown = shown
+        return self
 
     def __repr__(self) -> str:
         return repr(self.shown)
@@ -41,6 +42,7 @@ class PollConfig:
     min_interval: timedelta = timedelta(minutes=1)
     max_interval: timedelta = timedelta(hours=24)
     max_stretch: float = 4.0  # server hints stretch a poll to at most this x the interval
+    deadline: timedelta = timedelta(minutes=5)  # one feed's whole poll (fetch, article pages, extraction)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,16 @@ class HealthConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """Defaults for every channel (a channel's own key wins) and the dispatcher."""
+
+    concurrency: int = 4  # sends in flight per channel
+    max_attempts: int = 8  # then the delivery is dead (replayable)
+    timeout: timedelta = timedelta(seconds=15)  # per send
+    digest_grace: timedelta = timedelta(minutes=10)  # a digest this late is swept out by the dispatcher
+
+
+@dataclass(frozen=True)
 class LogConfig:
     format: str = "text"  # text | json
     level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR | CRITICAL
@@ -102,6 +114,8 @@ class Config:
     channels: dict[str, ChannelSpec] = field(default_factory=dict)
     defaults: Defaults = field(default_factory=Defaults)
     health: HealthConfig = field(default_factory=HealthConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    stories: ClusterSettings = field(default_factory=ClusterSettings)
     log: LogConfig = field(default_factory=LogConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     rule_patterns: tuple[str, ...] = ()  # absolute rule_files globs, for a watcher to notice new files

@@ -63,7 +63,7 @@ def add_aliases(ctx: Ctx, node: Node | None, into: RuleSources) -> None:
 
 def add_rule_nodes(ctx: Ctx, node: Node | None, into: RuleSources) -> None:
     if node is not None:
-        into.rules += as_list(ctx, node, "rules") or []
+        into.rules.extend(as_list(ctx, node, "rules") or [])
 
 
 def add_rule_files(ctx: Ctx, node: Node | None, into: RuleSources) -> None:

@@ -9,18 +9,21 @@ from datetime import timedelta
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
                                    as_size, as_str, as_str_list, normalised, section)
-from monitor.config.model import (Defaults, FetchConfig, HealthConfig, HttpConfig, LogConfig,
-                                  PollConfig, RetentionConfig, Secret)
+from monitor.config.model import (AlertsConfig, Defaults, FetchConfig, HealthConfig, HttpConfig,
+                                  LogConfig, PollConfig, RetentionConfig, Secret)
+from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
 
-POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch")
+POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
               "host_spacing", "max_entries", "extract_workers")
 HTTP_KEYS = ("listen", "token")
 DEFAULTS_KEYS = ("notify", "mode")
 HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
 LOG_KEYS = ("format", "level")
+ALERTS_KEYS = ("concurrency", "max_attempts", "timeout", "digest_grace")
+STORIES_KEYS = ("threshold", "window", "num_perm", "shingle", "min_words", "min_tokens")
 RETENTION_KEYS = ("article_text", "hits")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATABASE_SCHEMES = ("sqlite", "postgresql")
@@ -62,6 +65,7 @@ def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
         max_interval=_get(s, "max_interval", d.max_interval, lambda n: as_duration(ctx, n, "poll.max_interval")),
         max_stretch=_get(s, "max_stretch", d.max_stretch,
                          lambda n: as_float(ctx, n, "poll.max_stretch", minimum=1.0)),
+        deadline=_get(s, "deadline", d.deadline, lambda n: as_duration(ctx, n, "poll.deadline")),
     )
     if poll.min_interval > poll.max_interval and node is not None:
         ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")
@@ -158,6 +162,42 @@ def read_health(ctx: Ctx, node: Node | None) -> HealthConfig:
         silent_factor=_get(s, "silent_factor", d.silent_factor,
                            lambda n: as_float(ctx, n, "health.silent_factor", minimum=1.0)),
     )
+
+
+def read_alerts(ctx: Ctx, node: Node | None) -> AlertsConfig:
+    d = AlertsConfig()
+    s = section(ctx, node, "alerts", ALERTS_KEYS)
+    return AlertsConfig(
+        concurrency=_get(s, "concurrency", d.concurrency,
+                         lambda n: as_int(ctx, n, "alerts.concurrency", minimum=1, maximum=256)),
+        max_attempts=_get(s, "max_attempts", d.max_attempts,
+                          lambda n: as_int(ctx, n, "alerts.max_attempts", minimum=1)),
+        timeout=_get(s, "timeout", d.timeout, lambda n: as_duration(ctx, n, "alerts.timeout")),
+        digest_grace=_get(s, "digest_grace", d.digest_grace,
+                          lambda n: as_duration(ctx, n, "alerts.digest_grace")),
+    )
+
+
+def read_stories(ctx: Ctx, node: Node | None) -> ClusterSettings:
+    """`stories: {threshold: 0.4, window: 7d}`: how near-duplicates join a story."""
+    d = ClusterSettings()
+    s = section(ctx, node, "stories", STORIES_KEYS)
+    values = {
+        "threshold": _get(s, "threshold", d.threshold,
+                          lambda n: as_float(ctx, n, "stories.threshold", minimum=0.05, maximum=1.0)),
+        "window": _get(s, "window", d.window, lambda n: as_duration(ctx, n, "stories.window")),
+        "num_perm": _get(s, "num_perm", d.num_perm,
+                         lambda n: as_int(ctx, n, "stories.num_perm", minimum=16, maximum=1024)),
+        "shingle": _get(s, "shingle", d.shingle, lambda n: as_int(ctx, n, "stories.shingle", minimum=1, maximum=20)),
+        "min_words": _get(s, "min_words", d.min_words, lambda n: as_int(ctx, n, "stories.min_words", minimum=0)),
+        "min_tokens": _get(s, "min_tokens", d.min_tokens,
+                           lambda n: as_int(ctx, n, "stories.min_tokens", minimum=1)),
+    }
+    try:
+        return ClusterSettings(**values)
+    except ValueError as exc:  # the ranges are checked above; anything left is the settings' own rule
+        ctx.error(node, "stories", str(exc))
+        return d
 
 
 def read_log(ctx: Ctx, node: Node | None) -> LogConfig:

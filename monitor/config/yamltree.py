@@ -40,6 +40,13 @@ class Node:
     expanded: bool = False  # text came from ${VAR} expansion: "5" may stand for 5
     invalid: bool = False  # already reported (e.g. an unset ${VAR}): no second message
 
+    def hide(self) -> None:
+        """A secret: messages name it, never show it (its children too)."""
+        self.hidden = True
+        children = self.value.values() if self.kind == "map" else self.value if self.kind == "list" else ()
+        for child in children:
+            child.hide()
+
     @property
     def kind(self) -> str:
         if isinstance(self.value, dict):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from monitor import __version__ as _VERSION
-
-DEFAULT_USER_AGENT = f"news-monitor/{_VERSION} (+https://github.com/news-monitor/news-monitor)"
+from monitor import USER_AGENT
+from monitor.config.model import FetchConfig, PollConfig
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,15 @@ class FetchSettings:
     max_bytes: int = 10_000_000
     max_redirects: int = 5
     allow_private: tuple[str, ...] = ()
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str = USER_AGENT
     per_host: int = 2
     host_spacing: timedelta = timedelta(seconds=0.5)
     concurrency: int = 32
+
+    @classmethod
+    def from_config(cls, fetch: FetchConfig, poll: PollConfig) -> FetchSettings:
+        """The fetcher's settings for a config (`fetch:`, and `poll.concurrency`
+        for the requests in flight)."""
+        return cls(timeout=fetch.timeout, max_bytes=fetch.max_bytes, max_redirects=fetch.max_redirects,
+                   allow_private=tuple(fetch.allow_private), user_agent=fetch.user_agent or USER_AGENT,
+                   per_host=fetch.per_host, host_spacing=fetch.host_spacing, concurrency=poll.concurrency)

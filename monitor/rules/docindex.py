@@ -77,6 +77,10 @@ class DocIndex:
         self.evidence_memo: dict[tuple[str, Hit], Any] = {}  # (label, hit) -> Evidence
         self._runs: dict[str, tuple[list[int], list[int]]] = {}
 
+    def found_literals(self, literals: set[str]) -> None:
+        """The presearch's literals present in this document (the verify step skips the absent)."""
+        self.present = literals
+
     def tokens(self, field: str) -> Tokens:
         toks = self._tokens.get(field)
         if toks is None:

@@ -90,14 +90,14 @@ class Presearch:
 
     def found(self, ix: DocIndex) -> set[int]:
         """Ids of every literal present in the title or text.  With `watch`,
-        also sets `ix.present` to those literals."""
+        also tells `ix` which literals are present (DocIndex.present)."""
         out: set[int] = set()
         if self._ids:
             for field in TEXT_FIELDS:
                 out.update([lit for _, lit in self._automaton.iter(ix.presearch_text(field))])
         if self._watching:
             names = self._names
-            ix.present = {names[i] for i in out}
+            ix.found_literals({names[i] for i in out})
         return out
 
     def candidates(self, ix: DocIndex, only: Collection[int] | None = None) -> list[int]:

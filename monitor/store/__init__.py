@@ -14,17 +14,19 @@ composes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
 from monitor.clock import Clock, SystemClock
+from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (articles, deliveries, feeds, followups, hits, leases, migrate, retention, stats,
                            stories)
 from monitor.store.engine import Database, create_store_engine, normalise_url
+from monitor.stories.settings import ClusterSettings
 from monitor.stories.views import StoryView
 from monitor.types import (
     Delivery,
@@ -89,19 +91,17 @@ class Store:
         return feeds.claim_due_feeds(self._db, now, limit=limit, owner=owner, lease=lease,
                                      all_feeds=all_feeds)
 
-    def finish_poll(self, outcome: PollOutcome) -> None:
-        feeds.finish_poll(self._db, outcome)
+    def finish_poll(self, outcome: PollOutcome, *, owner: str,
+                    health: HealthConfig | None = None) -> feeds.FinishResult:
+        """Write the poll's outcome (only while `owner` holds the feed's lease)
+        and, with `health.notify`, queue its feed-health alert, in one transaction."""
+        return feeds.finish_poll(self._db, outcome, owner=owner, health=health)
 
     def list_feeds(self) -> list[FeedView]:
         return feeds.list_feeds(self._db, self.clock.now())
 
     def feed_health(self, feed_id: int, now: datetime) -> FeedHealth | None:
         return feeds.feed_health(self._db, feed_id, now)
-
-    def enqueue_health(self, feed_id: int, *, expected: str | None, alerted: str | None,
-                       channels: Sequence[str], payload: dict, key: str, now: datetime) -> list[int]:
-        return deliveries.enqueue_health(self._db, feed_id, expected=expected, alerted=alerted,
-                                         channels=channels, payload=payload, key=key, now=now)
 
     def release_leases(self, owner: str | None = None, *, deliveries: bool = True) -> int:
         """Void feed and delivery leases: all (one SQLite process, at start) or one owner's (at shutdown)."""
@@ -112,8 +112,9 @@ class Store:
     def unseen(self, feed_id: int, candidates: Sequence[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
         return articles.unseen(self._db, feed_id, candidates, self.clock.now())
 
-    def record(self, items: Sequence[RecordItem], plan: articles.Planner, now: datetime) -> RecordResult:
-        return articles.record(self._db, items, plan, now)
+    def record(self, items: Sequence[RecordItem], now: datetime, *, stories: ClusterSettings) -> RecordResult:
+        """The outbox transaction: articles, their stories, hits and planned deliveries."""
+        return articles.record(self._db, items, now, threshold=stories.threshold, window=stories.window)
 
     def list_hits(self, *, rule: str | None = None, since: datetime | None = None,
                   limit: int | None = None, feed: str | None = None, offset: int = 0) -> list[HitView]:
@@ -122,8 +123,9 @@ class Store:
     def get_hit(self, hit_id: int) -> HitView | None:
         return hits.get_hit(self._db, hit_id)
 
-    def recent_story_rows(self, since: datetime) -> list[stories.IndexRow]:
-        return stories.recent_story_rows(self._db, since)
+    def expire_story_index(self, before: datetime) -> int:
+        """Forget articles indexed before `before`: they can no longer be joined."""
+        return stories.expire_index(self._db, before)
 
     def prune_article_text(self, before: datetime) -> int:
         return stories.prune_article_text(self._db, before)
@@ -187,9 +189,9 @@ class Store:
     def ping(self) -> None:
         stats.ping(self._db)
 
-    def queue_follow_ups(self, thresholds: Mapping[str, int], plan: Callable[[str], Sequence[PlannedDelivery]], *,
+    def queue_follow_ups(self, thresholds: Mapping[str, int], plans: Mapping[str, Sequence[PlannedDelivery]], *,
                          since: datetime, now: datetime) -> int:
-        return followups.queue_follow_ups(self._db, thresholds, plan, since=since, now=now)
+        return followups.queue_follow_ups(self._db, thresholds, plans, since=since, now=now)
 
     def prune_hits(self, before: datetime) -> int:
         return retention.prune_hits(self._db, before)

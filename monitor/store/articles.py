@@ -3,15 +3,17 @@ transaction that writes articles, stories, hits and their deliveries at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from monitor.store import storyindex
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting, Story
 from monitor.store.sqlutil import aware, chunks, insert_ignore
-from monitor.types import Entry, Match, PlannedDelivery, RecordedHit, RecordItem, RecordResult
+from monitor.stories.key import best_story
+from monitor.types import DeliveryKind, DeliveryStatus, Entry, Match, PlannedDelivery, RecordedHit, RecordItem, RecordResult
 
 Candidate = tuple[Entry, str]  # (entry, canonical_url)
 
@@ -55,28 +57,31 @@ def unseen(db: Database, feed_id: int, candidates: Sequence[Candidate], now: dat
         return [(e, u) for e, u in batch if u not in known]
 
 
-Planner = Callable[[Match], Sequence[PlannedDelivery]]
-
-
-def record(db: Database, items: Sequence[RecordItem], plan: Planner, now: datetime) -> RecordResult:
+def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshold: float,
+           window: timedelta) -> RecordResult:
     """One transaction for the batch: articles (reused by canonical URL),
-    sightings, stories, hits (one per rule and story: a repeat is ignored by
-    the unique constraint) and, for each new hit, the deliveries `plan` asks
-    for.  If anything fails, nothing is written.  Returns only the new hits,
+    their stories (from the story index, joined or new), sightings, hits
+    (one per rule and story: a repeat is ignored by the unique constraint)
+    and, for each new hit, the deliveries planned with it.  Items are
+    written in order, so a copy later in the batch joins an earlier one's
+    story.  If anything fails, nothing is written.  Returns the new hits,
     and for every item (in order) the story its article belongs to."""
     now = aware(now)
     created: list[RecordedHit] = []
     stories: list[int] = []
     with db.write() as s:
-        w = _Writer(s.connection(), db.dialect, now)
+        conn = s.connection()
+        if any(item.story is not None for item in items):
+            storyindex.lock(conn)
+        w = _Writer(conn, db.dialect, now, threshold=threshold, since=now - window)
         for item in items:
             article_id, story_id = w.article(item)
             stories.append(story_id)
-            for match in item.matches:
-                hit = w.hit(match, article_id, story_id)
+            for planned in item.hits:
+                hit = w.hit(planned.match, article_id, story_id)
                 if hit is not None:
-                    deliveries = w.deliveries(hit, match, plan(match))
-                    created.append(RecordedHit(id=hit, rule_id=match.rule_id,
+                    deliveries = w.deliveries(hit, planned.match, planned.deliveries)
+                    created.append(RecordedHit(id=hit, rule_id=planned.match.rule_id,
                                                article_id=article_id, deliveries=deliveries))
     return RecordResult(hits=tuple(created), stories=tuple(stories))
 
@@ -94,8 +99,9 @@ class _Writer:
     """Core statements built once per batch and run on the transaction's
     connection (the ORM unit of work costs ~5x more per row here)."""
 
-    def __init__(self, conn: Connection, dialect: str, now: datetime) -> None:
-        self.conn, self.now = conn, now
+    def __init__(self, conn: Connection, dialect: str, now: datetime, *, threshold: float,
+                 since: datetime) -> None:
+        self.conn, self.now, self.threshold, self.since = conn, now, threshold, since
         a, st, h, d = ArticleRow.__table__, Story.__table__, Hit.__table__, DeliveryRow.__table__
         self.add_article = insert_ignore(dialect, a, ("canonical_url",)).returning(a.c.id)
         self.find_article = select(a.c.id, a.c.story_id).where(a.c.canonical_url == bindparam("url"))
@@ -111,24 +117,28 @@ class _Writer:
     def article(self, item: RecordItem) -> tuple[int, int]:
         """The article's (id, story id): reused when its canonical URL is known
         (also when another replica inserted it a moment ago), else inserted
-        with its story (a new one unless the item joins an existing story)."""
+        with its story: the indexed story it duplicates, or a new one."""
         a, run = item.article, self.conn.execute
         article_id = run(self.add_article, {
             "canonical_url": a.canonical_url, "url": a.url, "guid": a.entry_key, "title": a.title,
             "text": a.text, "text_source": a.text_source, "lang": a.lang,
             "published": aware(a.published) if a.published else None, "source": a.source,
             "content_hash": a.content_hash, "story_id": None, "feed_id": a.feed_id,
-            "created_at": self.now}).scalar()
+            "created_at": self.now, "note": item.note}).scalar()
         if article_id is None:
             article_id, story_id = run(self.find_article, {"url": a.canonical_url}).one()
         else:
-            story_id = item.story_id
-            if story_id is None:
+            found = None if item.story is None else best_story(
+                item.story, storyindex.candidates(self.conn, item.story, self.since), self.threshold)
+            if found is None:
                 story_id = run(self.add_story, {"first_seen_at": self.now, "title": a.title,
                                                 "article_count": 1}).scalar_one()
             else:
+                story_id = found[0]
                 run(self.grow_story, {"sid": story_id})
             run(self.set_story, {"aid": article_id, "sid": story_id})
+            if item.story is not None:
+                storyindex.add(self.conn, article_id, story_id, item.story, self.now)
         run(self.add_sighting, {"feed_id": a.feed_id, "entry_key": a.entry_key,
                                 "article_id": article_id, "seen_at": self.now})
         return article_id, story_id
@@ -144,7 +154,7 @@ class _Writer:
         for n, p in enumerate(planned):
             key = f"hit-{hit_id}-{p.channel}" + (f"-{n}" if n and _repeat(planned, n) else "")
             delivery_id = self.conn.execute(self.add_delivery, {
-                "key": key, "channel": p.channel, "kind": "alert", "status": "pending",
+                "key": key, "channel": p.channel, "kind": DeliveryKind.ALERT, "status": DeliveryStatus.PENDING,
                 "digest": p.digest, "attempts": 0, "next_attempt_at": aware(p.due_at),
                 "created_at": self.now, "rule_id": match.rule_id}).scalar_one()
             self.conn.execute(self.link, {"delivery_id": delivery_id, "hit_id": hit_id})

@@ -3,18 +3,21 @@ replay dead ones, and fold pending digest deliveries into one digest."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+from monitor.health import FeedHealth, HealthEvent, event_key
 from monitor.store.engine import Database
 from monitor.store.hits import hits_by_id
 from monitor.store.models import DeliveryHit, DeliveryRow, Feed
 from monitor.store.sqlutil import aware, read_ts, read_ts_required
-from monitor.types import Delivery, DeliveryView
+from monitor.types import Delivery, DeliveryKind, DeliveryStatus, DeliveryView
+
+log = logging.getLogger("monitor.health")
 
 
 def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str, lease: timedelta,
@@ -23,7 +26,7 @@ def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str,
     for a digest are left to take_digest).  SKIP LOCKED on PostgreSQL."""
     now = aware(now)
     query = (select(DeliveryRow)
-             .where(DeliveryRow.status == "pending", DeliveryRow.digest.is_(None),
+             .where(DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_(None),
                     DeliveryRow.next_attempt_at <= now,
                     or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
              .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
@@ -62,7 +65,7 @@ def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[n
 
 def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "", *,
               owner: str | None = None) -> bool:
-    return _set(db, delivery_id, owner, status="sent", sent_at=aware(now), detail=detail or None)
+    return _set(db, delivery_id, owner, status=DeliveryStatus.SENT, sent_at=aware(now), detail=detail or None)
 
 
 def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str,
@@ -73,7 +76,7 @@ def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, err
 
 def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime,
               owner: str | None = None) -> bool:
-    return _set(db, delivery_id, owner, status="dead", attempts=DeliveryRow.attempts + 1,
+    return _set(db, delivery_id, owner, status=DeliveryStatus.DEAD, attempts=DeliveryRow.attempts + 1,
                 last_error=error, next_attempt_at=None)
 
 
@@ -82,7 +85,7 @@ def _set(db: Database, delivery_id: int, owner: str | None, **values: object) ->
     `dead` is never overwritten); with `owner`, only while that owner still
     holds its lease, so a replica whose lease expired and passed to another
     cannot undo the other's answer.  Returns whether the row was updated."""
-    query = update(DeliveryRow).where(DeliveryRow.id == delivery_id, DeliveryRow.status == "pending")
+    query = update(DeliveryRow).where(DeliveryRow.id == delivery_id, DeliveryRow.status == DeliveryStatus.PENDING)
     if owner is not None:
         query = query.where(DeliveryRow.lease_owner == owner)
     with db.write() as s:
@@ -95,8 +98,8 @@ def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
     due now, with their attempts reset.  Returns how many."""
     if delivery_id is None and not dead:
         raise ValueError("replay needs a delivery id or dead=True")
-    query = update(DeliveryRow).where(DeliveryRow.status == "dead").values(
-        status="pending", attempts=0, next_attempt_at=aware(now), lease_owner=None,
+    query = update(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.DEAD).values(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=aware(now), lease_owner=None,
         lease_until=None)
     if delivery_id is not None:
         query = query.where(DeliveryRow.id == delivery_id)
@@ -128,7 +131,7 @@ def _view(row: DeliveryRow, hit_ids: list[int]) -> DeliveryView:
 def digest_groups(db: Database, digest: str) -> list[tuple[str, str]]:
     """(channel, rule_id) pairs that have deliveries waiting for this digest."""
     query = (select(DeliveryRow.channel, DeliveryRow.rule_id).distinct()
-             .where(DeliveryRow.digest == digest, DeliveryRow.status == "pending")
+             .where(DeliveryRow.digest == digest, DeliveryRow.status == DeliveryStatus.PENDING)
              .order_by(DeliveryRow.channel, DeliveryRow.rule_id))
     with db.read() as s:
         return [(channel, rule or "") for channel, rule in s.execute(query)]
@@ -139,7 +142,7 @@ def overdue_digest_groups(db: Database, before: datetime) -> list[tuple[str, str
     digest that was due at or before `before`: their digest job did not run
     (schedule changed or removed, daemon down at the fire time)."""
     query = (select(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id).distinct()
-             .where(DeliveryRow.status == "pending", DeliveryRow.digest.is_not(None),
+             .where(DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_not(None),
                     DeliveryRow.next_attempt_at <= aware(before))
              .order_by(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id))
     with db.read() as s:
@@ -154,7 +157,7 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
     when nothing waits."""
     now = aware(now)
     query = (select(DeliveryRow)
-             .where(DeliveryRow.digest == digest, DeliveryRow.status == "pending",
+             .where(DeliveryRow.digest == digest, DeliveryRow.status == DeliveryStatus.PENDING,
                     DeliveryRow.channel == channel, DeliveryRow.rule_id == rule_id)
              .order_by(DeliveryRow.id)
              .with_for_update(skip_locked=True))
@@ -165,13 +168,13 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
         if not gathered:
             return None
         hit_ids = sorted({h for ids in _hit_ids(s, [g.id for g in gathered]).values() for h in ids})
-        row = DeliveryRow(key=f"digest-{uuid.uuid4().hex}", channel=channel, kind="digest",
-                          status="pending", next_attempt_at=now, created_at=now, rule_id=rule_id)
+        row = DeliveryRow(key=f"digest-{uuid.uuid4().hex}", channel=channel, kind=DeliveryKind.DIGEST,
+                          status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now, rule_id=rule_id)
         s.add(row)
         s.flush()
         s.add_all([DeliveryHit(delivery_id=row.id, hit_id=h) for h in hit_ids])
         s.execute(update(DeliveryRow).where(DeliveryRow.id.in_([g.id for g in gathered]))
-                  .values(status="sent", sent_at=now, detail=f"in digest {row.key}",
+                  .values(status=DeliveryStatus.SENT, sent_at=now, detail=f"in digest {row.key}",
                           lease_owner=None, lease_until=None))
         s.flush()
         return _deliveries(s, [row])[0]
@@ -184,7 +187,7 @@ def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime
     due time (another replica may already run a config that has the channel),
     with an error saying how to replay them.  Returns {channel: how many}."""
     now = aware(now)
-    where = (DeliveryRow.status == "pending", DeliveryRow.digest.is_(None),
+    where = (DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_(None),
              DeliveryRow.next_attempt_at <= now - grace, DeliveryRow.channel.not_in(list(known)),
              or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
     failed: dict[str, int] = {}
@@ -198,7 +201,7 @@ def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime
                      "`news-monitor deliveries retry --dead`")
             failed[channel] = s.execute(
                 update(DeliveryRow).where(*where, DeliveryRow.channel == channel)
-                .values(status="dead", last_error=error, next_attempt_at=None,
+                .values(status=DeliveryStatus.DEAD, last_error=error, next_attempt_at=None,
                         lease_owner=None, lease_until=None)).rowcount or 0
     return failed
 
@@ -209,8 +212,8 @@ def count_sent(db: Database, *, rule_id: str, channel: str, since: datetime) -> 
     """Single alerts (kind "alert") of a rule sent on a channel since `since`;
     digest members and the summary, digest and follow-up messages do not count."""
     query = (select(func.count()).select_from(DeliveryRow)
-             .where(DeliveryRow.status == "sent", DeliveryRow.digest.is_(None),
-                    DeliveryRow.kind == "alert",
+             .where(DeliveryRow.status == DeliveryStatus.SENT, DeliveryRow.digest.is_(None),
+                    DeliveryRow.kind == DeliveryKind.ALERT,
                     DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel,
                     DeliveryRow.sent_at >= aware(since)))
     with db.read() as s:
@@ -230,24 +233,25 @@ def set_delivery_kind(db: Database, delivery_id: int, kind: str) -> None:
 
 # -- feed health (monitor.health) -----------------------------------------------------
 
-def enqueue_health(db: Database, feed_id: int, *, expected: str | None, alerted: str | None,
-                   channels: Sequence[str], payload: dict[str, Any], key: str,
+def enqueue_health(s, feed: FeedHealth, event: HealthEvent, *, channels: Sequence[str],  # type: ignore[no-untyped-def]
                    now: datetime) -> list[int]:
-    """In one transaction: move the feed's health_alert from `expected` to
-    `alerted` and queue one delivery of kind "health" (no hits, `payload`)
-    per channel, keyed "<key>-<channel>".  When the feed's health_alert is no
-    longer `expected` (another replica got there first), nothing is written
-    and [] is returned: an event is never queued twice."""
+    """Inside the caller's transaction (store.feeds.finish_poll): move the
+    feed's health_alert from what the event was decided on to what it says,
+    and queue one delivery of kind "health" (no hits, the event as payload)
+    per channel.  When health_alert moved meanwhile (another replica got
+    there first), nothing is written and [] is returned: an event is never
+    queued twice."""
     now = aware(now)
-    same = Feed.health_alert.is_(None) if expected is None else Feed.health_alert == expected
-    with db.write() as s:
-        moved = s.execute(update(Feed).where(Feed.id == feed_id, same)
-                          .values(health_alert=alerted)).rowcount
-        if not moved:
-            return []
-        rows = [DeliveryRow(key=f"{key}-{channel}", channel=channel, kind="health", status="pending",
-                            next_attempt_at=now, created_at=now, payload=payload)
-                for channel in channels]
-        s.add_all(rows)
-        s.flush()
-        return [row.id for row in rows if row.id is not None]
+    same = Feed.health_alert.is_(None) if feed.alerted is None else Feed.health_alert == feed.alerted
+    moved = s.execute(update(Feed).where(Feed.id == feed.id, same).values(health_alert=event.alerted)).rowcount
+    if not moved:
+        return []
+    key = event_key(feed.id, event, now)
+    payload = event.payload(feed, now)
+    rows = [DeliveryRow(key=f"{key}-{channel}", channel=channel, kind=DeliveryKind.HEALTH,
+                        status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now, payload=payload)
+            for channel in channels]
+    s.add_all(rows)
+    s.flush()
+    log.warning("feed health: %s", event.message, extra={"event": "health", "feed": feed.url})
+    return [row.id for row in rows if row.id is not None]

@@ -4,61 +4,69 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, or_, select, text, update
 
+from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
+from monitor.health import FeedHealth, HealthEvent, decide
+from monitor.poll.schedule import RECENT_ITEMS, observed_publish_interval
+from monitor.store.deliveries import enqueue_health
 from monitor.store.engine import Database
-from monitor.health import FeedHealth
-from monitor.schedule import RECENT_ITEMS, observed_publish_interval
 from monitor.store.models import ArticleRow, Feed, Sighting
-from monitor.store.sqlutil import aware, read_ts
-from monitor.types import FeedSpec, FeedState, FeedView, PollOutcome
+from monitor.store.sqlutil import aware, insert_ignore, read_ts
+from monitor.types import FeedSpec, FeedState, FeedStatus, FeedView, PollOutcome
 
 log = logging.getLogger(__name__)
 
-SUCCESS = ("ok", "not-modified")
-HEALTH_WINDOW = timedelta(days=7)  # items per day and full-text rate look this far back
+HEALTH_WINDOW = timedelta(days=7)
+SYNC_LOCK = 0x6E6D7379  # "nmsy": pg_advisory_xact_lock key of the config's feed sync  # items per day and full-text rate look this far back
 
 
 def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
     """Upsert by configured URL; feeds gone from the config become inactive
     (their history stays), and active again when re-added.  A feed re-added,
     or whose entry changed (URL, interval, headers), starts afresh: status
-    `new`, due now (so a feed parked by a 410 Gone is tried again at once)."""
+    `new`, due now (so a feed parked by a 410 Gone is tried again at once).
+    Replicas starting or reloading together never collide: on PostgreSQL the
+    sync holds an advisory lock, and inserts ignore a row another one made."""
     now = aware(now)
     wanted = {spec.url: spec for spec in feeds}
+    f = Feed.__table__
     with db.write() as s:
-        rows = {row.configured_url: row for row in s.exec(select(Feed)).scalars()}
+        if db.dialect == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
+        rows = {row.configured_url: row for row in s.execute(select(f)).all()}
         by_url = {row.url: row for row in rows.values()}
+        kept: set[int] = set()
         for url, spec in wanted.items():
-            row = rows.get(url)
-            changed = row is None  # adopted at a new URL, or brand new
+            row = rows.get(url) or _adopt_moved(s, by_url.get(url), wanted, url)
             if row is None:
-                row = _adopt_moved(by_url.get(url), wanted, url)
-            if row is None:
-                row = Feed(url=url, configured_url=url, name=spec.name, interval_seconds=0,
-                           status="new", next_poll_at=now, created_at=now)
-                s.add(row)
+                s.execute(insert_ignore(db.dialect, f, ()).values(
+                    url=url, configured_url=url, name=spec.name, interval_seconds=0, active=True,
+                    status=FeedStatus.NEW, next_poll_at=now, created_at=now, error_count=0))
+                row = s.execute(select(f).where(f.c.configured_url == url)).one()
+                changed = True
+            else:
+                changed = url not in rows  # adopted at its new address
             interval = max(1, int(spec.interval.total_seconds()))
             headers = [[str(k), str(v)] for k, v in spec.headers]
             changed = (changed or not row.active or row.interval_seconds != interval
                        or [[str(k), str(v)] for k, v in (row.headers or ())] != headers)
+            values = {"name": spec.name, "tags": list(spec.tags), "interval_seconds": interval,
+                      "headers": headers, "active": True}
             if changed:
-                row.status, row.next_poll_at = "new", now
-            row.name = spec.name
-            row.tags = list(spec.tags)
-            row.interval_seconds = interval
-            row.headers = headers
-            row.active = True
-        for url, row in rows.items():
-            if url not in wanted and row.active and row.configured_url not in wanted:
-                row.active = False
-                row.lease_owner = row.lease_until = None
+                values |= {"status": FeedStatus.NEW, "next_poll_at": now}
+            s.execute(update(f).where(f.c.id == row.id).values(**values))
+            kept.add(row.id)
+        gone = [row.id for url, row in rows.items() if url not in wanted and row.active and row.id not in kept]
+        if gone:
+            s.execute(update(f).where(f.c.id.in_(gone)).values(active=False, lease_owner=None, lease_until=None))
 
 
-def _adopt_moved(owner: Feed | None, wanted: dict[str, FeedSpec], url: str) -> Feed | None:
+def _adopt_moved(s, owner, wanted: dict[str, FeedSpec], url: str):  # type: ignore[no-untyped-def]
     """A newly configured URL that an existing feed already polls (it moved
     there by a 301): when that feed is no longer configured, the new entry
     takes it over with its history; when both are configured, refuse."""
@@ -69,7 +77,7 @@ def _adopt_moved(owner: Feed | None, wanted: dict[str, FeedSpec], url: str) -> F
             f"feed {url!r} is already polled as the new address of feed "
             f"{owner.configured_url!r} (it moved there); remove one of the two from the config")
     log.info("feed %s now configured at its new address %s", owner.configured_url, url)
-    owner.configured_url = url
+    s.execute(update(Feed).where(Feed.id == owner.id).values(configured_url=url))
     return owner
 
 
@@ -101,49 +109,67 @@ def _state(row: Feed) -> FeedState:
         id=row.id, url=row.url, name=row.name, tags=tuple(row.tags or ()),
         interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
         last_modified=row.last_modified, error_count=row.error_count,
-        status=row.status,  # type: ignore[arg-type]
+        status=FeedStatus(row.status),
         headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
         configured_url=row.configured_url,
     )
 
 
-def finish_poll(db: Database, outcome: PollOutcome) -> None:
-    """Write what a poll decided and release the feed's lease."""
+def finish_poll(db: Database, outcome: PollOutcome, *, owner: str,
+                health: HealthConfig | None = None) -> FinishResult:
+    """Write what a poll decided and release the feed's lease, only while
+    `owner` still holds it (a replica that took the feed over after the lease
+    expired keeps its own record).  In the same transaction, when
+    `health.notify` is set: decide the feed-health event (monitor.health) and
+    queue its deliveries."""
+    polled = aware(outcome.polled_at)
+    values: dict[str, object] = {
+        "status": outcome.status, "error_count": outcome.error_count, "last_poll_at": polled,
+        "next_poll_at": aware(outcome.next_poll_at), "last_error": outcome.error,
+        "last_error_kind": outcome.error_kind, "lease_owner": None, "lease_until": None}
+    if FeedStatus(outcome.status).healthy:
+        values["last_success_at"] = polled
+    if outcome.status == FeedStatus.OK:  # a full response defines the validators
+        values |= {"etag": outcome.etag, "last_modified": outcome.last_modified, "entries_last": outcome.entries}
+    else:  # a 304 or a failure keeps the validators the feed had
+        values |= {"etag": func.coalesce(outcome.etag, Feed.etag),
+                   "last_modified": func.coalesce(outcome.last_modified, Feed.last_modified)}
+    if outcome.title:
+        values["title"] = outcome.title
     with db.write() as s:
-        row = s.get(Feed, outcome.feed_id)
+        row = s.execute(select(Feed.id, Feed.url, Feed.lease_owner).where(Feed.id == outcome.feed_id)).first()
         if row is None:
             raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
                              "while a poll was running?")
-        polled = aware(outcome.polled_at)
-        row.status = outcome.status
-        row.error_count = outcome.error_count
-        row.last_poll_at = polled
-        row.next_poll_at = aware(outcome.next_poll_at)
-        row.last_error = outcome.error
-        row.last_error_kind = outcome.error_kind
-        row.lease_owner = row.lease_until = None
-        if outcome.status in SUCCESS:
-            row.last_success_at = polled
-        if outcome.status == "ok":  # a full response defines the validators
-            row.etag, row.last_modified = outcome.etag, outcome.last_modified
-            row.entries_last = outcome.entries
-        else:
-            row.etag = outcome.etag or row.etag
-            row.last_modified = outcome.last_modified or row.last_modified
-        if outcome.title:
-            row.title = outcome.title
+        if row.lease_owner != owner:
+            return FinishResult(applied=False)
+        s.execute(update(Feed).where(Feed.id == outcome.feed_id, Feed.lease_owner == owner).values(**values))
         if outcome.new_url and outcome.new_url != row.url:
-            _move(s, row, outcome.new_url)
+            _move(s, outcome.feed_id, row.url, outcome.new_url)
+        if health is None or not health.notify:
+            return FinishResult(applied=True)
+        feed = _health(s, s.get(Feed, outcome.feed_id, populate_existing=True), polled)
+        event = decide(feed, health, polled)
+        if event is None:
+            return FinishResult(applied=True)
+        queued = enqueue_health(s, feed, event, channels=health.notify, now=polled)
+        return FinishResult(applied=True, health=event if queued else None)
 
 
-def _move(s, row: Feed, new_url: str) -> None:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class FinishResult:
+    applied: bool  # False: the lease had passed to another owner; nothing was written
+    health: HealthEvent | None = None  # the feed-health event queued with it
+
+
+def _move(s, feed_id: int, old_url: str, new_url: str) -> None:  # type: ignore[no-untyped-def]
     taken = s.execute(select(Feed.id).where(Feed.url == new_url)).first()
     if taken is not None:
         log.warning("feed %s moved to %s, which feed id %s already polls; keeping the old URL",
-                    row.url, new_url, taken[0])
+                    old_url, new_url, taken[0])
         return
-    log.info("feed %s moved permanently to %s", row.url, new_url)
-    row.url = new_url
+    log.info("feed %s moved permanently to %s", old_url, new_url)
+    s.execute(update(Feed).where(Feed.id == feed_id).values(url=new_url))
 
 
 def list_feeds(db: Database, now: datetime) -> list[FeedView]:
@@ -184,23 +210,24 @@ def list_feeds(db: Database, now: datetime) -> list[FeedView]:
 
 
 def feed_health(db: Database, feed_id: int, now: datetime) -> FeedHealth | None:
-    """What monitor.health.decide needs about one feed (three small queries)."""
+    """What monitor.health.decide needs about one feed."""
     with db.read() as s:
         row = s.get(Feed, feed_id)
-        if row is None:
-            return None
-        last_new = s.execute(select(func.max(Sighting.seen_at))
-                             .where(Sighting.feed_id == feed_id)).scalar()
-        dates = s.execute(select(ArticleRow.published)
-                          .join(Sighting, Sighting.article_id == ArticleRow.id)
-                          .where(Sighting.feed_id == feed_id, ArticleRow.published.is_not(None))
-                          .order_by(ArticleRow.published.desc()).limit(RECENT_ITEMS)).scalars()
-        published = [d for d in (read_ts(v) for v in dates) if d is not None]
-        return FeedHealth(
-            id=row.id, name=row.name, url=row.url, status=row.status, error_count=row.error_count,
-            interval=timedelta(seconds=row.interval_seconds), last_error=row.last_error,
-            last_error_kind=row.last_error_kind, last_success_at=read_ts(row.last_success_at),
-            next_poll_at=read_ts(row.next_poll_at),
-            last_new_at=read_ts(last_new) or read_ts(row.created_at),
-            observed_interval=observed_publish_interval(published, aware(now)),
-            alerted=row.health_alert)
+        return None if row is None else _health(s, row, aware(now))
+
+
+def _health(s, row: Feed, now: datetime) -> FeedHealth:  # type: ignore[no-untyped-def]
+    last_new = s.execute(select(func.max(Sighting.seen_at)).where(Sighting.feed_id == row.id)).scalar()
+    dates = s.execute(select(ArticleRow.published)
+                      .join(Sighting, Sighting.article_id == ArticleRow.id)
+                      .where(Sighting.feed_id == row.id, ArticleRow.published.is_not(None))
+                      .order_by(ArticleRow.published.desc()).limit(RECENT_ITEMS)).scalars()
+    published = [d for d in (read_ts(v) for v in dates) if d is not None]
+    return FeedHealth(
+        id=row.id, name=row.name, url=row.url, status=FeedStatus(row.status), error_count=row.error_count,
+        interval=timedelta(seconds=row.interval_seconds), last_error=row.last_error,
+        last_error_kind=row.last_error_kind, last_success_at=read_ts(row.last_success_at),
+        next_poll_at=read_ts(row.next_poll_at),
+        last_new_at=read_ts(last_new) or read_ts(row.created_at),
+        observed_interval=observed_publish_interval(published, now),
+        alerted=row.health_alert)

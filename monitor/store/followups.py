@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
@@ -11,20 +11,21 @@ from sqlalchemy import exists, func, select
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting
 from monitor.store.sqlutil import aware, insert_ignore
-from monitor.types import PlannedDelivery
+from monitor.types import DeliveryKind, DeliveryStatus, PlannedDelivery
 
 
 def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
-                     plan: Callable[[str], Sequence[PlannedDelivery]], *, since: datetime, now: datetime) -> int:
+                     plans: Mapping[str, Sequence[PlannedDelivery]], *, since: datetime, now: datetime) -> int:
     """For hits since `since` of rules in `thresholds` whose story is now
     carried by at least that many outlets (distinct feeds) and that have no
-    follow-up yet: queue one follow-up per planned channel.  Keys are stable
+    follow-up yet: queue one follow-up per delivery in `plans[rule]` (planned
+    by the caller from its config snapshot).  Keys are stable
     (`follow-up-<hit>-<channel>`), so a follow-up is never queued twice."""
     if not thresholds:
         return 0
     outlets = func.count(Sighting.feed_id.distinct())
     already = exists().where(DeliveryHit.hit_id == Hit.id, DeliveryHit.delivery_id == DeliveryRow.id,
-                             DeliveryRow.kind == "follow-up")
+                             DeliveryRow.kind == DeliveryKind.FOLLOW_UP)
     query = (select(Hit.id, Hit.rule_id, outlets)
              .join(ArticleRow, ArticleRow.story_id == Hit.story_id)
              .join(Sighting, Sighting.article_id == ArticleRow.id)
@@ -35,10 +36,10 @@ def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
         due = [(hit_id, rule) for hit_id, rule, n in s.execute(query).all() if n >= thresholds[rule]]
         add = insert_ignore(db.dialect, DeliveryRow, ("key",)).returning(DeliveryRow.id)
         for hit_id, rule in due:
-            for p in plan(rule):
+            for p in plans.get(rule, ()):
                 delivery_id = s.execute(add, {
-                    "key": f"follow-up-{hit_id}-{p.channel}", "channel": p.channel, "kind": "follow-up",
-                    "status": "pending", "digest": p.digest, "attempts": 0, "next_attempt_at": aware(p.due_at),
+                    "key": f"follow-up-{hit_id}-{p.channel}", "channel": p.channel, "kind": DeliveryKind.FOLLOW_UP,
+                    "status": DeliveryStatus.PENDING, "digest": p.digest, "attempts": 0, "next_attempt_at": aware(p.due_at),
                     "created_at": aware(now), "rule_id": rule}).scalar()
                 if delivery_id is not None:
                     s.execute(DeliveryHit.__table__.insert(), {"delivery_id": delivery_id, "hit_id": hit_id})

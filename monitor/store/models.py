@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so later migrations (SQLite batch mode) can refer to them.
@@ -92,6 +92,31 @@ class ArticleRow(SQLModel, table=True):
     feed_id: Optional[int] = Field(default=None, sa_column=Column(
         Integer, ForeignKey("feed.id"), nullable=True))
     created_at: Optional[datetime] = _ts()
+    note: Optional[str] = None  # why it was recorded without its matches, e.g. "matching timed out"
+
+
+class StorySignature(SQLModel, table=True):
+    """The story index (monitor.stories.key): an article's MinHash signature,
+    kept for `stories.window` so later copies can join its story."""
+
+    __tablename__ = "story_signature"
+
+    article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    story_id: int = Field(sa_column=Column(Integer, ForeignKey("story.id"), nullable=False))
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: Optional[datetime] = _ts(index=True)
+
+
+class StoryBand(SQLModel, table=True):
+    """One LSH band hash of an indexed article: a copy shares at least one."""
+
+    __tablename__ = "story_band"
+    __table_args__ = (Index("ix_story_band_band", "band"),)
+
+    band: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"),
+                                             primary_key=True))
 
 
 class Sighting(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from monitor.store.engine import Database
 from monitor.store.models import DeliveryHit, DeliveryRow, Hit
 from monitor.store.sqlutil import aware
+from monitor.types import DeliveryStatus
 
 
 def prune_hits(db: Database, before: datetime) -> int:
@@ -17,7 +18,7 @@ def prune_hits(db: Database, before: datetime) -> int:
     (pending ones stay: an alert still owed is never dropped)."""
     old = select(Hit.id).where(Hit.matched_at < aware(before))
     owed = (select(DeliveryHit.hit_id).join(DeliveryRow, DeliveryRow.id == DeliveryHit.delivery_id)
-            .where(DeliveryRow.status == "pending"))
+            .where(DeliveryRow.status == DeliveryStatus.PENDING))
     with db.write() as s:
         doomed = [row[0] for row in s.execute(old.where(Hit.id.not_in(owed))).all()]
         if not doomed:

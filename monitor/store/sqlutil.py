@@ -17,9 +17,10 @@ CHUNK = 500  # bound parameters per IN (...) list
 
 
 def insert_ignore(dialect: str, table: Any, conflict: Sequence[str]) -> Insert:
-    """INSERT .. ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL."""
+    """INSERT .. ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL;
+    an empty `conflict` ignores a conflict on any unique constraint."""
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(conflict) or None)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -1,5 +1,5 @@
-"""Story rows for the near-duplicate clusterer (monitor.stories), article
-text retention, and the story list of `news-monitor stories`."""
+"""Expiring the story index, article text retention, and the story list of
+`news-monitor stories`."""
 
 from __future__ import annotations
 
@@ -7,24 +7,15 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from monitor.store import storyindex
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Hit, Sighting, Story
-from monitor.store.sqlutil import aware, chunks, read_ts, read_ts_required
+from monitor.store.sqlutil import aware, chunks, read_ts
 from monitor.stories.views import StoryView
 
-IndexRow = tuple[int, str, str, str, datetime]  # (story_id, article_key, text, title, when)
-
-
-def recent_story_rows(db: Database, since: datetime) -> list[IndexRow]:
-    """Articles stored since `since`, oldest first, to rebuild the clusterer's
-    index at start: (story id, canonical URL, text, title, stored at)."""
-    query = (select(ArticleRow.story_id, ArticleRow.canonical_url, ArticleRow.text,
-                    ArticleRow.title, ArticleRow.created_at)
-             .where(ArticleRow.created_at >= aware(since), ArticleRow.story_id.is_not(None))
-             .order_by(ArticleRow.created_at, ArticleRow.id))
-    with db.read() as s:
-        return [(sid, key, text, title, read_ts_required(when))
-                for sid, key, text, title, when in s.execute(query)]
+def expire_index(db: Database, before: datetime) -> int:
+    with db.write() as s:
+        return storyindex.expire(s.connection(), before)
 
 
 def prune_article_text(db: Database, before: datetime) -> int:

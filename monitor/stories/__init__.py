@@ -1,14 +1,14 @@
-"""Near-duplicate story clustering (issue 6): MinHash LSH over word shingles
-of each article's extracted text.  Copies of one story (syndicated wire text,
+"""Near-duplicate story clustering: MinHash LSH over word shingles of each
+article's extracted text.  Copies of one story (syndicated wire text,
 different headlines, boilerplate, a cut paragraph, light edits) join one
 story; different stories on the same topic stay apart.  See docs/stories.md.
 
-    clusterer = StoryClusterer(ClusterSettings())
-    clusterer.rebuild(store.recent_story_rows(now - clusterer.settings.window))
-    story_id = clusterer.find(article.text, article.title)   # None: a new story
-    ... store.record(...) assigns ids ...
-    clusterer.add(story_id, key, article.text, article.title, now)
-    clusterer.expire(now)
+    key = story_key(article.text, article.title, ClusterSettings())  # bands + signature
+    store.record([RecordItem(article, hits, key)], now, stories=settings)
+        # the store looks the key up in its index (monitor.store.storyindex) inside
+        # the record transaction: the article joins the best story >= threshold
+        # within the window, or starts one; then its key is indexed
+    store.expire_story_index(now - settings.window)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "IndexRow": "clusterer", "Nearest": "clusterer", "StoryClusterer": "clusterer", "group_batch": "clusterer",
+    "StoryKey": "key", "story_key": "key", "best_story": "key", "lsh_params": "key",
     "DEFAULT_THRESHOLD": "settings", "ClusterSettings": "settings", "signature": "sign", "similarity": "sign",
     "normalise_words": "text", "shingles": "text", "signed_words": "text", "StoryView": "views",
 }

@@ -1,13 +1,14 @@
 """The daemon's HTTP surface: health, readiness, metrics, the JSON API (with
 its OpenAPI description at /openapi.json) and the status page.
 
-Everything reads through the App (store, config, fetcher, extractor); the
-handlers decide nothing the CLI does not also decide the same way.
+The handlers get what they read as WebDeps: the store, the read-only Status
+(config snapshot, daemon state), metrics, clock and the threads that run
+blocking work; they decide nothing the CLI does not also decide the same way.
 """
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,12 +19,25 @@ from pydantic import BaseModel, Field
 
 from monitor import __version__
 from monitor.cli.render import feed_record, hit_record, plain
+from monitor.clock import Clock
 from monitor.errors import RuleError
+from monitor.metrics import Metrics
+from monitor.runtime.status import Status
+from monitor.runtime.threads import Threads
 from monitor.units import parse_duration
 from monitor.web.auth import TOKEN_COOKIE, TokenGuard
 from monitor.web.page import render_status
-from monitor.web.ready import readiness
+from monitor.web.ready import readiness, without_details
 from monitor.web.tester import run_rule_test
+
+
+@dataclass(frozen=True)
+class WebDeps:
+    store: Any
+    status: Status
+    metrics: Metrics
+    clock: Clock
+    threads: Threads
 
 
 class RuleTest(BaseModel):
@@ -48,13 +62,15 @@ def _since(value: str | None, now: datetime) -> datetime | None:
             raise HTTPException(400, f"since: expected a duration like 2h or an ISO time, got {value!r}") from None
 
 
-def build_api(app, daemon=None) -> FastAPI:
+def build_api(deps: WebDeps) -> FastAPI:
     api = FastAPI(title="news-monitor", version=__version__, docs_url="/docs", redoc_url=None,
                   description="Hits, stories, feeds, deliveries and rules of a news-monitor daemon.")
-    api.middleware("http")(TokenGuard(lambda: app.config.http.token))
+    guard = TokenGuard(lambda: deps.status.snapshot().config.http.token)
+    api.middleware("http")(guard)
+    store, clock = deps.store, deps.clock
 
-    def store_call(fn, *args, **kwargs):
-        return asyncio.to_thread(fn, *args, **kwargs)
+    def store_call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return deps.threads.db(fn, *args, **kwargs)
 
     @api.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
@@ -62,21 +78,23 @@ def build_api(app, daemon=None) -> FastAPI:
         return {"status": "ok"}
 
     @api.get("/readyz", tags=["health"])
-    async def readyz() -> JSONResponse:
-        """Database reachable, scheduler running, last cycle recent, config valid."""
-        ok, checks = await readiness(app, daemon)
-        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+    async def readyz(request: Request) -> JSONResponse:
+        """Database reachable, scheduler running, last cycle recent, config valid
+        (the details only for a caller who may use the API)."""
+        ok, checks = await readiness(store, deps.status, deps.threads, clock.now())
+        shown = checks if guard.allowed(request) is None else without_details(checks)
+        return JSONResponse({"ready": ok, "checks": shown}, status_code=200 if ok else 503)
 
     @api.get("/metrics", tags=["health"])
     async def metrics() -> Response:
-        body = await asyncio.to_thread(app.metrics.render)
+        body = await deps.threads.cpu(deps.metrics.render)
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @api.get("/api/hits", tags=["hits"])
     async def hits(rule: str | None = None, feed: str | None = Query(None, description="Feed name."),
                    since: str | None = Query(None, description="e.g. 2h, 7d, or an ISO time"),
                    limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
-        found = await store_call(app.store.list_hits, rule=rule, feed=feed, since=_since(since, app.clock.now()),
+        found = await store_call(store.list_hits, rule=rule, feed=feed, since=_since(since, clock.now()),
                                  limit=limit + 1, offset=offset)
         more = len(found) > limit
         return {"hits": [hit_record(h) for h in found[:limit]], "offset": offset, "limit": limit,
@@ -84,46 +102,46 @@ def build_api(app, daemon=None) -> FastAPI:
 
     @api.get("/api/hits/{hit_id}", tags=["hits"])
     async def hit(hit_id: int) -> dict[str, Any]:
-        found = await store_call(app.store.get_hit, hit_id)
+        found = await store_call(store.get_hit, hit_id)
         if found is None:
             raise HTTPException(404, f"no hit {hit_id}")
         return hit_record(found)
 
     @api.get("/api/stories", tags=["stories"])
     async def stories(since: str | None = Query("24h"), limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
-        found = await store_call(app.store.list_stories, since=_since(since, app.clock.now()), limit=limit)
+        found = await store_call(store.list_stories, since=_since(since, clock.now()), limit=limit)
         return plain(found)
 
     @api.get("/api/feeds", tags=["feeds"])
     async def feeds() -> list[dict[str, Any]]:
-        return [feed_record(f) for f in await store_call(app.store.list_feeds) if f.active]
+        return [feed_record(f) for f in await store_call(store.list_feeds) if f.active]
 
     @api.get("/api/deliveries", tags=["deliveries"])
     async def deliveries(status: str | None = Query(None, pattern="^(pending|sent|dead)$"),
                          limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
-        return plain(await store_call(app.store.list_deliveries, status=status, limit=limit))
+        return plain(await store_call(store.list_deliveries, status=status, limit=limit))
 
     @api.post("/api/deliveries/{delivery_id}/replay", tags=["deliveries"])
     async def replay_one(delivery_id: int) -> dict[str, int]:
-        n = await store_call(app.store.replay, delivery_id=delivery_id, now=app.clock.now())
+        n = await store_call(store.replay, delivery_id=delivery_id, now=clock.now())
         if not n:
             raise HTTPException(404, f"no dead delivery {delivery_id}")
         return {"replayed": n}
 
     @api.post("/api/deliveries/replay-dead", tags=["deliveries"])
     async def replay_dead() -> dict[str, int]:
-        return {"replayed": await store_call(app.store.replay, dead=True, now=app.clock.now())}
+        return {"replayed": await store_call(store.replay, dead=True, now=clock.now())}
 
     @api.get("/api/rules", tags=["rules"])
     async def rules() -> list[dict[str, Any]]:
         return [{"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify), "mode": r.mode,
-                 "source": r.source} for r in app.config.rules]
+                 "source": r.source} for r in deps.status.snapshot().config.rules]
 
     @api.post("/api/test-rule", tags=["rules"])
     async def test_rule(body: RuleTest) -> dict[str, Any]:
         """Run a query against pasted text or a URL and explain the result."""
         try:
-            return await run_rule_test(app, query=body.query, rule=body.rule, text=body.text, title=body.title,
+            return await run_rule_test(deps.status.snapshot(), deps.threads, query=body.query, rule=body.rule, text=body.text, title=body.title,
                                        url=body.url)
         except RuleError as exc:
             raise HTTPException(400, {"problems": exc.problems}) from None
@@ -132,16 +150,16 @@ def build_api(app, daemon=None) -> FastAPI:
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:
-        page = HTMLResponse(await render_status(app, daemon, request))
+        page = HTMLResponse(await render_status(deps, request))
         token = request.query_params.get("token")
-        if token and token == app.config.http.token:  # the guard checked it; links (API, metrics) need it too
+        if token and token == deps.status.snapshot().config.http.token:  # the guard checked it; links (API, metrics) need it too
             page.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         return page
 
     @api.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page_test(request: Request) -> HTMLResponse:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
-        return HTMLResponse(await render_status(app, daemon, request, tester=form))
+        return HTMLResponse(await render_status(deps, request, tester=form))
 
     return api
 

@@ -1,11 +1,17 @@
 """Who may talk to the API.
 
-- With `http.token` set (required off loopback): everything but /healthz
-  needs `Authorization: Bearer <token>` (or `?token=` for the page, which
-  then sets an HttpOnly, SameSite=Strict cookie so its links work too).
-- Without a token (loopback only): the Host header must name a loopback
-  address, so a web page that rebinds its own DNS name to 127.0.0.1 cannot
-  read the API from the operator's browser.
+- /healthz and /readyz always answer (Docker's HEALTHCHECK, Kubernetes
+  probes); /readyz shows the details of its checks only to a caller who may
+  use the API.
+- With `http.token` set: everything else needs `Authorization: Bearer
+  <token>` (or `?token=` for the page, which then sets an HttpOnly,
+  SameSite=Strict cookie so its links work too).
+- Without a token, on a loopback socket: the Host header must name a
+  loopback address, so a web page that rebinds its own DNS name to 127.0.0.1
+  cannot read the API from the operator's browser.
+- Without a token, on a connection that did not arrive on a loopback
+  address: nothing but the two health endpoints (never a fallback to the
+  Host header, which any client can set).
 - Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
   origin without a CORS preflight (which we never grant), so a page the
   operator visits cannot replay dead deliveries behind their back; and a
@@ -21,7 +27,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-OPEN_PATHS = frozenset({"/healthz"})
+from monitor.web.listen import is_loopback
+
+OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 TOKEN_COOKIE = "news_monitor_token"  # set by the status page opened with ?token=, so its links work
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -30,19 +38,32 @@ class TokenGuard:
     def __init__(self, token: Callable[[], str | None]) -> None:
         self.token = token  # read per request: a reload may change it
 
-    async def __call__(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.url.path in OPEN_PATHS:
-            return await call_next(request)
+    def allowed(self, request: Request) -> JSONResponse | None:
+        """None when the caller may use the API, else the answer that refuses it."""
         expected = self.token()
         if expected:
             given = _presented(request)
             if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
                 return JSONResponse({"detail": "an API token is required: Authorization: Bearer <http.token>"},
                                     status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        elif _host(request) not in LOOPBACK_HOSTS:
+            return None
+        if not is_loopback(_socket_host(request).strip("[]")):
+            return JSONResponse({"detail": "this daemon listens off loopback without http.token: only /healthz "
+                                           "and /readyz answer; set http.token (e.g. from "
+                                           "${NEWS_MONITOR_HTTP_TOKEN}) to use the API and the page"},
+                                status_code=403)
+        if _host(request) not in LOOPBACK_HOSTS:
             return JSONResponse({"detail": f"Host {request.headers.get('host', '')!r} is not a loopback name; "
                                            "without http.token the API answers only to 127.0.0.1/localhost"},
                                 status_code=403)
+        return None
+
+    async def __call__(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.url.path in OPEN_PATHS:
+            return await call_next(request)
+        refusal = self.allowed(request)
+        if refusal is not None:
+            return refusal
         if request.method == "POST" and request.url.path.startswith("/api/") and \
                 not request.headers.get("content-type", "").startswith("application/json"):
             return JSONResponse({"detail": "POST /api/... takes Content-Type: application/json (send {} for no body)"},
@@ -50,6 +71,13 @@ class TokenGuard:
         if request.method == "POST" and not _same_origin(request):
             return JSONResponse({"detail": "cross-site POST refused"}, status_code=403)
         return await call_next(request)
+
+
+def _socket_host(request: Request) -> str:
+    """The local address the connection arrived on (ASGI `server`): loopback
+    only for a client on this machine, whatever Host header it sends."""
+    server = request.scope.get("server")
+    return str(server[0]) if server else ""
 
 
 def _presented(request: Request) -> str | None:

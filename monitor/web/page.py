@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -29,16 +29,18 @@ def _environment() -> Environment:
     return env
 
 
-async def render_status(app, daemon, request, *, tester: dict | None = None) -> str:
-    now = app.clock.now()
-    hits = await asyncio.to_thread(app.store.list_hits, limit=25)
-    feeds = [f for f in await asyncio.to_thread(app.store.list_feeds) if f.active]
-    dead = await asyncio.to_thread(app.store.list_deliveries, status="dead", limit=50)
-    ready, checks = await readiness(app, daemon)
+async def render_status(deps: Any, request: Any, *, tester: dict | None = None) -> str:
+    """The page; `deps` is monitor.web.api.WebDeps."""
+    now, store, threads = deps.clock.now(), deps.store, deps.threads
+    snap = deps.status.snapshot()
+    hits = await threads.db(store.list_hits, limit=25)
+    feeds = [f for f in await threads.db(store.list_feeds) if f.active]
+    dead = await threads.db(store.list_deliveries, status="dead", limit=50)
+    ready, checks = await readiness(store, deps.status, threads, now)
     result = error = None
     if tester is not None:
         try:
-            result = await run_rule_test(app, query=tester.get("query"), text=tester.get("text"),
+            result = await run_rule_test(snap, threads, query=tester.get("query"), text=tester.get("text"),
                                          title=tester.get("title", ""), url=tester.get("url") or None)
         except RuleError as exc:
             error = "\n".join(exc.problems)
@@ -49,5 +51,5 @@ async def render_status(app, daemon, request, *, tester: dict | None = None) -> 
     return template.render(
         version=__version__, now=now, ago=lambda t: ago(t, now), hits=hits, feeds=feeds, dead=dead,
         ready=ready, checks=checks, problems=checks["config"]["problems"], tester=tester or {}, result=result,
-        error=error, action="/?token=" + token if token else "/", rules=app.config.rules,
+        error=error, action="/?token=" + token if token else "/", rules=snap.config.rules,
         failing=sum(1 for f in feeds if f.status in ("failing", "gone")), day=timedelta(days=1))

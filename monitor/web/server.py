@@ -1,71 +1,96 @@
-"""Run the HTTP API inside the daemon's event loop (uvicorn, no extra process)."""
+"""The daemon's HTTP server: uvicorn inside the daemon's event loop (no extra
+process), on a socket we bind ourselves, movable to a new `http.listen` on
+reload without a restart.
+
+    server = HttpServer(api)
+    await server.start("127.0.0.1:8080")     # False (logged) when it cannot bind
+    sock = server.prepare("0.0.0.0:9090")    # OSError: the reload keeps the old address
+    await server.switch(sock)                # serve there, stop the old server
+    await server.stop()
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 
-from monitor.web.api import build_api
+from monitor.web.listen import split_listen
 
 log = logging.getLogger("monitor.web")
 
-
-def split_listen(listen: str) -> tuple[str, int]:
-    """
-    >>> split_listen("127.0.0.1:8080")
-    ('127.0.0.1', 8080)
-    >>> split_listen("[::1]:0")
-    ('::1', 0)
-    """
-    host, _, port = listen.rpartition(":")
-    return host.strip("[]") or "127.0.0.1", int(port)
+# Bounds against slow or idle clients: a header must arrive within the
+# keep-alive timeout (h11 reads it under it), idle connections close after it,
+# and past LIMIT connections uvicorn answers 503.
+KEEP_ALIVE = 5
+CONNECTION_LIMIT = 100
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handling: the daemon owns SIGTERM/SIGINT
+    (uvicorn would replace their handlers while it serves, and re-raise a
+    signal when it stops)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def stop(self) -> None:
+        self.should_exit = True
 
 
-@contextlib.asynccontextmanager
-async def serving(app, daemon) -> AsyncIterator[uvicorn.Server | None]:
-    """Serve `http.listen` while the block runs; yields the server (its bound port is
-    in `server.servers[0].sockets`)."""
-    host, port = split_listen(app.config.http.listen)
-    if not is_loopback(host) and not app.config.http.token:
-        log.error("http.listen %s is not a loopback address and http.token is not set: refusing to serve the API "
-                  "without a token (set http.token, e.g. from ${NEWS_MONITOR_HTTP_TOKEN})", app.config.http.listen)
-        yield None
-        return
-    config = uvicorn.Config(build_api(app, daemon), host=host, port=port, log_level="warning", lifespan="off",
-                            access_log=False, timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # the daemon owns the signals
-    try:  # bind ourselves: uvicorn would sys.exit() on a taken port
-        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+class HttpServer:
+    def __init__(self, api: Any) -> None:
+        self._api = api
+        self._server: _Server | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.listen: str | None = None
+        self.port: int | None = None
+
+    def prepare(self, listen: str) -> socket.socket:
+        """Bind `listen` now (uvicorn would sys.exit() on a taken port)."""
+        host, port = split_listen(listen)
+        return socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                     reuse_port=False)
-    except OSError as exc:
-        log.error("HTTP server on %s could not start: %s; the daemon runs without it", app.config.http.listen, exc)
-        yield None
+
+    async def start(self, listen: str) -> bool:
+        try:
+            sock = self.prepare(listen)
+        except OSError as exc:
+            log.error("HTTP server on %s could not start: %s; the daemon runs without it", listen, exc)
+            return False
+        await self.switch(sock)
+        return True
+
+    async def switch(self, sock: socket.socket) -> None:
+        """Serve on `sock` (bound by prepare), then stop the server it replaces."""
+        config = uvicorn.Config(self._api, log_level="warning", lifespan="off", access_log=False,
+                                timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE,
+                                limit_concurrency=CONNECTION_LIMIT, h11_max_incomplete_event_size=64 * 1024)
+        server = _Server(config)
+        task = asyncio.create_task(server.serve(sockets=[sock]), name="http")
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        old_server, old_task = self._server, self._task
+        self._server, self._task = server, task
+        host, port = sock.getsockname()[:2]
+        self.listen, self.port = f"[{host}]:{port}" if ":" in host else f"{host}:{port}", port
+        log.info("HTTP on http://%s (status page, /api, /metrics, /healthz, /readyz)", self.listen)
+        await _stop(old_server, old_task)
+
+    async def stop(self) -> None:
+        server, task, self._server, self._task = self._server, self._task, None, None
+        await _stop(server, task)
+
+
+async def _stop(server: _Server | None, task: asyncio.Task[None] | None) -> None:
+    if server is None or task is None:
         return
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started and not task.done():
-        await asyncio.sleep(0.01)
-    bound = sock.getsockname()
-    app.http_port = bound[1]
-    log.info("HTTP on http://%s:%d (status page, /api, /metrics, /healthz, /readyz)", host, bound[1])
-    try:
-        yield server
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, timeout=3)
+    server.stop()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(task, timeout=3)

@@ -4,28 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.runtime.snapshot import Snapshot
+from monitor.runtime.threads import Threads
 from monitor.types import Document, RuleSpec
 
 
-async def run_rule_test(app, *, query: str | None, rule: str | None = None, text: str | None = None,
-                        title: str = "", url: str | None = None) -> dict[str, Any]:
-    """Compile `query` (or take configured `rule`), get the document, match, explain.
+async def run_rule_test(snap: Snapshot, threads: Threads, *, query: str | None, rule: str | None = None,
+                        text: str | None = None, title: str = "", url: str | None = None) -> dict[str, Any]:
+    """Compile `query` (or take configured `rule`), get the document, match,
+    explain; the CPU work runs off the event loop.
 
     Raises RuleError for a bad query and ValueError for bad input."""
     from monitor.rules import compile_rules
 
     if rule:
-        spec = app.config.ruleset.get(rule)
+        spec = snap.rule(rule)
         if spec is None:
-            raise ValueError(f"no rule {rule!r}; rules: {', '.join(r.id for r in app.config.rules)}")
+            raise ValueError(f"no rule {rule!r}; rules: {', '.join(r.id for r in snap.config.rules)}")
     elif query and query.strip():
         spec = RuleSpec(id="test", name="rule tester", query=query.strip())
     else:
         raise ValueError("give a query or a rule id")
-    ruleset = compile_rules([spec], app.config.aliases, check_examples=False)
-    doc, fetched = await _document(app, text=text, title=title, url=url)
-    matches = ruleset.match(doc)
-    why = ruleset.why_not(doc, spec.id)
+    ruleset = await threads.cpu(compile_rules, [spec], snap.config.aliases, check_examples=False)
+    doc, fetched = await _document(snap, threads, text=text, title=title, url=url)
+    matches = await threads.cpu(ruleset.match, doc)
+    why = await threads.cpu(ruleset.why_not, doc, spec.id)
     return {
         "query": spec.query, "rule": spec.id if rule else None, "matched": bool(matches),
         "title": doc.title, "lang": doc.lang, "source": fetched,
@@ -36,19 +39,20 @@ async def run_rule_test(app, *, query: str | None, rule: str | None = None, text
     }
 
 
-async def _document(app, *, text: str | None, title: str, url: str | None) -> tuple[Document, str]:
-    from monitor.fetch.lang import detect_language
+async def _document(snap: Snapshot, threads: Threads, *, text: str | None, title: str,
+                    url: str | None) -> tuple[Document, str]:
+    from monitor.extract.lang import detect_language
 
     if url:
-        page = await app.fetcher.fetch_page(url)
+        page = await snap.fetcher.fetch_page(url)
         if page.error:
             raise ValueError(f"{url}: {page.error}")
-        extracted = await app.extractor.extract(page.body, url=page.url, content_type=page.content_type)
+        extracted = await snap.extractor.extract(page.body, url=page.url, content_type=page.content_type)
         if extracted is None:
             raise ValueError(f"{url}: no article text could be extracted")
-        return Document(title=title or extracted.title, text=extracted.text, url=page.url,
-                        lang=extracted.lang or detect_language(extracted.text)), "url"
+        lang = extracted.lang or await threads.cpu(detect_language, extracted.text)
+        return Document(title=title or extracted.title, text=extracted.text, url=page.url, lang=lang), "url"
     if not (text or title):
         raise ValueError("give the text (or a url) to test against")
     body = text or ""
-    return Document(title=title, text=body, lang=detect_language(f"{title}\n{body}")), "text"
+    return Document(title=title, text=body, lang=await threads.cpu(detect_language, f"{title}\n{body}")), "text"

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from monitor.alerts.channels import channel_spec
 from monitor.clock import FrozenClock
 from monitor.types import ChannelSpec, Delivery, DeliveryView, HitView
 
@@ -252,7 +253,7 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
 def webhook_spec(url: str, name: str = "hook", **options: Any) -> ChannelSpec:
     max_attempts = options.pop("max_attempts", 8)
     timeout = options.pop("timeout", timedelta(seconds=5))
-    return ChannelSpec(id=name, type="webhook", options={"url": url, **options},
+    return channel_spec(id=name, type="webhook", options={"url": url, **options},
                        max_attempts=max_attempts, timeout=timeout)
 
 
@@ -281,7 +282,8 @@ def real_store(tmp_path, clock: FrozenClock):  # type: ignore[no-untyped-def]
 
 def record_article(store: Any, n: int, rules: list[Any], plan: Callable[..., Any], now: datetime) -> Any:
     """Record one article matching `rules` through the real store's outbox."""
-    from monitor.types import Article, Evidence, Match, RecordItem, Snippet
+    from monitor.stories.settings import ClusterSettings
+    from monitor.types import Article, Evidence, Match, PlannedHit, RecordItem, Snippet
     feed_id = store.list_feeds()[0].id
     url = f"https://wire.example/story-{n}"
     art = Article(feed_id=feed_id, entry_key=f"e{n}", canonical_url=url, url=url,
@@ -294,5 +296,5 @@ def record_article(store: Any, n: int, rules: list[Any], plan: Callable[..., Any
                           evidence=(Evidence("@china", "Xi Jinping", "text", 0, 10, 0),),
                           snippet=Snippet(text, ((0, 10), (31, 39)))) for r in rules)
     by_id = {r.id: r for r in rules}
-    return store.record([RecordItem(article=art, matches=matches)],
-                        lambda m: plan(by_id[m.rule_id]), now)
+    hits = tuple(PlannedHit(m, tuple(plan(by_id[m.rule_id]))) for m in matches)
+    return store.record([RecordItem(article=art, hits=hits)], now, stories=ClusterSettings())

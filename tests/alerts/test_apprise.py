@@ -6,17 +6,17 @@ import sys
 
 import pytest
 
-from monitor.alerts import build_channels
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import channels
 from monitor.clock import FrozenClock
 from monitor.errors import ChannelError
-from monitor.types import ChannelSpec
 from tests.alerts.conftest import make_delivery
 
 
 async def test_apprise_json_url_gets_title_and_markdown_body(clock: FrozenClock, receiver) -> None:
     rx = receiver(200)
     url = rx.url.replace("http://", "json://")
-    channel = build_channels({"a": ChannelSpec("a", "apprise", {"urls": (url,)})}, clock=clock)["a"]
+    channel = channels({"a": channel_spec("a", "apprise", {"urls": (url,)})}, clock)["a"]
     result = await channel.send(make_delivery(1, "a"))
     assert result.ok, result.detail
     body = rx.requests[0].json()
@@ -27,7 +27,7 @@ async def test_apprise_json_url_gets_title_and_markdown_body(clock: FrozenClock,
 
 async def test_apprise_failure_is_retryable(clock: FrozenClock, receiver) -> None:
     rx = receiver(500)
-    channel = build_channels({"a": ChannelSpec("a", "apprise", {"urls": [rx.url.replace("http://", "json://")]})},
+    channel = channels({"a": channel_spec("a", "apprise", {"urls": [rx.url.replace("http://", "json://")]})},
                              clock=clock)["a"]
     result = await channel.send(make_delivery(1, "a"))
     assert not result.ok and not result.permanent
@@ -35,7 +35,7 @@ async def test_apprise_failure_is_retryable(clock: FrozenClock, receiver) -> Non
 
 def test_unknown_scheme_and_missing_extra(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ChannelError, match="'a'.*URL scheme 'nosuch'"):
-        build_channels({"a": ChannelSpec("a", "apprise", {"urls": ["nosuch://x"]})}, clock=clock)
+        channels({"a": channel_spec("a", "apprise", {"urls": ["nosuch://x"]})}, clock)
     monkeypatch.setitem(sys.modules, "apprise", None)
     with pytest.raises(ChannelError, match=r"pip install 'news-monitor\[apprise\]'"):
-        build_channels({"a": ChannelSpec("a", "apprise", {"urls": ["json://x"]})}, clock=clock)
+        channels({"a": channel_spec("a", "apprise", {"urls": ["json://x"]})}, clock)

@@ -8,10 +8,11 @@ from datetime import timedelta
 import yaml
 from typer.testing import CliRunner
 
+from monitor.alerts.channels import channel_spec
 from monitor.alerts import plan_deliveries
 from monitor.cli import build_app
 from monitor.store import Store
-from monitor.types import ChannelSpec, FeedSpec, RuleSpec
+from monitor.types import FeedSpec, RuleSpec
 from tests.alerts.conftest import T0, record_article
 from tests.alerts.test_webhook import independent_verify
 
@@ -30,7 +31,7 @@ def seed(db: str, n: int) -> Store:
     store = Store.open(db)
     store.upgrade()
     store.sync_feeds([FeedSpec("https://wire.example/rss", "Example Wire", timedelta(minutes=5))], T0)
-    specs = {"console": ChannelSpec("console", "console")}
+    specs = {"console": channel_spec("console", "console")}
     for i in range(n):
         record_article(store, i, [RULE], lambda r: plan_deliveries(r, specs, T0), T0)
     return store

@@ -6,17 +6,17 @@ import io
 
 import pytest
 
-from monitor.alerts import build_channels
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import channels
 from monitor.alerts.render import Renderer, html_marks, mrkdwn, plain
 from monitor.clock import FrozenClock
 from monitor.errors import ChannelError
-from monitor.types import ChannelSpec
 from tests.alerts.conftest import make_delivery, make_hit
 
 
 async def test_console_prints_one_readable_block(clock: FrozenClock) -> None:
     out = io.StringIO()
-    channel = build_channels({"console": ChannelSpec("console", "console")}, clock=clock, stream=out)["console"]
+    channel = channels({"console": channel_spec("console", "console")}, clock, stream=out)["console"]
     assert (await channel.send(make_delivery(1, "console"))).ok
     assert out.getvalue() == (
         "=== Chinese envoy to North Korea (china-envoy-nk)\n"
@@ -30,7 +30,7 @@ async def test_console_prints_one_readable_block(clock: FrozenClock) -> None:
 
 async def test_console_digest_lists_each_hit(clock: FrozenClock) -> None:
     out = io.StringIO()
-    channel = build_channels({"c": ChannelSpec("c", "console")}, clock=clock, stream=out)["c"]
+    channel = channels({"c": channel_spec("c", "console")}, clock, stream=out)["c"]
     await channel.send(make_delivery(1, "c", kind="digest", hits=(make_hit(1), make_hit(2))))
     text = out.getvalue()
     assert text.startswith("=== Chinese envoy to North Korea (china-envoy-nk): 2 hits\n")
@@ -39,8 +39,8 @@ async def test_console_digest_lists_each_hit(clock: FrozenClock) -> None:
 
 async def test_channel_template_then_rule_template_override(clock: FrozenClock, tmp_path) -> None:
     out = io.StringIO()
-    spec = ChannelSpec("c", "console", {"template": "{{ rule.name }} -> {{ hit.url }}"})
-    channel = build_channels({"c": spec}, clock=clock, stream=out)["c"]
+    spec = channel_spec("c", "console", {"template": "{{ rule.name }} -> {{ hit.url }}"})
+    channel = channels({"c": spec}, clock, stream=out)["c"]
     await channel.send(make_delivery(1, "c"))
     path = tmp_path / "mine.j2"
     path.write_text("from file: {{ hit.title | upper }}")
@@ -51,15 +51,15 @@ async def test_channel_template_then_rule_template_override(clock: FrozenClock, 
 
 async def test_broken_templates_fail_early_or_as_permanent_results(clock: FrozenClock) -> None:
     with pytest.raises(ChannelError, match="'c'.*template does not compile"):
-        build_channels({"c": ChannelSpec("c", "console", {"template": "{% if %}"})}, clock=clock)
-    channel = build_channels({"c": ChannelSpec("c", "console")}, clock=clock, stream=io.StringIO())["c"]
+        channels({"c": channel_spec("c", "console", {"template": "{% if %}"})}, clock)
+    channel = channels({"c": channel_spec("c", "console")}, clock, stream=io.StringIO())["c"]
     result = await channel.send(make_delivery(1, "c"), template="{{ hit.nope }}")
     assert not result.ok and result.permanent and "template error" in result.detail
 
 
 def test_unknown_channel_type_names_the_choices(clock: FrozenClock) -> None:
     with pytest.raises(ChannelError, match="unknown type 'pager'; use one of apprise, console, email, slack, webhook"):
-        build_channels({"p": ChannelSpec("p", "pager")}, clock=clock)
+        channels({"p": channel_spec("p", "pager")}, clock)
 
 
 def test_filters() -> None:

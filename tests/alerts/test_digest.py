@@ -9,16 +9,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from monitor.alerts import Dispatcher, build_channels, digest_jobs, plan_deliveries, run_digest
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import dispatcher
+from monitor.alerts import digest_jobs, plan_deliveries, run_digest
 from monitor.alerts.schedule import trigger_for
 from monitor.clock import FrozenClock
-from monitor.types import ChannelSpec, RuleSpec
+from monitor.types import RuleSpec
 from tests.alerts.conftest import record_article
 
 BERLIN_RULE = RuleSpec("china-envoy-nk", "Chinese envoy to North Korea", "q",
                        notify=("console",), mode="digest:daily@08:00 Europe/Berlin")
-CHANNELS = {"console": ChannelSpec("console", "console"),
-            "night": ChannelSpec("night", "console", {"quiet_hours": "22:00-07:00 Asia/Seoul"})}
+CHANNELS = {"console": channel_spec("console", "console"),
+            "night": channel_spec("night", "console", {"quiet_hours": "22:00-07:00 Asia/Seoul"})}
 
 
 def fire_after(trigger, now: datetime) -> datetime:  # type: ignore[no-untyped-def]
@@ -60,8 +62,7 @@ async def test_daily_digest_at_berlin_0800_with_injected_clock(real_store, clock
         record_article(real_store, n, [BERLIN_RULE], plan, clock.now())
         clock.advance(timedelta(hours=2))
     out = io.StringIO()
-    d = Dispatcher(real_store, build_channels(CHANNELS, clock=clock, stream=out), CHANNELS,
-                   clock=clock, owner="t")
+    d = dispatcher(real_store, CHANNELS, clock, owner="t", stream=out)
     assert await d.tick() == 0 and out.getvalue() == ""  # digest hits wait
 
     trigger = dict(digest_jobs([BERLIN_RULE], CHANNELS))["daily@08:00 Europe/Berlin"]
@@ -88,8 +89,7 @@ async def test_quiet_hours_hold_alerts_then_send_one_digest(real_store, clock: F
     record_article(real_store, 1, [rule], plan, clock.now())
     record_article(real_store, 2, [rule], plan, clock.now())
     out = io.StringIO()
-    d = Dispatcher(real_store, build_channels(CHANNELS, clock=clock, stream=out), CHANNELS,
-                   clock=clock, owner="t")
+    d = dispatcher(real_store, CHANNELS, clock, owner="t", stream=out)
     assert await d.tick() == 2  # console is not quiet
     before = out.getvalue()
     clock.set(fire_after(dict(digest_jobs([rule], CHANNELS))["quiet:night"], clock.now()))
@@ -105,9 +105,8 @@ async def test_max_per_hour_with_the_real_store(real_store, clock: FrozenClock) 
     for n in range(5):
         record_article(real_store, n, [rule], plan, clock.now())
     out = io.StringIO()
-    specs = {"console": ChannelSpec("console", "console", {"concurrency": 1})}
-    d = Dispatcher(real_store, build_channels(specs, clock=clock, stream=out), specs,
-                   clock=clock, owner="t", rules={rule.id: rule})
+    specs = {"console": channel_spec("console", "console", {"concurrency": 1})}
+    d = dispatcher(real_store, specs, clock, owner="t", rules={rule.id: rule}, stream=out)
     assert await d.run_until_idle() == 5
     assert out.getvalue().count("=== Busy rule") == 2
     clock.set(datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc))

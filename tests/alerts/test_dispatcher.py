@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from monitor.alerts import Dispatcher
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import dispatcher
 from monitor.clock import FrozenClock
 from monitor.types import ChannelSpec, Delivery, RuleSpec, SendResult
 from tests.alerts.conftest import FakeStore, make_hit
@@ -33,14 +34,13 @@ class Scripted:
 
 
 def specs(**kw) -> dict[str, ChannelSpec]:  # type: ignore[no-untyped-def]
-    return {name: ChannelSpec(name, "console", opts, timeout=timedelta(seconds=t))
+    return {name: channel_spec(name, "console", opts, timeout=timedelta(seconds=t))
             for name, (opts, t) in kw.items()}
 
 
 async def test_a_hanging_channel_does_not_hold_the_others(store: FakeStore, clock: FrozenClock) -> None:
     slow, fast = Scripted("hang"), Scripted()
-    d = Dispatcher(store, {"slow": slow, "fast": fast},
-                   specs(slow=({"concurrency": 1}, 30), fast=({}, 5)), clock=clock, owner="t")
+    d = dispatcher(store, specs(slow=({"concurrency": 1}, 30), fast=({}, 5)), clock, owner="t", built={"slow": slow, "fast": fast})
     store.add("slow", (make_hit(1),), due=clock.now())
     store.add("slow", (make_hit(2),), due=clock.now())
     assert await d.tick(wait=False) == 1  # one slot on the slow channel
@@ -55,33 +55,32 @@ async def test_a_hanging_channel_does_not_hold_the_others(store: FakeStore, cloc
 
 
 async def test_per_send_deadline(store: FakeStore, clock: FrozenClock) -> None:
-    d = Dispatcher(store, {"slow": Scripted("hang")}, specs(slow=({}, 0.05)), clock=clock, owner="t")
+    d = dispatcher(store, specs(slow=({}, 0.05)), clock, owner="t", built={"slow": Scripted("hang")})
     row = store.add("slow", (make_hit(1),), due=clock.now())
     await d.tick()
     assert row.status == "pending" and row.last_error == "no answer within 0.05s (channel timeout)"
 
 
 async def test_a_channel_bug_is_a_failed_send(store: FakeStore, clock: FrozenClock) -> None:
-    d = Dispatcher(store, {"c": Scripted("boom")}, specs(c=({}, 5)), clock=clock, owner="t")
+    d = dispatcher(store, specs(c=({}, 5)), clock, owner="t", built={"c": Scripted("boom")})
     row = store.add("c", (make_hit(1),), due=clock.now())
     assert await d.tick() == 1
     assert row.status == "pending" and row.last_error == "RuntimeError: bug in channel"
 
 
 async def test_lease_outlives_one_send(store: FakeStore, clock: FrozenClock) -> None:
-    d = Dispatcher(store, {"c": Scripted("hang")}, specs(c=({}, 10)), clock=clock, owner="t")
+    d = dispatcher(store, specs(c=({}, 10)), clock, owner="t", built={"c": Scripted("hang")})
     row = store.add("c", (make_hit(1),), due=clock.now())
     await d.tick(wait=False)
     assert row.lease_until == clock.now() + timedelta(seconds=25)
-    d.channels["c"].release.set()  # type: ignore[attr-defined]
+    d.live.current().channels["c"].release.set()  # type: ignore[attr-defined]
     await d.drain(5)
 
 
 async def test_rule_template_is_passed_to_the_channel(store: FakeStore, clock: FrozenClock) -> None:
     c = Scripted()
     rule = RuleSpec("china-envoy-nk", "R", "q", template="{{ hit.title }}")
-    d = Dispatcher(store, {"c": c}, specs(c=({}, 5)), clock=clock, owner="t",
-                   rules={rule.id: rule})
+    d = dispatcher(store, specs(c=({}, 5)), clock, owner="t", rules={rule.id: rule}, built={"c": c})
     store.add("c", (make_hit(1),), due=clock.now())
     await d.tick()
     assert c.sent == [("alert-1", "{{ hit.title }}")]
@@ -91,8 +90,7 @@ async def test_max_per_hour_collapses_the_rest_into_one_summary(store: FakeStore
     from monitor.alerts import run_digest
     c = Scripted()
     rule = RuleSpec("china-envoy-nk", "R", "q", max_per_hour=2)
-    d = Dispatcher(store, {"c": c}, specs(c=({"concurrency": 1}, 5)), clock=clock, owner="t",
-                   rules={rule.id: rule})
+    d = dispatcher(store, specs(c=({"concurrency": 1}, 5)), clock, owner="t", rules={rule.id: rule}, built={"c": c})
     for i in range(1, 6):
         store.add("c", (make_hit(i),), due=clock.now())
     await d.run_until_idle()
@@ -111,8 +109,7 @@ async def test_max_per_hour_collapses_the_rest_into_one_summary(store: FakeStore
 async def test_max_per_hour_holds_even_with_four_sends_at_once(store: FakeStore, clock: FrozenClock) -> None:
     c = Scripted()
     rule = RuleSpec("china-envoy-nk", "R", "q", max_per_hour=2)
-    d = Dispatcher(store, {"c": c}, specs(c=({"concurrency": 4}, 5)), clock=clock, owner="t",
-                   rules={rule.id: rule})
+    d = dispatcher(store, specs(c=({"concurrency": 4}, 5)), clock, owner="t", rules={rule.id: rule}, built={"c": c})
     for i in range(1, 6):
         store.add("c", (make_hit(i),), due=clock.now())
     assert await d.tick() == 4  # four claimed together, all checking the limit at once
@@ -125,12 +122,12 @@ async def test_a_late_outcome_never_overwrites_the_replica_that_took_over(
         store: FakeStore, clock: FrozenClock, caplog) -> None:  # type: ignore[no-untyped-def]
     for late in (SendResult(ok=False, detail="HTTP 503"), SendResult(ok=False, detail="HTTP 404", permanent=True)):
         c = Scripted("hang", result=late)
-        d = Dispatcher(store, {"c": c}, specs(c=({}, 5)), clock=clock, owner="replica-a")
+        d = dispatcher(store, specs(c=({}, 5)), clock, owner="replica-a", built={"c": c})
         row = store.add("c", (make_hit(1),), due=clock.now())
         assert await d.tick(wait=False) == 1  # replica-a claims; its send stalls past the lease
         await asyncio.wait_for(c.started.wait(), 5)
-        clock.advance(d.lease("c") + timedelta(seconds=1))
-        [again] = store.claim_due_deliveries(clock.now(), limit=1, owner="replica-b", lease=d.lease("c"))
+        clock.advance(d.lease(d.live.current().config.channels["c"]) + timedelta(seconds=1))
+        [again] = store.claim_due_deliveries(clock.now(), limit=1, owner="replica-b", lease=timedelta(seconds=15))
         c.release.set()  # replica-a's late failure must not touch what replica-b now holds
         await d.drain(5)
         assert (row.status, row.lease_owner, row.attempts, row.last_error) == ("pending", "replica-b", 0, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import monitor.alerts
-from monitor.alerts.channel import _factories
+from monitor.alerts.channels import TYPES
 from monitor.alerts.payload import payload
 from monitor.alerts.render import TEMPLATES
 from tests.alerts.conftest import T0, make_delivery
@@ -19,7 +19,7 @@ def test_payload_keys_templates_and_channels_are_documented() -> None:
         assert f'"{key}"' in DOC, key
     for path in TEMPLATES.glob("*.j2"):
         assert path.name in DOC, path.name
-    for kind in _factories():
+    for kind in TYPES:
         assert f"**{kind}**" in DOC, kind
     for header in ("webhook-id", "webhook-timestamp", "webhook-signature"):
         assert header in DOC

@@ -12,10 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from monitor.alerts import Dispatcher, build_channels
+from monitor.alerts.channels import channel_spec
+from monitor.types import ChannelSpec
+from tests.runtime_helpers import channels, dispatcher
 from monitor.clock import FrozenClock
 from monitor.errors import ChannelError
-from monitor.types import ChannelSpec
 from tests.alerts.conftest import FakeStore, later, make_hit
 
 
@@ -64,7 +65,7 @@ def smtp() -> Iterator[Any]:
 
 
 def spec(port: int, **options: Any) -> ChannelSpec:
-    return ChannelSpec("mail", "email", {
+    return channel_spec("mail", "email", {
         "host": "127.0.0.1", "port": port, "starttls": False, "username": "monitor",
         "password": "pw", "from": "monitor@example.com", "to": ["desk@example.com"],
         "cc": ["boss@example.com"], **options}, max_attempts=4, timeout=timedelta(seconds=5))
@@ -74,7 +75,7 @@ async def test_multipart_mail_with_snippet_in_html(smtp, clock: FrozenClock, sto
     inbox, port = smtp()
     specs = {"mail": spec(port)}
     row = store.add("mail", (make_hit(1, title="Envoy <to> Pyongyang & more"),), due=clock.now())
-    d = Dispatcher(store, build_channels(specs, clock=clock), specs, clock=clock, owner="t")
+    d = dispatcher(store, specs, clock, owner="t")
     await d.tick()
     assert row.status == "sent", row.last_error
     msg = inbox.messages[0]
@@ -93,8 +94,7 @@ async def test_rejected_then_accepted(smtp, clock: FrozenClock, store: FakeStore
     inbox, port = smtp("451 4.3.0 try again later", "250 OK")
     specs = {"mail": spec(port)}
     row = store.add("mail", (make_hit(1),), due=clock.now())
-    d = Dispatcher(store, build_channels(specs, clock=clock), specs, clock=clock, owner="t",
-                   rand=lambda: 0.0)
+    d = dispatcher(store, specs, clock, owner="t", rand=lambda: 0.0)
     await d.tick()
     assert row.status == "pending" and row.last_error and row.last_error.startswith("SMTP 451")
     later(row, clock)
@@ -104,7 +104,7 @@ async def test_rejected_then_accepted(smtp, clock: FrozenClock, store: FakeStore
 
 async def test_permanent_rejection_is_not_retried(smtp, clock: FrozenClock) -> None:
     inbox, port = smtp("554 5.7.1 no thanks")
-    channel = build_channels({"mail": spec(port)}, clock=clock)["mail"]
+    channel = channels({"mail": spec(port)}, clock)["mail"]
     from tests.alerts.conftest import make_delivery
     result = await channel.send(make_delivery(1, "mail"))
     assert not result.ok and result.permanent and "554" in result.detail
@@ -112,7 +112,7 @@ async def test_permanent_rejection_is_not_retried(smtp, clock: FrozenClock) -> N
 
 async def test_subject_template_and_digest(smtp, clock: FrozenClock) -> None:
     inbox, port = smtp()
-    channel = build_channels({"mail": spec(port, subject="{{ count }} for {{ rule.id }}")}, clock=clock)["mail"]
+    channel = channels({"mail": spec(port, subject="{{ count }} for {{ rule.id }}")}, clock)["mail"]
     from tests.alerts.conftest import make_delivery
     result = await channel.send(make_delivery(1, "mail", kind="digest", hits=(make_hit(1), make_hit(2))))
     assert result.ok
@@ -124,11 +124,11 @@ async def test_subject_template_and_digest(smtp, clock: FrozenClock) -> None:
 
 def test_misconfiguration_names_channel_and_fix(clock: FrozenClock) -> None:
     with pytest.raises(ChannelError, match="'mail'.*'to:'"):
-        build_channels({"mail": spec(25, to=[])}, clock=clock)
-    with pytest.raises(ChannelError, match="either tls"):
-        build_channels({"mail": spec(25, tls=True, starttls=True)}, clock=clock)
+        channels({"mail": spec(25, to=[])}, clock)
+    with pytest.raises(ChannelError, match="tls .* or starttls .* not both"):
+        channels({"mail": spec(25, tls=True, starttls=True)}, clock)
     with pytest.raises(ChannelError, match="template"):
-        build_channels({"mail": spec(25, subject="{{ nope ")}, clock=clock)
+        channels({"mail": spec(25, subject="{{ nope ")}, clock)
 
 
 @pytest.fixture(scope="module")
@@ -167,11 +167,11 @@ async def test_starttls_and_implicit_tls_with_a_private_ca(mode, certificate, cl
     controller.start()
     try:
         options = {"starttls": mode == "starttls", "tls": mode == "tls"}
-        trusted = build_channels({"mail": spec(port, ca_file=cert, **options)}, clock=clock)["mail"]
+        trusted = channels({"mail": spec(port, ca_file=cert, **options)}, clock)["mail"]
         result = await trusted.send(make_delivery(1, "mail"))
         assert result.ok, result.detail
         assert len(inbox.messages) == 1
-        untrusted = build_channels({"mail": spec(port, **options)}, clock=clock)["mail"]
+        untrusted = channels({"mail": spec(port, **options)}, clock)["mail"]
         refused = await untrusted.send(make_delivery(2, "mail"))
         assert not refused.ok and "certificate" in refused.detail.lower(), refused.detail
         assert len(inbox.messages) == 1

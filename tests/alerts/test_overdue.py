@@ -8,23 +8,26 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
-from monitor.alerts import Dispatcher, build_channels, digest_jobs, plan_deliveries, run_digest
+from monitor.alerts.channels import channel_spec
+from monitor.alerts import Dispatcher
+from monitor.types import ChannelSpec
+from tests.runtime_helpers import dispatcher
+from monitor.alerts import digest_jobs, plan_deliveries, run_digest
 from monitor.clock import FrozenClock
-from monitor.types import ChannelSpec, RuleSpec
+from monitor.types import RuleSpec
 from tests.alerts.conftest import record_article
 
 MORNING = RuleSpec("r", "Morning rule", "q", notify=("console",), mode="daily@08:00 UTC")
-CONSOLE = {"console": ChannelSpec("console", "console")}
+CONSOLE = {"console": channel_spec("console", "console")}
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=timezone.utc)
 
 
-def dispatcher(store: Any, specs: Mapping[str, ChannelSpec], clock: FrozenClock, out: io.StringIO,
-               rules: Sequence[RuleSpec] = ()) -> Dispatcher:
-    return Dispatcher(store, build_channels(specs, clock=clock, stream=out), specs, clock=clock,
-                      owner="t", rules={r.id: r for r in rules})
+def console_dispatcher(store: Any, specs: Mapping[str, ChannelSpec], clock: FrozenClock, out: io.StringIO,
+                       rules: Sequence[RuleSpec] = ()) -> Dispatcher:
+    return dispatcher(store, specs, clock, owner="t", rules=rules, stream=out)
 
 
 def record(store: Any, clock: FrozenClock, n: int, rule: RuleSpec,
@@ -40,7 +43,7 @@ async def test_digest_whose_schedule_changed_goes_out_late_not_never(real_store,
     # reload: the rule now digests at 09:00, so the job "daily@08:00 UTC" is gone
     assert [k for k, _ in digest_jobs([replace(MORNING, mode="daily@09:00 UTC")], CONSOLE)] == ["daily@09:00 UTC"]
     out = io.StringIO()
-    d = dispatcher(real_store, CONSOLE, clock, out)
+    d = console_dispatcher(real_store, CONSOLE, clock, out)
     clock.set(at(2, 8, 9))
     assert await d.tick() == 0 and out.getvalue() == ""  # within the grace: its job may be running
     clock.set(at(2, 8, 10))
@@ -57,7 +60,7 @@ async def test_digest_missed_while_down_goes_out_late_with_only_the_overdue_hits
     clock.set(at(2, 9))  # the daemon was down at 08:00: the job's run was skipped
     record(real_store, clock, 3, MORNING, CONSOLE)
     out = io.StringIO()
-    d = dispatcher(real_store, CONSOLE, clock, out)
+    d = console_dispatcher(real_store, CONSOLE, clock, out)
     assert await d.tick() == 1
     assert out.getvalue().startswith("=== Morning rule (r): 2 hits")
     [later] = real_store.list_deliveries(status="pending")
@@ -72,15 +75,15 @@ async def test_digest_missed_while_down_goes_out_late_with_only_the_overdue_hits
 
 
 async def test_removed_quiet_hours_still_release_what_they_held(real_store, clock: FrozenClock) -> None:
-    quiet = {"night": ChannelSpec("night", "console", {"quiet_hours": "22:00-07:00 Asia/Seoul"})}
+    quiet = {"night": channel_spec("night", "console", {"quiet_hours": "22:00-07:00 Asia/Seoul"})}
     rule = RuleSpec("n", "Night rule", "q", notify=("night",))
     clock.set(at(2, 14))  # 23:00 in Seoul
     record(real_store, clock, 1, rule, quiet)
     record(real_store, clock, 2, rule, quiet)
-    plain = {"night": ChannelSpec("night", "console")}  # reload: quiet_hours removed, no quiet:night job
+    plain = {"night": channel_spec("night", "console")}  # reload: quiet_hours removed, no quiet:night job
     assert digest_jobs([rule], plain) == []
     out = io.StringIO()
-    d = dispatcher(real_store, plain, clock, out, [rule])
+    d = console_dispatcher(real_store, plain, clock, out, [rule])
     clock.set(at(2, 21))
     assert await d.tick() == 0
     clock.set(at(2, 22, 10))  # 07:10 in Seoul: the quiet hours ended 10 minutes ago
@@ -93,11 +96,11 @@ async def test_removed_max_per_hour_still_sends_the_held_summary(real_store, clo
     for n in range(3):
         record(real_store, clock, n, limited, CONSOLE)
     out = io.StringIO()
-    assert await dispatcher(real_store, CONSOLE, clock, out, [limited]).run_until_idle() == 3
+    assert await console_dispatcher(real_store, CONSOLE, clock, out, [limited]).run_until_idle() == 3
     assert out.getvalue().count("=== Busy rule") == 1
     unlimited = replace(limited, max_per_hour=None)  # reload: no summary:hourly job any more
     assert digest_jobs([unlimited], CONSOLE) == []
-    d = dispatcher(real_store, CONSOLE, clock, out, [unlimited])
+    d = console_dispatcher(real_store, CONSOLE, clock, out, [unlimited])
     clock.set(at(2, 7, 10))
     assert await d.tick() == 1
     assert "=== Busy rule (busy): 2 hits past the hourly limit" in out.getvalue()
@@ -106,11 +109,11 @@ async def test_removed_max_per_hour_still_sends_the_held_summary(real_store, clo
 
 async def test_deliveries_for_a_removed_channel_are_dead_and_replay_once_it_is_back(
         real_store, clock: FrozenClock) -> None:
-    both = {**CONSOLE, "gone": ChannelSpec("gone", "console")}
+    both = {**CONSOLE, "gone": channel_spec("gone", "console")}
     record(real_store, clock, 1, RuleSpec("i", "Now rule", "q", notify=("console", "gone")), both)
     record(real_store, clock, 2, replace(MORNING, notify=("gone",)), both)
     out = io.StringIO()
-    d = dispatcher(real_store, CONSOLE, clock, out)  # reload: channel "gone" removed
+    d = console_dispatcher(real_store, CONSOLE, clock, out)  # reload: channel "gone" removed
     assert await d.tick() == 1  # console only
     assert real_store.list_deliveries(status="dead") == []  # within the grace: another replica may know it
     clock.advance(timedelta(minutes=11))
@@ -127,7 +130,7 @@ async def test_deliveries_for_a_removed_channel_are_dead_and_replay_once_it_is_b
     assert real_store.list_deliveries(status="pending") == []
 
     gone_out = io.StringIO()
-    back = dispatcher(real_store, both, clock, gone_out)  # the channel is back
+    back = console_dispatcher(real_store, both, clock, gone_out)  # the channel is back
     assert real_store.replay(dead=True, now=clock.now()) == 2
     assert await back.tick() == 2
     assert gone_out.getvalue().count("=== ") == 2

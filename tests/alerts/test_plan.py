@@ -6,15 +6,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from monitor.alerts.channels import channel_spec
 from monitor.alerts import plan_deliveries
 from monitor.alerts.quiet import parse_quiet_hours, quiet_end
 from monitor.errors import ChannelError
-from monitor.types import ChannelSpec, PlannedDelivery, RuleSpec
+from monitor.types import PlannedDelivery, RuleSpec
 
 NOW = datetime(2026, 1, 1, 14, 0, tzinfo=timezone.utc)  # 23:00 in Seoul, 15:00 in Berlin
 CHANNELS = {
-    "slack": ChannelSpec("slack", "slack", {"webhook_url": "https://hooks.example/x"}),
-    "mail": ChannelSpec("mail", "email", {"quiet_hours": "22:00-07:00 Asia/Seoul"}),
+    "slack": channel_spec("slack", "slack", {"webhook_url": "https://hooks.example/x"}),
+    "mail": channel_spec("mail", "console", {"quiet_hours": "22:00-07:00 Asia/Seoul"}),
 }
 
 

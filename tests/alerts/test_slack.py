@@ -7,17 +7,17 @@ from datetime import timedelta
 
 import httpx
 
-from monitor.alerts import build_channels
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import channels
 from monitor.clock import FrozenClock
-from monitor.types import ChannelSpec
 from tests.alerts.blockkit import problems
 from tests.alerts.conftest import make_delivery, make_hit
 
 
 def slack(clock: FrozenClock, handler, **options):  # type: ignore[no-untyped-def]
-    spec = ChannelSpec("desk", "slack", {"webhook_url": "https://hooks.slack.test/T/B/x", **options},
+    spec = channel_spec("desk", "slack", {"webhook_url": "https://hooks.slack.test/T/B/x", **options},
                        timeout=timedelta(seconds=5))
-    return build_channels({"desk": spec}, transport=httpx.MockTransport(handler), clock=clock)["desk"]
+    return channels({"desk": spec}, clock, transport=httpx.MockTransport(handler))["desk"]
 
 
 def capture(status: int = 200, text: str = "ok", headers: dict | None = None):  # type: ignore[no-untyped-def]

@@ -8,8 +8,9 @@ import hmac
 import json
 from datetime import timedelta
 
-from monitor.alerts import Dispatcher, build_channels
 from monitor.clock import FrozenClock
+from monitor.alerts import Dispatcher
+from tests.runtime_helpers import dispatcher
 from tests.alerts.conftest import FakeStore, later, make_hit, webhook_spec
 
 SECRET = "whsec_" + base64.b64encode(b"receiver-shared-key").decode()
@@ -22,9 +23,8 @@ def independent_verify(secret: str, headers: dict[str, str], body: bytes) -> boo
     return any(sig.split(",", 1)[1] == expected for sig in headers["webhook-signature"].split())
 
 
-def dispatcher(store: FakeStore, specs: dict, clock: FrozenClock) -> Dispatcher:
-    channels = build_channels(specs, clock=clock)
-    return Dispatcher(store, channels, specs, clock=clock, owner="test", rand=lambda: 1.0)
+def hook_dispatcher(store: FakeStore, specs: dict, clock: FrozenClock) -> Dispatcher:
+    return dispatcher(store, specs, clock, owner="test", rand=lambda: 1.0)
 
 
 async def test_retried_through_503s_until_accepted_with_verifiable_signature(
@@ -32,7 +32,7 @@ async def test_retried_through_503s_until_accepted_with_verifiable_signature(
     rx = receiver(503, 503, (200, {}, b"thanks"))
     specs = {"hook": webhook_spec(rx.url, secret=SECRET, headers={"x-team": "desk"})}
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
 
     assert await d.tick() == 1
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "HTTP 503")
@@ -60,14 +60,14 @@ async def test_retried_through_503s_until_accepted_with_verifiable_signature(
     assert body["article"]["snippet"].count("**") == 6
     assert body["article"]["terms"] == ["diplomat", "North Korea", "envoy"]
     assert body["article"]["outlets"] == ["Daily Planet"]
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()
 
 
 async def test_429_retry_after_is_waited_for(store: FakeStore, clock: FrozenClock, receiver) -> None:
     rx = receiver((429, {"Retry-After": "120"}, b"slow down"), 200)
     specs = {"hook": webhook_spec(rx.url)}
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
     await d.tick()
     assert row.next_attempt_at == clock.now() + timedelta(seconds=120)
     clock.advance(timedelta(seconds=119))
@@ -76,14 +76,14 @@ async def test_429_retry_after_is_waited_for(store: FakeStore, clock: FrozenCloc
     assert await d.tick() == 1
     assert row.status == "sent" and len(rx.requests) == 2
     assert rx.requests[0].headers["webhook-id"] == rx.requests[1].headers["webhook-id"]
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()
 
 
 async def test_dead_after_max_attempts_then_replayed(store: FakeStore, clock: FrozenClock, receiver) -> None:
     rx = receiver(500, 500, 500, 200)
     specs = {"hook": webhook_spec(rx.url, max_attempts=3)}
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
     for _ in range(3):
         later(row, clock) if row.next_attempt_at else None
         await d.tick()
@@ -96,17 +96,17 @@ async def test_dead_after_max_attempts_then_replayed(store: FakeStore, clock: Fr
     await d.tick()
     assert row.status == "sent"
     assert len({r.headers["webhook-id"] for r in rx.requests}) == 1
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()
 
 
 async def test_4xx_is_permanent(store: FakeStore, clock: FrozenClock, receiver) -> None:
     rx = receiver((404, {}, b"no such hook"))
     specs = {"hook": webhook_spec(rx.url)}
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
     await d.tick()
     assert row.status == "dead" and "HTTP 404: no such hook" in (row.last_error or "")
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()
 
 
 async def test_connection_refused_is_retried(store: FakeStore, clock: FrozenClock) -> None:
@@ -116,20 +116,20 @@ async def test_connection_refused_is_retried(store: FakeStore, clock: FrozenCloc
         port = s.getsockname()[1]
     specs = {"hook": webhook_spec(f"http://127.0.0.1:{port}/x")}
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
     await d.tick()
     assert row.status == "pending" and "network error" in (row.last_error or "")
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()
 
 
 async def test_digest_payload_lists_every_hit(store: FakeStore, clock: FrozenClock, receiver) -> None:
     rx = receiver(200)
     specs = {"hook": webhook_spec(rx.url)}
     store.add("hook", (make_hit(1), make_hit(2)), due=clock.now(), kind="digest")
-    d = dispatcher(store, specs, clock)
+    d = hook_dispatcher(store, specs, clock)
     await d.tick()
     body = json.loads(rx.requests[0].body)
     assert body["type"] == "digest" and "article" not in body
     assert [h["id"] for h in body["hits"]] == [1, 2]
     assert body["sent_at"] == "2026-03-02T06:30:00Z"
-    await d.channels["hook"].aclose()
+    await d.live.current().channels["hook"].aclose()

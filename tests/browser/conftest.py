@@ -2,7 +2,7 @@
 
 `live` polls the local feed farm once (a hit, a 404 feed), makes one dead
 delivery (a webhook to a closed port, max_attempts 1) and serves the daemon's
-HTTP surface on 127.0.0.1 with `monitor.web.server.serving`. `browser` is
+HTTP surface on 127.0.0.1 with the runtime's own HTTP server. `browser` is
 Debian's chromium driven by Playwright's async API; both share the test's loop.
 """
 
@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.app import App, Services
 from monitor.config import load_config
-from monitor.web.server import serving
+from monitor.runtime.builder import Runtime, open_runtime
 from tests.e2e.servers import LocalServer
 from tests.e2e.test_once import RULE, farm
 from tests.web.conftest import write_config
@@ -48,25 +47,23 @@ def server():
 
 @dataclass
 class Live:
-    app: App
+    app: Runtime
     url: str
 
 
 @contextlib.asynccontextmanager
 async def live_app(tmp_path: Path, server: LocalServer, **extra) -> AsyncIterator[Live]:
-    """An App polled once, with one dead delivery, served over real HTTP; `extra`
+    """A runtime polled once, with one dead delivery, served over real HTTP; `extra`
     replaces top-level config sections (e.g. http={...})."""
     dead_hook = {"type": "webhook", "url": f"http://127.0.0.1:{closed_port()}/hook", "max_attempts": 1,
                  "timeout": "2s"}
     # the farm's envoy rule notifies the console (sent) and the closed-port hook (dead after one attempt)
     path = write_config(tmp_path, server, rules=[{**RULE, "notify": ["console", "ops-hook"]}],
                         channels={"console": {"type": "console"}, "ops-hook": dead_hook}, **extra)
-    async with App(load_config(path), services=Services()) as app:
-        await app.once()
-        await app.dispatch()
-        async with serving(app, None) as http:
-            assert http is not None, "the status page server did not start (see the log above)"
-            yield Live(app, f"http://127.0.0.1:{app.http_port}/")
+    async with open_runtime(load_config(path), mode="once") as runtime:
+        await runtime.once()
+        assert await runtime.http.start(runtime.live.current().config.http.listen), "the HTTP server did not start"
+        yield Live(runtime, f"http://127.0.0.1:{runtime.http.port}/")
 
 
 @pytest.fixture

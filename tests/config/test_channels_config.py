@@ -18,17 +18,17 @@ def test_every_channel_type_with_its_options(cfg) -> None:
           many: {type: apprise, urls: ["json://localhost/"]}
     """)
     ch = config.channels
-    assert ch["console"].options == {"stream": "stdout", "concurrency": 4}
-    assert (ch["hook"].timeout, ch["hook"].max_attempts) == (timedelta(seconds=5), 3)
-    assert ch["hook"].options == {"url": "https://h.example/in", "secret": "s", "headers": {"X-A": "b"},
-                                  "concurrency": 2}
-    assert ch["slack"].options["quiet_hours"] == "22:00-07:00 Asia/Seoul"
+    assert (ch["console"].options.stream, ch["console"].concurrency) == ("stdout", 4)
+    assert (ch["hook"].timeout, ch["hook"].max_attempts, ch["hook"].concurrency) == (timedelta(seconds=5), 3, 2)
+    hook = ch["hook"].options
+    assert (hook.url, hook.secret, hook.headers) == ("https://h.example/in", "s", (("X-A", "b"),))
+    assert ch["slack"].quiet_hours == "22:00-07:00 Asia/Seoul"
     assert (ch["slack"].timeout, ch["slack"].max_attempts) == (timedelta(seconds=15), 8)
     mail = ch["mail"].options
-    assert (mail["port"], mail["tls"], mail["starttls"]) == (465, True, False)
-    assert (mail["from"], mail["to"], mail["cc"]) == ("m@example.com", ("a@example.com",), ("b@example.com",))
-    assert (mail["subject"], mail["template"]) == ("[{{ rule }}]", "t")
-    assert ch["many"].options["urls"] == ("json://localhost/",)
+    assert (mail.effective_port, mail.tls, mail.starttls) == (465, True, False)
+    assert (mail.sender, mail.to, mail.cc) == ("m@example.com", ("a@example.com",), ("b@example.com",))
+    assert (mail.subject, ch["mail"].template) == ("[{{ rule }}]", "t")
+    assert ch["many"].options.urls == ("json://localhost/",)
     assert ch["mail"].source == f"{cfg.root / 'monitor.yaml'}:6"
 
 
@@ -38,9 +38,9 @@ def test_email_port_follows_starttls_and_empty_optional_secrets_are_dropped(cfg)
           mail: {type: email, host: h, starttls: "${TLS:-true}", from: a@b.c, to: [d@e.f]}
           hook: {type: webhook, url: "https://h.example/", secret: "${WEBHOOK_SECRET:-}"}
     """)
-    assert config.channels["mail"].options["port"] == 587
-    assert config.channels["mail"].options["starttls"] is True
-    assert "secret" not in config.channels["hook"].options
+    assert config.channels["mail"].options.effective_port == 587
+    assert config.channels["mail"].options.starttls is True
+    assert config.channels["hook"].options.secret is None
 
 
 def test_channel_problems(cfg) -> None:

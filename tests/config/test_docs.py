@@ -24,6 +24,8 @@ def doc_section(name: str) -> str:
     ("http", sections.HTTP_KEYS),
     ("defaults", sections.DEFAULTS_KEYS),
     ("health", sections.HEALTH_KEYS),
+    ("alerts", sections.ALERTS_KEYS),
+    ("stories", sections.STORIES_KEYS),
     ("log", sections.LOG_KEYS),
     ("retention", sections.RETENTION_KEYS),
     ("feeds", feeds.FEED_KEYS),

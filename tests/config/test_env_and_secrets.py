@@ -45,7 +45,7 @@ def test_file_keys_read_secrets(cfg) -> None:
                  from: me@example.com, to: [desk@example.com]}
     """)
     assert config.http.token == "tok"
-    assert config.channels["mail"].options["password"] == "s3cret-pass"
+    assert config.channels["mail"].options.password == "s3cret-pass"
     assert cfg.root / "secrets" / "smtp" in config.files and cfg.root / "secrets" / "token" in config.files
 
 
@@ -98,6 +98,6 @@ def test_secrets_never_appear_in_errors_or_reprs(cfg) -> None:
         assert secret not in shown
     assert "postgresql+psycopg://u:***@db/monitor" in shown
     # ... but the code that uses them gets the real values as plain strings
-    assert config.channels["mail"].options["password"] == "hunter2-from-env"
-    assert f"{config.channels['hook'].options['secret']}" == "whsec-1"
+    assert config.channels["mail"].options.password == "hunter2-from-env"
+    assert f"{config.channels['hook'].options.secret}" == "whsec-1"
     assert config.database == "postgresql+psycopg://u:dbpass@db/monitor"

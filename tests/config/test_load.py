@@ -23,8 +23,16 @@ def test_shipped_example_config_loads() -> None:
     assert set(config.channels) == {"console"}
 
 
-def test_an_empty_file_gives_every_default(cfg) -> None:
-    config = cfg.load("")
+def test_an_empty_file_is_refused(cfg) -> None:
+    for text in ("", "# only a comment\n\n"):
+        [problem] = cfg.problems(text)
+        assert problem.endswith("monitor.yaml:1: the config file is empty (nothing but comments or blank lines); "
+                                "refused, as an empty file is usually a truncated save: write at least one feed "
+                                "and one rule (see config/monitor.yaml)")
+
+
+def test_unset_sections_take_every_default(cfg) -> None:
+    config = cfg.load("log: {}")
     assert config.poll == PollConfig()
     assert config.fetch == FetchConfig()
     assert config.http.listen == "127.0.0.1:8080" and config.http.token is None

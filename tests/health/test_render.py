@@ -8,12 +8,13 @@ from datetime import datetime, timezone
 
 import httpx
 
-from monitor.alerts import build_channels
+from monitor.alerts.channels import channel_spec
+from tests.runtime_helpers import channels
 from monitor.alerts.payload import payload
 from monitor.alerts.render import Renderer
-from monitor.alerts.slack import blocks_for
+from monitor.alerts.channels.slack import blocks_for
 from monitor.clock import FrozenClock
-from monitor.types import ChannelSpec, Delivery
+from monitor.types import Delivery
 
 NOW = datetime(2026, 11, 28, 10, 15, tzinfo=timezone.utc)
 FEED = {"id": 7, "name": "Yonhap", "url": "https://yna.example/rss", "status": "failing", "error_count": 5,
@@ -36,18 +37,18 @@ async def test_webhook_channel_posts_it() -> None:
         seen.append(request)
         return httpx.Response(200)
 
-    channels = build_channels({"hook": ChannelSpec("hook", "webhook", {"url": "http://hook.test/h"})},
-                              transport=httpx.MockTransport(handler), clock=FrozenClock(NOW))
-    assert (await channels["hook"].send(HEALTH)).ok
+    built = channels({"hook": channel_spec("hook", "webhook", {"url": "http://hook.test/h"})}, FrozenClock(NOW),
+                     transport=httpx.MockTransport(handler))
+    assert (await built["hook"].send(HEALTH)).ok
     assert json.loads(seen[0].content)["feed"]["name"] == "Yonhap"
-    await channels["hook"].aclose()
+    await built["hook"].aclose()
 
 
 async def test_console_prints_a_short_text_and_ignores_hit_templates() -> None:
     out = io.StringIO()
-    channels = build_channels({"c": ChannelSpec("c", "console", {"template": "{{ hit.title }}"})},
-                              clock=FrozenClock(NOW), stream=out)
-    assert (await channels["c"].send(HEALTH)).ok
+    built = channels({"c": channel_spec("c", "console", {"template": "{{ hit.title }}"})}, FrozenClock(NOW),
+                     stream=out)
+    assert (await built["c"].send(HEALTH)).ok
     text = out.getvalue()
     for part in ("Yonhap", FEED["url"], "failed 5 times", "consecutive errors: 5", "last error [http-503]: HTTP 503"):
         assert part in text, text
@@ -61,9 +62,9 @@ def test_slack_blocks() -> None:
 
 
 def test_email_subject_text_and_escaped_html() -> None:
-    channels = build_channels({"m": ChannelSpec("m", "email", {"host": "127.0.0.1", "from": "a@b.c",
-                                                               "to": ["d@e.f"]})}, clock=FrozenClock(NOW))
-    msg = channels["m"].message(HEALTH)  # type: ignore[attr-defined]
+    built = channels({"m": channel_spec("m", "email", {"host": "127.0.0.1", "from": "a@b.c", "to": ["d@e.f"]})},
+                     FrozenClock(NOW))
+    msg = built["m"].message(HEALTH)  # type: ignore[attr-defined]
     assert msg["Subject"] == "[news-monitor] feed failing: Yonhap"
     plain, html = (part.get_content() for part in msg.iter_parts())
     assert "failed 5 times" in plain and "HTTP 503 &lt;b&gt;" in html

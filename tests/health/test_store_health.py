@@ -10,17 +10,25 @@ from sqlalchemy import inspect, text
 
 from monitor.clock import FrozenClock
 from monitor.config.model import HealthConfig
-from monitor.health import check_feed
+from monitor.health import HealthEvent
 from monitor.store import Store
 from monitor.store import migrate
 from monitor.types import PollOutcome
-from tests.store.builders import T0, item, plan_to, spec
+from tests.store.builders import record, T0, item, plan_to, spec
 
 
-def poll(store: Store, feed_id: int, status: str, errors: int, *, error: str | None = None) -> None:
-    store.finish_poll(PollOutcome(feed_id=feed_id, polled_at=store.clock.now(), status=status,  # type: ignore[arg-type]
-                                  next_poll_at=store.clock.now() + timedelta(minutes=10), error_count=errors,
-                                  error=error, error_kind="http-503" if error else None))
+def poll(store: Store, feed_id: int, status: str, errors: int, *, error: str | None = None,
+         health: HealthConfig | None = None) -> HealthEvent | None:
+    """Claim the feed and finish its poll as the poller does; the health event it queued."""
+    now = store.clock.now()
+    claimed = store.claim_due_feeds(now, limit=10, owner="t", lease=timedelta(minutes=5), all_feeds=True)
+    assert feed_id in [f.id for f in claimed]
+    done = store.finish_poll(PollOutcome(feed_id=feed_id, polled_at=now, status=status,  # type: ignore[arg-type]
+                                         next_poll_at=now + timedelta(minutes=10), error_count=errors,
+                                         error=error, error_kind="http-503" if error else None),
+                             owner="t", health=health)
+    assert done.applied
+    return done.health
 
 
 def test_0002_upgrades_a_0001_database_and_keeps_its_rows(fresh_url: str) -> None:
@@ -72,7 +80,7 @@ def test_list_feeds_reports_items_per_day_and_full_text_rate(store: Store, clock
     items = [replace(i, article=replace(i.article, text_source="feed" if n % 2 else "full",
                                         published=T0 - timedelta(days=1 if n < 3 else 30)))
              for n, i in enumerate(items)]
-    store.record(items, plan_to(), T0)
+    record(store, items, plan_to(), T0)
     poll(store, feed_a, "ok", 0)
     views = {f.name: f for f in store.list_feeds()}
     assert views["A"].items_per_day == round(3 / 7, 2)  # the 30-day-old item is outside the window
@@ -87,14 +95,12 @@ def test_check_feed_queues_one_failing_and_one_recovered(store: Store, clock: Fr
     kinds = []
     for n in range(1, 6):
         clock.advance(timedelta(minutes=1))
-        poll(store, feed_id, "failing", n, error="HTTP 503")
-        event = check_feed(store, feed_id, cfg, clock.now())
+        event = poll(store, feed_id, "failing", n, error="HTTP 503", health=cfg)
         kinds.append(event.kind if event else None)
     assert kinds == [None, "failing", None, None, None]
     clock.advance(timedelta(minutes=1))
-    poll(store, feed_id, "ok", 0)
-    assert check_feed(store, feed_id, cfg, clock.now()).kind == "recovered"  # type: ignore[union-attr]
-    assert check_feed(store, feed_id, cfg, clock.now()) is None
+    assert poll(store, feed_id, "ok", 0, health=cfg).kind == "recovered"  # type: ignore[union-attr]
+    assert poll(store, feed_id, "ok", 0, health=cfg) is None
     claimed = store.claim_due_deliveries(clock.now(), limit=10, owner="t", lease=timedelta(minutes=1))
     assert sorted((d.channel, d.kind, d.payload["event"]) for d in claimed) == [  # type: ignore[index]
         ("console", "health", "failing"), ("console", "health", "recovered"),
@@ -104,11 +110,15 @@ def test_check_feed_queues_one_failing_and_one_recovered(store: Store, clock: Fr
 
 
 def test_enqueue_health_is_compare_and_set(store: Store) -> None:
+    from monitor.store.deliveries import enqueue_health
+
     store.sync_feeds([spec("https://a.example/rss", "A")], T0)
     feed_id = store.list_feeds()[0].id
-    args = dict(channels=["hook"], payload={"event": "failing"}, key="health-1-failing-x", now=T0)
-    assert len(store.enqueue_health(feed_id, expected=None, alerted="failing", **args)) == 1
-    assert store.enqueue_health(feed_id, expected=None, alerted="failing", **args) == []  # a second replica
+    decided_on = store.feed_health(feed_id, T0)  # health_alert None
+    event = HealthEvent("failing", "feed A failed", "failing")
+    for expected in (1, 0):  # the second writer decided on the same state: nothing is queued twice
+        with store._db.write() as s:
+            assert len(enqueue_health(s, decided_on, event, channels=["hook"], now=T0)) == expected
     assert len(store.list_deliveries()) == 1
 
 
@@ -117,9 +127,7 @@ def test_silent_feed_uses_its_articles(store: Store, clock: FrozenClock) -> None
     store.sync_feeds([spec("https://a.example/rss", "A", minutes=10)], T0)
     feed_id = store.list_feeds()[0].id
     store.unseen(feed_id, [])  # nothing yet
-    poll(store, feed_id, "ok", 0)
-    assert check_feed(store, feed_id, cfg, clock.now()) is None
+    assert poll(store, feed_id, "ok", 0, health=cfg) is None
     clock.advance(timedelta(minutes=41))
-    poll(store, feed_id, "not-modified", 0)
-    event = check_feed(store, feed_id, cfg, clock.now())
+    event = poll(store, feed_id, "not-modified", 0, health=cfg)
     assert event is not None and event.kind == "silent"

@@ -1,6 +1,6 @@
 """The hostile server of tests/fetch_http (raw asyncio, so it can drip, stall
 and bomb) with the content-level feeds of tests/hostile/feeds.py, a switch
-that heals every route, and an in-process App configured for it."""
+that heals every route, and an in-process runtime configured for it."""
 
 from __future__ import annotations
 

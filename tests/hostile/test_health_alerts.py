@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from monitor.app import App
+from monitor.runtime.builder import open_runtime
 from tests.e2e.servers import Receiver
 from tests.hostile.conftest import Farm
 
@@ -18,7 +18,7 @@ async def test_one_alert_when_failing_and_one_when_recovered(farm: Farm, config_
              {"name": "Healthy", "url": farm.server.url("/c/healthy")}],
             channels={"console": {"type": "console"}, "hook": {"type": "webhook", "url": hook.url("/hook")}},
             health={"notify": ["hook"], "after_errors": 3, "silent_factor": 4})
-        async with App(config) as app:
+        async with open_runtime(config, mode="once") as app:
             for _ in range(6):
                 await app.once(all_feeds=True)
             posts = [p.json() for p in hook.posts()]

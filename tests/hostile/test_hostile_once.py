@@ -14,9 +14,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from monitor.app import App
+from monitor.runtime.builder import Runtime, open_runtime
 from monitor.cli.render import feed_record
-from monitor.fetch.lang import detect_language
+from monitor.extract.lang import detect_language
 from tests.hostile.conftest import MAX_ENTRIES, Farm
 from tests.hostile.feeds import ARTICLE
 
@@ -73,7 +73,7 @@ def rss_kb() -> int:
 async def test_one_once_over_every_hostile_case(farm: Farm, config_for) -> None:  # type: ignore[no-untyped-def]
     config = config_for(feeds_for(farm))
     timeout = config.fetch.timeout.total_seconds()
-    async with App(config) as app:
+    async with open_runtime(config, mode="once") as app:
         await warm_up(app)
         before_kb, started = rss_kb(), time.monotonic()
         cycle = await app.once()
@@ -154,14 +154,14 @@ async def run_cli(config: Path, *args: str) -> str:
     return out.decode()
 
 
-async def warm_up(app: App) -> None:
+async def warm_up(app: Runtime) -> None:
     """Load the language model and start the extraction pool before the timed
     run, as a daemon has after its first cycle: both are one-off costs of
     ~0.5 s each that run on the event loop (see the report) and would eat the
     2 s deadlines of requests in flight."""
     detect_language("A short English sentence to load the language model.")
-    await app.extractor.extract(ARTICLE, url="http://127.0.0.1/warm-up", content_type="text/html")
+    await app.live.current().extractor.extract(ARTICLE, url="http://127.0.0.1/warm-up", content_type="text/html")
 
 
-async def _list(app: App):  # type: ignore[no-untyped-def]
+async def _list(app: Runtime):  # type: ignore[no-untyped-def]
     return await asyncio.to_thread(app.store.list_feeds)

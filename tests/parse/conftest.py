@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch.extract import Extractor
+from monitor.extract.pool import Extractor
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

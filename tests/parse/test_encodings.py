@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from monitor.fetch.parse import parse_feed
+from monitor.parse.feed import parse_feed
 
 URL = "https://feeds.example.com/x.xml"
 

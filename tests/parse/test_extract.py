@@ -6,7 +6,9 @@ import codecs
 import time
 from pathlib import Path
 
-from monitor.fetch.extract import Extracted, Extractor, decode_html, extract_html
+from monitor.extract.decode import decode_html
+from monitor.extract.page import Extracted, extract_html
+from monitor.extract.pool import Extractor
 
 RUSSIAN = [
     "Председатель КНР Си Цзиньпин направляет в Северную Корею высокопоставленного дипломата "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from monitor.fetch.parse import parse_feed
+from monitor.parse.feed import parse_feed
 from monitor.types import Entry, ParsedFeed
 
 from .feeds import item, rss

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch.parse import parse_feed
+from monitor.parse.feed import parse_feed
 
 from .feeds import item, rss
 

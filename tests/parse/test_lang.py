@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.fetch.lang import detect_language
+from monitor.extract.lang import detect_language
 
 
 @pytest.mark.parametrize(("text", "lang"), [

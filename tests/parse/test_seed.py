@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from monitor.fetch.parse import parse_feed
-from monitor.fetch.urls import entry_url
+from monitor.parse.feed import parse_feed
+from monitor.parse.urls import entry_url
 
 
 def test_seed_feed_from_file_url(seeds: Path) -> None:

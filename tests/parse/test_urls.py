@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from monitor.fetch.urls import canonical_url, entry_url
+from monitor.parse.urls import canonical_url, entry_url
 from monitor.types import Entry
 
 CASES = [

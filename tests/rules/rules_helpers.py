@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from monitor.rules import RuleSet, compile_rules
 from monitor.types import Document, Match, RuleSpec

@@ -58,7 +58,7 @@ def test_evidence_of_normalised_text_points_at_the_original():
 
 
 def test_soft_hyphens_survive_real_html_extraction():
-    from monitor.fetch.extract import extract_html
+    from monitor.extract.page import extract_html
 
     paragraph = ("Officials said the nu&shy;clear talks with the envoy would resume next week "
                  "after a pause of several months, according to people familiar with them. ")

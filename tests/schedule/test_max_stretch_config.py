@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.app import pipeline_settings
+from monitor.poll.settings import PollSettings
 from monitor.config import load_config
 from monitor.errors import ConfigError
-from monitor.schedule import ScheduleSettings
+from monitor.poll.schedule import ScheduleSettings
 
 
 def _load(tmp_path: Path, poll: str):  # type: ignore[no-untyped-def]
@@ -19,8 +19,8 @@ def _load(tmp_path: Path, poll: str):  # type: ignore[no-untyped-def]
 
 
 def test_default_and_configured_max_stretch_reach_the_schedule(tmp_path: Path) -> None:
-    assert pipeline_settings(_load(tmp_path, "{}")).schedule.max_stretch == ScheduleSettings().max_stretch == 4.0
-    assert pipeline_settings(_load(tmp_path, "{max_stretch: 2}")).schedule.max_stretch == 2.0
+    assert PollSettings.from_config(_load(tmp_path, "{}")).schedule.max_stretch == ScheduleSettings().max_stretch == 4.0
+    assert PollSettings.from_config(_load(tmp_path, "{max_stretch: 2}")).schedule.max_stretch == 2.0
 
 
 def test_max_stretch_below_one_is_refused(tmp_path: Path) -> None:

@@ -4,9 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor.schedule import (GONE_DELAY, ScheduleSettings, backoff, feed_status, next_poll,
-                              observed_publish_interval, result_kind)
-from monitor.types import FetchResult
+from monitor.poll.schedule import GONE_DELAY, ScheduleSettings, backoff, next_poll, observed_publish_interval
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
 S = ScheduleSettings(jitter=0.0)
@@ -112,13 +110,3 @@ def test_observed_publish_interval_looks_at_recent_items_only() -> None:
     recent = [NOW - timedelta(hours=h) for h in range(20)]
     ancient = [NOW - timedelta(days=300 + d * 30) for d in range(50)]
     assert observed_publish_interval(ancient + recent, NOW) == H
-
-
-def test_result_kind_and_status() -> None:
-    ok = FetchResult(url="u", status=200, body=b"x")
-    assert result_kind(ok) == "ok" and feed_status("ok") == "ok"
-    assert result_kind(ok, parse_failed=True) == "error"
-    assert result_kind(FetchResult(url="u", status=304, not_modified=True)) == "not-modified"
-    assert result_kind(FetchResult(url="u", status=503, error="x", error_kind="http-503")) == "error"
-    assert result_kind(FetchResult(url="u", status=410, error="x", error_kind="gone")) == "gone"
-    assert feed_status("error") == "failing" and feed_status("gone") == "gone"

@@ -6,8 +6,13 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
+from dataclasses import replace
+from typing import Any
+
+from monitor.stories.key import story_key
+from monitor.stories.settings import ClusterSettings
 from monitor.types import (
-    Article, Entry, Evidence, FeedSpec, Match, PlannedDelivery, RecordItem, Snippet,
+    Article, Entry, Evidence, FeedSpec, Match, PlannedDelivery, PlannedHit, RecordItem, RecordResult, Snippet,
 )
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -37,10 +42,20 @@ def match(rule_id: str = "china-envoy-nk") -> Match:
                  snippet=Snippet(text, ((0, 10), (31, 39))))
 
 
-def item(feed_id: int, key: str, *rules: str, url: str | None = None, story_id: int | None = None,
+def item(feed_id: int, key: str, *rules: str, url: str | None = None, joins: bool = False,
          source: str = "Wire") -> RecordItem:
-    return RecordItem(article=article(feed_id, key, url, source=source),
-                      matches=tuple(match(r) for r in rules), story_id=story_id)
+    """An article matching `rules`; with `joins`, it carries its story key, so
+    it joins (and can be joined by) another with the same text."""
+    art = article(feed_id, key, url, source=source)
+    return RecordItem(article=art, hits=tuple(PlannedHit(match(r)) for r in rules),
+                      story=story_key(art.text, art.title, ClusterSettings()) if joins else None)
+
+
+def record(store: Any, items: Sequence[RecordItem], plan: Callable[[Match], Sequence[PlannedDelivery]],
+           now: datetime) -> RecordResult:
+    """store.record with each hit's deliveries planned by `plan(match)`."""
+    planned = [replace(i, hits=tuple(PlannedHit(h.match, tuple(plan(h.match))) for h in i.hits)) for i in items]
+    return store.record(planned, now, stories=ClusterSettings())
 
 
 def plan_to(*channels: str, digest: str | None = None, due: datetime = T0):  # type: ignore[no-untyped-def]

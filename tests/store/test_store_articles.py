@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy import func, select
 
 from monitor.store import Store
 from monitor.store.models import ArticleRow, DeliveryRow, Hit, Sighting, Story
-from tests.store.builders import T0, entry, item, plan_to, spec
+from monitor.types import PlannedDelivery
+from tests.store.builders import record, T0, entry, item, plan_to, spec
 
 
 @pytest.fixture
@@ -31,14 +33,14 @@ def url(key: str) -> str:
 def test_unseen_drops_entries_this_feed_already_had(store: Store, feeds: dict[str, int]) -> None:
     batch = [(entry("one"), url("one")), (entry("two"), url("two"))]
     assert store.unseen(feeds["A"], batch) == batch
-    store.record([item(feeds["A"], "one")], plan_to(), T0)
+    record(store, [item(feeds["A"], "one")], plan_to(), T0)
     assert store.unseen(feeds["A"], batch) == [batch[1]]
     # another feed may carry an entry with the same key: a different entry
     assert store.unseen(feeds["B"], [(entry("one"), url("b-one"))]) == [(entry("one"), url("b-one"))]
 
 
 def test_unseen_sights_articles_other_feeds_carried_and_drops_them(store: Store, feeds: dict[str, int]) -> None:
-    store.record([item(feeds["A"], "one", "r1")], plan_to("console"), T0)
+    record(store, [item(feeds["A"], "one", "r1")], plan_to("console"), T0)
     carried = (entry("b-key-1", url("one")), url("one"))
     assert store.unseen(feeds["B"], [carried]) == []
     assert store.unseen(feeds["B"], [carried]) == []  # and now it is a sighting of B
@@ -54,7 +56,7 @@ def test_unseen_dedups_within_the_batch(store: Store, feeds: dict[str, int]) -> 
 
 
 def test_record_writes_article_story_hit_and_deliveries(store: Store, feeds: dict[str, int]) -> None:
-    result = store.record([item(feeds["A"], "one", "r1", "r2")], plan_to("console", "ops-hook"), T0)
+    result = record(store, [item(feeds["A"], "one", "r1", "r2")], plan_to("console", "ops-hook"), T0)
     assert [h.rule_id for h in result.hits] == ["r1", "r2"]
     assert all(len(h.deliveries) == 2 for h in result.hits)
     assert len(result.stories) == 1
@@ -70,19 +72,19 @@ def test_record_writes_article_story_hit_and_deliveries(store: Store, feeds: dic
 
 def test_record_is_idempotent(store: Store, feeds: dict[str, int]) -> None:
     items = [item(feeds["A"], "one", "r1"), item(feeds["A"], "two", "r1")]
-    first = store.record(items, plan_to("console"), T0)
+    first = record(store, items, plan_to("console"), T0)
     before = counts(store)
-    again = store.record(items, plan_to("console"), T0 + timedelta(minutes=1))
+    again = record(store, items, plan_to("console"), T0 + timedelta(minutes=1))
     assert len(first.hits) == 2 and again.hits == ()
     assert again.stories == first.stories
     assert counts(store) == before
 
 
 def test_one_hit_per_rule_and_story(store: Store, feeds: dict[str, int]) -> None:
-    first = store.record([item(feeds["A"], "one", "r1")], plan_to("console"), T0)
+    first = record(store, [item(feeds["A"], "one", "r1", joins=True)], plan_to("console"), T0)
     story = first.stories[0]
-    copy = store.record([item(feeds["B"], "copy", "r1", "r2", story_id=story, source="Other")],
-                        plan_to("console"), T0 + timedelta(minutes=1))
+    copy = record(store, [item(feeds["B"], "copy", "r1", "r2", joins=True, source="Other")],
+                  plan_to("console"), T0 + timedelta(minutes=1))
     assert [h.rule_id for h in copy.hits] == ["r2"]  # r1 already alerted on this story
     assert copy.stories == (story,)
     [r1] = store.list_hits(rule="r1")
@@ -93,23 +95,23 @@ def test_one_hit_per_rule_and_story(store: Store, feeds: dict[str, int]) -> None
 
 def test_record_is_atomic(store: Store, feeds: dict[str, int]) -> None:
     def broken_plan(match):  # type: ignore[no-untyped-def]
-        raise RuntimeError("planner failed")
+        return [PlannedDelivery(channel=None, due_at=T0)]  # type: ignore[arg-type]  # NOT NULL: the insert fails
 
-    with pytest.raises(RuntimeError, match="planner failed"):
-        store.record([item(feeds["A"], "one"), item(feeds["A"], "two", "r1")], broken_plan, T0)
+    with pytest.raises(IntegrityError):
+        record(store, [item(feeds["A"], "one"), item(feeds["A"], "two", "r1")], broken_plan, T0)
     assert counts(store) == {"article": 0, "story": 0, "sighting": 0, "hit": 0, "delivery": 0}
     assert store.unseen(feeds["A"], [(entry("one"), url("one"))]) != []
 
 
 def test_same_url_twice_in_one_batch_is_one_article(store: Store, feeds: dict[str, int]) -> None:
-    result = store.record([item(feeds["A"], "one", "r1"), item(feeds["B"], "b1", "r1", url=url("one"))],
+    result = record(store, [item(feeds["A"], "one", "r1"), item(feeds["B"], "b1", "r1", url=url("one"))],
                           plan_to("console"), T0)
     assert len(result.hits) == 1 and result.stories[0] == result.stories[1]
     assert counts(store)["article"] == 1 and counts(store)["sighting"] == 2
 
 
 def test_digest_plans_keep_their_digest_key(store: Store, feeds: dict[str, int]) -> None:
-    result = store.record([item(feeds["A"], "one", "r1")], plan_to("mail", digest="daily@08:00"), T0)
+    result = record(store, [item(feeds["A"], "one", "r1")], plan_to("mail", digest="daily@08:00"), T0)
     with store._db.read() as s:
         row = s.get(DeliveryRow, result.hits[0].deliveries[0])
         assert (row.digest, row.status, row.key, row.rule_id) == (
@@ -117,9 +119,9 @@ def test_digest_plans_keep_their_digest_key(store: Store, feeds: dict[str, int])
 
 
 def test_list_hits_filters_and_pages(store: Store, feeds: dict[str, int]) -> None:
-    store.record([item(feeds["A"], "one", "r1")], plan_to(), T0)
-    store.record([item(feeds["B"], "two", "r2")], plan_to(), T0 + timedelta(hours=1))
-    store.record([item(feeds["A"], "three", "r1")], plan_to(), T0 + timedelta(hours=2))
+    record(store, [item(feeds["A"], "one", "r1")], plan_to(), T0)
+    record(store, [item(feeds["B"], "two", "r2")], plan_to(), T0 + timedelta(hours=1))
+    record(store, [item(feeds["A"], "three", "r1")], plan_to(), T0 + timedelta(hours=2))
     titles = lambda hits: [h.url.rsplit("/", 1)[-1] for h in hits]  # noqa: E731
     assert titles(store.list_hits()) == ["three", "two", "one"]
     assert titles(store.list_hits(rule="r1")) == ["three", "one"]
@@ -130,12 +132,23 @@ def test_list_hits_filters_and_pages(store: Store, feeds: dict[str, int]) -> Non
     assert store.get_hit(10_000) is None
 
 
-def test_story_rows_for_the_clusterer_and_text_pruning(store: Store, feeds: dict[str, int]) -> None:
-    old = store.record([item(feeds["A"], "old")], plan_to(), T0 - timedelta(days=3))
-    new = store.record([item(feeds["A"], "new")], plan_to(), T0)
-    rows = store.recent_story_rows(T0 - timedelta(days=1))
-    assert [(r[0], r[1], r[4]) for r in rows] == [(new.stories[0], url("new"), T0)]
-    assert rows[0][2].startswith("Xi Jinping")
+def test_story_index_joins_copies_within_its_window_and_expires(store: Store, feeds: dict[str, int]) -> None:
+    old = record(store, [item(feeds["A"], "old", joins=True)], plan_to(), T0 - timedelta(days=9))
+    first = record(store, [item(feeds["A"], "first", joins=True)], plan_to(), T0 - timedelta(days=1))
+    assert first.stories[0] != old.stories[0]  # the old article is past the 7-day window
+    batch = record(store, [item(feeds["B"], "copy-1", joins=True), item(feeds["B"], "copy-2", joins=True),
+                           item(feeds["B"], "alone")], plan_to(), T0)
+    assert batch.stories[:2] == (first.stories[0], first.stories[0])  # copies join, also within one batch
+    assert batch.stories[2] not in (old.stories[0], first.stories[0])  # no key: a story of its own
+    assert store.expire_story_index(T0 - timedelta(hours=12)) == 2  # old and first
+    again = record(store, [item(feeds["A"], "late-copy", joins=True)], plan_to(), T0)
+    assert again.stories[0] == batch.stories[0]  # the copies (indexed at T0) are still joinable
+
+
+def test_text_pruning_keeps_the_article(store: Store, feeds: dict[str, int]) -> None:
+    record(store, [item(feeds["A"], "old")], plan_to(), T0 - timedelta(days=3))
+    record(store, [item(feeds["A"], "new")], plan_to(), T0)
     assert store.prune_article_text(T0 - timedelta(days=1)) == 1
-    assert store.recent_story_rows(T0 - timedelta(days=7))[0][:2] == (old.stories[0], url("old"))
-    assert store.recent_story_rows(T0 - timedelta(days=7))[0][2] == ""
+    with store._db.read() as s:
+        texts = dict(s.execute(select(ArticleRow.canonical_url, ArticleRow.text)).all())
+    assert texts[url("old")] == "" and texts[url("new")].startswith("Xi Jinping")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from monitor.store import Store
-from tests.store.builders import T0, claim_concurrently, item, plan_to, spec
+from tests.store.builders import record, T0, claim_concurrently, item, plan_to, spec
 
 LEASE = timedelta(minutes=2)
 
@@ -23,8 +23,8 @@ def claim(store: Store, now=T0, owner="a", limit=10, **kw):  # type: ignore[no-u
 
 
 def test_claim_returns_due_deliveries_with_their_hits(store: Store, feed_id: int) -> None:
-    rec = store.record([item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
-    store.record([item(feed_id, "later", "r1")], plan_to("console", due=T0 + timedelta(hours=1)), T0)
+    rec = record(store, [item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
+    record(store, [item(feed_id, "later", "r1")], plan_to("console", due=T0 + timedelta(hours=1)), T0)
     got = claim(store)
     assert sorted(d.channel for d in got) == ["console", "hook"]
     d = got[0]
@@ -34,7 +34,7 @@ def test_claim_returns_due_deliveries_with_their_hits(store: Store, feed_id: int
 
 
 def test_channel_filter_and_lease(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("console", "hook"), T0)
     assert [d.channel for d in claim(store, channels={"hook"})] == ["hook"]
     assert [d.channel for d in claim(store, owner="b")] == ["console"]  # hook is leased
     assert claim(store, owner="c") == []
@@ -42,7 +42,7 @@ def test_channel_filter_and_lease(store: Store, feed_id: int) -> None:
 
 
 def test_sent_retry_dead_and_replay(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("console", "hook", "mail"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("console", "hook", "mail"), T0)
     by = {d.channel: d.id for d in claim(store)}
     store.mark_sent(by["console"], T0, "200 OK")
     store.mark_retry(by["hook"], next_attempt_at=T0 + timedelta(minutes=5), error="HTTP 503")
@@ -66,7 +66,7 @@ def test_sent_retry_dead_and_replay(store: Store, feed_id: int) -> None:
 
 
 def test_replay_one_by_id(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("a", "b"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("a", "b"), T0)
     for d in claim(store):
         store.mark_dead(d.id, error="boom", now=T0)
     first = store.list_deliveries()[-1].id
@@ -77,8 +77,8 @@ def test_replay_one_by_id(store: Store, feed_id: int) -> None:
 
 
 def test_list_deliveries_newest_first_with_limit(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("a"), T0)
-    store.record([item(feed_id, "two", "r1")], plan_to("a"), T0 + timedelta(minutes=1))
+    record(store, [item(feed_id, "one", "r1")], plan_to("a"), T0)
+    record(store, [item(feed_id, "two", "r1")], plan_to("a"), T0 + timedelta(minutes=1))
     views = store.list_deliveries()
     assert [v.created_at for v in views] == [T0 + timedelta(minutes=1), T0]
     assert len(store.list_deliveries(limit=1)) == 1
@@ -88,7 +88,7 @@ def test_take_digest_folds_pending_digest_deliveries_into_one(store: Store, feed
     daily = plan_to("mail", digest="daily")
     hits = []
     for key in ("one", "two", "three"):
-        hits += store.record([item(feed_id, key, "r1", "r2")], daily, T0).hits
+        hits += record(store, [item(feed_id, key, "r1", "r2")], daily, T0).hits
     assert claim(store, T0 + timedelta(days=1)) == []  # digest deliveries wait for their digest
     assert store.digest_groups("daily") == [("mail", "r1"), ("mail", "r2")]
 
@@ -106,13 +106,13 @@ def test_take_digest_folds_pending_digest_deliveries_into_one(store: Store, feed
 
 def test_concurrent_delivery_claims_never_overlap(store: Store, feed_id: int) -> None:
     # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE serialises the claims
-    store.record([item(feed_id, f"k{n}", "r1") for n in range(30)], plan_to("a", "b"), T0)
+    record(store, [item(feed_id, f"k{n}", "r1") for n in range(30)], plan_to("a", "b"), T0)
     claimed = claim_concurrently(3, lambda owner: claim(store, owner=owner, limit=4))
     assert len(claimed) == 60 and len(set(claimed)) == 60
 
 
 def test_an_outcome_applies_only_while_its_owner_holds_the_lease(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("hook", "mail"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("hook", "mail"), T0)
     by = {d.channel: d.id for d in claim(store, owner="a")}
     later = T0 + LEASE + timedelta(seconds=1)  # a's leases expired; b takes "hook" over
     assert [d.channel for d in claim(store, later, owner="b", channels={"hook"})] == ["hook"]
@@ -128,8 +128,8 @@ def test_an_outcome_applies_only_while_its_owner_holds_the_lease(store: Store, f
 
 
 def test_count_sent_counts_single_alerts_only(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("mail"), T0)
-    store.record([item(feed_id, "two", "r1")], plan_to("mail", digest="summary:hourly"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("mail"), T0)
+    record(store, [item(feed_id, "two", "r1")], plan_to("mail", digest="summary:hourly"), T0)
     [alert] = claim(store)
     store.mark_sent(alert.id, T0)
     summary = store.take_digest("summary:hourly", channel="mail", rule_id="r1", now=T0)
@@ -140,8 +140,8 @@ def test_count_sent_counts_single_alerts_only(store: Store, feed_id: int) -> Non
 
 
 def test_overdue_digests_and_unknown_channels(store: Store, feed_id: int) -> None:
-    store.record([item(feed_id, "one", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(hours=8)), T0)
-    store.record([item(feed_id, "two", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(days=1)), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(hours=8)), T0)
+    record(store, [item(feed_id, "two", "r1")], plan_to("mail", digest="daily", due=T0 + timedelta(days=1)), T0)
     assert store.overdue_digest_groups(T0 + timedelta(hours=7)) == []
     assert store.overdue_digest_groups(T0 + timedelta(hours=8)) == [("daily", "mail", "r1")]
     late = store.take_digest("daily", channel="mail", rule_id="r1", now=T0 + timedelta(hours=9),
@@ -162,7 +162,7 @@ def test_overdue_digests_and_unknown_channels(store: Store, feed_id: int) -> Non
 
 def test_a_poller_shutting_down_gives_back_feed_leases_but_not_delivery_leases(store: Store, feed_id: int) -> None:
     """A send still in flight at shutdown must be able to record its answer."""
-    store.record([item(feed_id, "one", "r1")], plan_to("console"), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("console"), T0)
     (delivery,) = claim(store, owner="me")
     assert store.claim_due_feeds(T0 + timedelta(hours=1), limit=10, owner="me", lease=timedelta(minutes=5))
     store.release_leases("me", deliveries=False)

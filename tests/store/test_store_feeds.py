@@ -10,7 +10,7 @@ import pytest
 from monitor.errors import StoreError
 from monitor.store import Store
 from monitor.types import FeedSpec, PollOutcome
-from tests.store.builders import T0, claim_concurrently, item, plan_to, spec
+from tests.store.builders import record, T0, claim_concurrently, item, plan_to, spec
 
 LEASE = timedelta(minutes=5)
 
@@ -47,8 +47,8 @@ def test_sync_adds_updates_and_deactivates(store: Store) -> None:
 def test_claim_honours_due_time_and_order(store: Store) -> None:
     store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
     a, b = sorted(claim(store), key=lambda f: f.url)
-    store.finish_poll(outcome(a.id, next_in=timedelta(minutes=10)))
-    store.finish_poll(outcome(b.id, next_in=timedelta(minutes=5)))
+    store.finish_poll(outcome(a.id, next_in=timedelta(minutes=10)), owner="a")
+    store.finish_poll(outcome(b.id, next_in=timedelta(minutes=5)), owner="a")
     assert claim(store, T0 + timedelta(minutes=4)) == []
     assert [f.id for f in claim(store, T0 + timedelta(minutes=5))] == [b.id]
     assert [f.id for f in claim(store, T0 + timedelta(minutes=10), owner="z")] == [a.id]  # b still leased
@@ -58,7 +58,7 @@ def test_limit_returns_the_most_overdue_first(store: Store) -> None:
     store.sync_feeds([spec(f"https://{n}.example/rss") for n in "abc"], T0)
     ids = {f.url: f.id for f in claim(store)}
     for n, minutes in zip("abc", (3, 1, 2)):
-        store.finish_poll(outcome(ids[f"https://{n}.example/rss"], next_in=timedelta(minutes=minutes)))
+        store.finish_poll(outcome(ids[f"https://{n}.example/rss"], next_in=timedelta(minutes=minutes)), owner="a")
     got = claim(store, T0 + timedelta(hours=1), limit=2)
     assert [f.url for f in got] == ["https://b.example/rss", "https://c.example/rss"]
 
@@ -74,12 +74,13 @@ def test_finish_poll_releases_the_lease_and_writes_the_outcome(store: Store) -> 
     store.sync_feeds([spec("https://a.example/rss", "A")], T0)
     [feed] = claim(store)
     store.finish_poll(outcome(feed.id, etag='"v1"', last_modified="Sun, 01 Mar 2026 11:00:00 GMT",
-                              title="A feed", entries=12, next_in=timedelta(0)))
+                              title="A feed", entries=12, next_in=timedelta(0)), owner="a")
     [again] = claim(store, owner="other")  # lease released, due again at once
     assert (again.etag, again.last_modified, again.status) == ('"v1"', "Sun, 01 Mar 2026 11:00:00 GMT", "ok")
 
+    assert not store.finish_poll(outcome(feed.id, status="failing"), owner="a").applied  # "other" holds it now
     store.finish_poll(outcome(feed.id, status="failing", error_count=3, error="HTTP 503 from server",
-                              error_kind="http-503", next_in=timedelta(0)))
+                              error_kind="http-503", next_in=timedelta(0)), owner="other")
     [view] = store.list_feeds()
     assert (view.status, view.error_count, view.last_error, view.last_error_kind) == (
         "failing", 3, "HTTP 503 from server", "http-503")
@@ -90,9 +91,9 @@ def test_finish_poll_releases_the_lease_and_writes_the_outcome(store: Store) -> 
 def test_all_feeds_claims_every_feed_gone_ones_too(store: Store) -> None:
     store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
     a, b = sorted(claim(store), key=lambda f: f.url)
-    store.finish_poll(outcome(a.id, next_in=timedelta(hours=1)))
+    store.finish_poll(outcome(a.id, next_in=timedelta(hours=1)), owner="a")
     store.finish_poll(outcome(b.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
-                              next_in=timedelta(days=7)))
+                              next_in=timedelta(days=7)), owner="a")
     assert claim(store, T0 + timedelta(minutes=1)) == []
     assert {f.id for f in claim(store, T0 + timedelta(minutes=1), all_feeds=True)} == {a.id, b.id}
 
@@ -101,11 +102,11 @@ def test_a_gone_feed_is_due_again_when_its_next_poll_comes(store: Store) -> None
     store.sync_feeds([spec("https://a.example/rss")], T0)
     [feed] = claim(store)
     store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
-                              next_in=timedelta(days=7)))
+                              next_in=timedelta(days=7)), owner="a")
     assert claim(store, T0 + timedelta(days=6)) == []
     [again] = claim(store, T0 + timedelta(days=7))
     assert (again.id, again.status) == (feed.id, "gone")
-    store.finish_poll(outcome(feed.id, status="ok"))  # the publisher is back
+    store.finish_poll(outcome(feed.id, status="ok"), owner="a")  # the publisher is back
     [view] = store.list_feeds()
     assert (view.status, view.error_count, view.last_error) == ("ok", 0, None)
 
@@ -113,7 +114,7 @@ def test_a_gone_feed_is_due_again_when_its_next_poll_comes(store: Store) -> None
 def _park_as_gone(store: Store, url: str) -> int:
     [feed] = claim(store)
     store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
-                              next_in=timedelta(days=7)))
+                              next_in=timedelta(days=7)), owner="a")
     assert claim(store, T0 + timedelta(minutes=1)) == [] and feed.url == url
     return feed.id
 
@@ -149,7 +150,7 @@ def test_an_unchanged_config_keeps_status_and_schedule(store: Store) -> None:
     store.sync_feeds([entry], T0)
     [feed] = claim(store)
     store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
-                              next_in=timedelta(days=7)))
+                              next_in=timedelta(days=7)), owner="a")
     store.sync_feeds([replace(entry, name="renamed", tags=("t",))], T0 + timedelta(hours=1))  # a reload
     [view] = store.list_feeds()
     assert (view.status, view.next_poll_at) == ("gone", T0 + timedelta(days=7))
@@ -159,7 +160,7 @@ def test_a_feed_configured_at_its_new_address_is_polled_at_once(store: Store) ->
     store.sync_feeds([spec("https://old.example/rss")], T0)
     [feed] = claim(store)
     store.finish_poll(outcome(feed.id, status="gone", error="410 Gone", error_kind="gone", error_count=1,
-                              new_url="https://new.example/rss", next_in=timedelta(days=7)))
+                              new_url="https://new.example/rss", next_in=timedelta(days=7)), owner="a")
     later = T0 + timedelta(hours=1)
     store.sync_feeds([spec("https://new.example/rss")], later)
     [view] = store.list_feeds()
@@ -169,7 +170,7 @@ def test_a_feed_configured_at_its_new_address_is_polled_at_once(store: Store) ->
 def test_a_permanent_redirect_moves_the_feed(store: Store) -> None:
     store.sync_feeds([spec("https://old.example/rss", "Old")], T0)
     [feed] = claim(store)
-    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss", next_in=timedelta(0)))
+    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss", next_in=timedelta(0)), owner="a")
     [moved] = claim(store, owner="b")
     assert moved.url == "https://new.example/rss"
     # the config still names the old URL: same feed, nothing new
@@ -184,7 +185,7 @@ def test_a_permanent_redirect_moves_the_feed(store: Store) -> None:
 def test_two_configured_feeds_on_one_moved_address_is_refused(store: Store) -> None:
     store.sync_feeds([spec("https://old.example/rss")], T0)
     [feed] = claim(store)
-    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss"))
+    store.finish_poll(outcome(feed.id, new_url="https://new.example/rss"), owner="a")
     with pytest.raises(StoreError, match="remove one of the two"):
         store.sync_feeds([spec("https://old.example/rss"), spec("https://new.example/rss")], T0)
 
@@ -192,7 +193,7 @@ def test_two_configured_feeds_on_one_moved_address_is_refused(store: Store) -> N
 def test_list_feeds_counts_articles_sighted_per_feed(store: Store) -> None:
     store.sync_feeds([spec("https://a.example/rss", "A"), spec("https://b.example/rss", "B")], T0)
     ids = {f.name: f.id for f in store.list_feeds()}
-    store.record([item(ids["A"], "one"), item(ids["A"], "two"),
+    record(store, [item(ids["A"], "one"), item(ids["A"], "two"),
                   item(ids["B"], "b-one", url="https://news.example/one")], plan_to(), T0)
     assert {f.name: f.articles for f in store.list_feeds()} == {"A": 2, "B": 1}
 
@@ -213,19 +214,19 @@ def test_concurrent_claimers_never_share_a_feed(store: Store) -> None:
 
 def test_a_gone_feed_that_comes_back_sends_one_recovered_alert(store: Store) -> None:
     from monitor.config.model import HealthConfig
-    from monitor.health import check_feed
 
     health = HealthConfig(notify=("desk",))
     store.sync_feeds([spec("https://a.example/rss", "A")], T0)
     [feed] = claim(store)
-    store.finish_poll(outcome(feed.id, status="gone", error="HTTP 410 Gone", error_kind="gone", error_count=1,
-                              next_in=timedelta(days=7)))
-    failing = check_feed(store, feed.id, health, T0)
+    failing = store.finish_poll(outcome(feed.id, status="gone", error="HTTP 410 Gone", error_kind="gone",
+                                        error_count=1, next_in=timedelta(days=7)), owner="a", health=health).health
     assert failing is not None and failing.kind == "failing" and "re-checked weekly" in failing.message
     week = T0 + timedelta(days=7)
     [again] = claim(store, week)  # the weekly re-check
-    store.record([item(again.id, "back")], plan_to(), week)  # it publishes again
-    store.finish_poll(replace(outcome(again.id, status="ok"), polled_at=week, next_poll_at=week + LEASE))
-    recovered = check_feed(store, feed.id, health, week)
+    record(store, [item(again.id, "back")], plan_to(), week)  # it publishes again
+    back = replace(outcome(again.id, status="ok"), polled_at=week, next_poll_at=week + LEASE)
+    recovered = store.finish_poll(back, owner="a", health=health).health
     assert recovered is not None and recovered.kind == "recovered"
-    assert check_feed(store, feed.id, health, week) is None  # once
+    [again] = claim(store, week + LEASE)
+    assert store.finish_poll(replace(back, next_poll_at=week + 2 * LEASE), owner="a",
+                             health=health).health is None  # once

@@ -116,23 +116,32 @@ def summaries() -> list[Sample]:
 
 # --- scoring (shared by the tests and the bench) ------------------------------
 
-def cluster(samples_: list[Sample], settings) -> list[int]:
-    """Feed the samples through a StoryClusterer in order, as the pipeline
-    does (find, then the store gives a new story id or the found one, then
-    add); returns each sample's story id."""
-    from datetime import datetime, timezone
+def cluster(samples_: list[Sample], settings) -> list[int]:  # type: ignore[no-untyped-def]
+    """Record the samples in order through the store's story index (a
+    temporary SQLite database), as the pipeline does; each sample's story id."""
+    import tempfile
+    from datetime import datetime, timedelta, timezone
 
-    from monitor.stories import StoryClusterer
+    from monitor.store import Store
+    from monitor.stories.key import story_key
+    from monitor.types import Article, FeedSpec, RecordItem
 
-    clusterer = StoryClusterer(settings)
     when = datetime(2026, 11, 14, tzinfo=timezone.utc)
-    out: list[int] = []
-    for i, s in enumerate(samples_):
-        story = clusterer.find(s.text, s.title)
-        story = len(set(out)) + 1 if story is None else story
-        clusterer.add(story, f"k{i}", s.text, s.title, when)
-        out.append(story)
-    return out
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(f"sqlite:///{tmp}/corpus.db")
+        try:
+            store.upgrade()
+            store.sync_feeds([FeedSpec(url="https://corpus.example/feed", name="Corpus",
+                                       interval=timedelta(minutes=5))], when)
+            feed_id = store.list_feeds()[0].id
+            items = [RecordItem(Article(feed_id=feed_id, entry_key=f"k{i}", canonical_url=f"https://x.example/{i}",
+                                        url=f"https://x.example/{i}", title=s.title, text=s.text, text_source="full",
+                                        lang="en", source=s.outlet, tags=(), published=when, content_hash=f"h{i}"),
+                                story=story_key(s.text, s.title, settings))
+                     for i, s in enumerate(samples_)]
+            return list(store.record(items, when, stories=settings).stories)
+        finally:
+            store.close()
 
 
 def pairwise_scores(samples_: list[Sample], predicted: list[int]) -> tuple[float, float]:

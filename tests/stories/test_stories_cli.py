@@ -9,7 +9,6 @@ import typer
 from typer.testing import CliRunner
 
 from monitor.cli import stories_cmd
-from monitor.stories import StoryClusterer
 from monitor.store import Store
 from tests.stories import story_corpus
 from tests.stories.test_stories_store import OUTLETS, _feeds, _ingest
@@ -35,12 +34,11 @@ def _setup(tmp_path) -> str:  # type: ignore[no-untyped-def]
     store.upgrade()
     feeds = _feeds(store)
     samples = {(s.story, s.variant): s for s in story_corpus.samples()}
-    clusterer = StoryClusterer()
     for i, (outlet, variant) in enumerate([("Wire Service", "original"), ("Daily Herald", "headline"),
                                            ("Asia Daily", "cut")]):
-        _ingest(store, clusterer, feeds[outlet], samples[("nk-missile-east-sea", variant)],
+        _ingest(store, feeds[outlet], samples[("nk-missile-east-sea", variant)],
                 when=now - timedelta(hours=2) + timedelta(minutes=i))
-    _ingest(store, clusterer, feeds["Wire Service"], samples[("nk-defectors", "original")],
+    _ingest(store, feeds["Wire Service"], samples[("nk-defectors", "original")],
             rules=(), when=now - timedelta(days=3))
     store.close()
     return str(config)

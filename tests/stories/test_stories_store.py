@@ -1,15 +1,17 @@
-"""The store's side of stories, on a real SQLite database: the pipeline's
-order (find, record, add) makes copies from three outlets one story with one
-hit per rule; `list_stories` names the outlets and rules; `recent_story_rows`
-rebuilds the index."""
+"""The store's side of stories, on a real SQLite database: copies from three
+outlets, recorded as the pipeline does, are one story with one hit per rule;
+`list_stories` names the outlets and rules; a new process (another Store on
+the same database) joins a copy to the stored story."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
 
-from monitor.stories import StoryClusterer
-from monitor.types import Article, Evidence, FeedSpec, Match, PlannedDelivery, RecordItem, Snippet
+from monitor.store import Store
+from monitor.stories.key import story_key
+from monitor.stories.settings import ClusterSettings
+from monitor.types import Article, Evidence, FeedSpec, Match, PlannedDelivery, PlannedHit, RecordItem, Snippet
 from tests.stories import story_corpus
 from tests.stories.conftest import T0
 
@@ -34,27 +36,21 @@ def _match(rule: str) -> Match:
                  snippet=Snippet("envoy", ((0, 5),)))
 
 
-def _plan(match: Match) -> list[PlannedDelivery]:
-    return [PlannedDelivery(channel="console", due_at=T0)]
-
-
-def _ingest(store, clusterer, feed_id, sample, rules=("china-envoy-nk",), when=T0):  # type: ignore[no-untyped-def]
+def _ingest(store, feed_id, sample, rules=("china-envoy-nk",), when=T0):  # type: ignore[no-untyped-def]
     """What the pipeline does for one article."""
-    story = clusterer.find(sample.text, sample.title)
-    result = store.record([RecordItem(_article(feed_id, sample), tuple(_match(r) for r in rules), story)], _plan, when)
-    clusterer.add(result.stories[0], sample.url, sample.text, sample.title, when)
-    return result
+    hits = tuple(PlannedHit(_match(r), (PlannedDelivery(channel="console", due_at=T0),)) for r in rules)
+    key = story_key(sample.text, sample.title, ClusterSettings())
+    return store.record([RecordItem(_article(feed_id, sample), hits, key)], when, stories=ClusterSettings())
 
 
 def test_three_outlets_one_story_one_hit_and_the_list_names_them(store) -> None:  # type: ignore[no-untyped-def]
     feeds = _feeds(store)
     samples = {(s.story, s.variant): s for s in story_corpus.samples()}
-    clusterer = StoryClusterer()
     carried = [("Wire Service", "original"), ("Daily Herald", "headline"), ("Asia Daily", "boilerplate")]
-    results = [_ingest(store, clusterer, feeds[outlet], samples[("china-envoy-seed", variant)],
+    results = [_ingest(store, feeds[outlet], samples[("china-envoy-seed", variant)],
                        when=T0 + timedelta(minutes=i))
                for i, (outlet, variant) in enumerate(carried)]
-    other = _ingest(store, clusterer, feeds["Daily Herald"], samples[("china-delegation-parade", "original")],
+    other = _ingest(store, feeds["Daily Herald"], samples[("china-delegation-parade", "original")],
                     when=T0 + timedelta(minutes=5))
 
     assert len({r.stories[0] for r in results}) == 1
@@ -74,21 +70,23 @@ def test_three_outlets_one_story_one_hit_and_the_list_names_them(store) -> None:
 
 def test_list_stories_honours_since_and_limit(store) -> None:  # type: ignore[no-untyped-def]
     feeds = _feeds(store)
-    clusterer = StoryClusterer()
     originals = [s for s in story_corpus.samples() if s.variant == "original"][:3]
     for i, sample in enumerate(originals):
-        _ingest(store, clusterer, feeds["Wire Service"], sample, rules=(), when=T0 + timedelta(hours=i))
+        _ingest(store, feeds["Wire Service"], sample, rules=(), when=T0 + timedelta(hours=i))
     assert len(store.list_stories(since=T0 + timedelta(minutes=30))) == 2
     assert [s.title for s in store.list_stories(limit=1)] == [originals[2].title]
     assert store.list_stories(since=T0)[0].rules == ()
 
 
-def test_rebuilt_index_joins_a_copy_to_the_stored_story(store) -> None:  # type: ignore[no-untyped-def]
+def test_another_process_joins_a_copy_to_the_stored_story(store, db_url) -> None:  # type: ignore[no-untyped-def]
     feeds = _feeds(store)
     samples = {(s.story, s.variant): s for s in story_corpus.samples()}
-    first = _ingest(store, StoryClusterer(), feeds["Wire Service"], samples[("nk-satellite", "original")])
+    first = _ingest(store, feeds["Wire Service"], samples[("nk-satellite", "original")])
 
-    restarted = StoryClusterer()  # a new process: the index comes from the database
-    restarted.rebuild(store.recent_story_rows(T0 - restarted.settings.window))
-    copy = samples[("nk-satellite", "cut")]
-    assert restarted.find(copy.text, copy.title) == first.stories[0]
+    restarted = Store.open(db_url)  # a new process: the index is the database's
+    try:
+        copy = _ingest(restarted, feeds["Daily Herald"], samples[("nk-satellite", "cut")],
+                       when=T0 + timedelta(hours=1))
+    finally:
+        restarted.close()
+    assert copy.stories == first.stories and copy.hits == ()

@@ -1,11 +1,11 @@
 """Exact duplicates: the URL variants issue 6 names must share one canonical
-URL (monitor.fetch.urls.canonical_url, owned by the fetch engineer)."""
+URL (monitor.parse.urls.canonical_url, owned by the fetch engineer)."""
 
 from __future__ import annotations
 
 import pytest
 
-from monitor.fetch.urls import canonical_url
+from monitor.parse.urls import canonical_url
 
 BASE = "https://wire.example/world/asia/nk-envoy"
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 import yaml
 
-from monitor.app import App, Services
+from monitor.runtime.builder import open_runtime
 from monitor.config import load_config
 from tests.e2e.servers import LocalServer
 from tests.e2e.test_once import ALIASES, RULE, farm
@@ -39,12 +39,21 @@ def server():
 
 @pytest.fixture
 async def polled(tmp_path, server, capsys):
-    """An App that has run one `once` over the local farm."""
+    """A runtime that has run one `once` over the local farm."""
     config = load_config(write_config(tmp_path, server))
-    async with App(config, services=Services()) as app:
-        await app.once()
-        yield app
+    async with open_runtime(config, mode="once") as runtime:
+        await runtime.once()
+        yield runtime
 
 
 def client(api) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://127.0.0.1:8080")
+
+
+async def reload_with(runtime, **changes) -> None:  # type: ignore[no-untyped-def]
+    """Edit the runtime's config file (top-level keys replaced) and reload it, as an operator would."""
+    path = runtime.config.path
+    data = yaml.safe_load(path.read_text())
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    await runtime.reloader.reload()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from monitor.web.api import build_api
-from tests.web.conftest import client
+from tests.web.conftest import client, reload_with
 
 
 async def test_healthz_and_readyz(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
         ready = await http.get("/readyz")
     assert ready.status_code == 200, ready.text
@@ -15,15 +14,15 @@ async def test_healthz_and_readyz(polled):
 
 
 async def test_readyz_fails_when_the_config_on_disk_is_invalid(polled):
-    polled.config_problems = ["monitor.yaml:3: unknown key 'intervall'; did you mean 'interval'?"]
-    async with client(build_api(polled)) as http:
+    await reload_with(polled, poll={"intervall": "5m"})
+    async with client(polled.api) as http:
         ready = await http.get("/readyz")
     assert ready.status_code == 503
-    assert "intervall" in ready.text
+    assert "intervall" in ready.text and "did you mean 'interval'" in ready.text
 
 
 async def test_hits_are_listed_filtered_and_paginated(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         page = (await http.get("/api/hits")).json()
         assert [h["rule"] for h in page["hits"]] == ["china-envoy-nk"]
         hit = page["hits"][0]
@@ -40,14 +39,14 @@ async def test_hits_are_listed_filtered_and_paginated(polled):
 
 
 async def test_feeds_show_health(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         feeds = {f["name"]: f for f in (await http.get("/api/feeds")).json()}
     assert feeds["Wire RSS"]["status"] == "ok"
     assert feeds["Broken feed"]["status"] == "failing" and "404" in feeds["Broken feed"]["last_error"]
 
 
 async def test_stories_rules_and_deliveries(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         stories = (await http.get("/api/stories")).json()
         assert len(stories) == 2  # the envoy story and the weather story
         rules = (await http.get("/api/rules")).json()
@@ -60,7 +59,7 @@ async def test_stories_rules_and_deliveries(polled):
 
 
 async def test_test_rule_endpoint_explains_matches(polled, server):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         text = {"query": "envoy NEAR/5 Pyongyang", "title": "", "text": "China sent an envoy to Pyongyang today."}
         result = (await http.post("/api/test-rule", json=text)).json()
         assert result["matched"] is True
@@ -76,7 +75,7 @@ async def test_test_rule_endpoint_explains_matches(polled, server):
 
 
 async def test_metrics_after_once(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         body = (await http.get("/metrics")).text
     assert 'news_monitor_polls_total{status="ok"} 1.0' in body
     assert 'news_monitor_poll_errors_total{kind="http-404"} 1.0' in body
@@ -88,14 +87,14 @@ async def test_metrics_after_once(polled):
 
 
 async def test_openapi_describes_the_api(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         spec = (await http.get("/openapi.json")).json()
     assert {"/api/hits", "/api/stories", "/api/feeds", "/api/deliveries", "/api/rules", "/api/test-rule",
             "/api/deliveries/{delivery_id}/replay"} <= set(spec["paths"])
 
 
 async def test_status_page_shows_hits_feeds_and_tester(polled):
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         page = (await http.get("/")).text
         assert "<mark>" in page and "China sends envoy to North Korea" in page
         assert "Broken feed" in page and "404" in page
@@ -103,13 +102,14 @@ async def test_status_page_shows_hits_feeds_and_tester(polled):
     assert 'id="tester-result"' in tested and "<mark>envoy</mark>" in tested
 
 
-async def test_token_is_required_for_everything_but_healthz(polled):
-    from dataclasses import replace
-
-    polled.config = replace(polled.config, http=replace(polled.config.http, token="t0ken-123"))
-    async with client(build_api(polled)) as http:
+async def test_token_is_required_for_everything_but_health(polled):
+    await reload_with(polled, http={"listen": "127.0.0.1:0", "token": "t0ken-123"})
+    async with client(polled.api) as http:
         assert (await http.get("/healthz")).status_code == 200
-        for path in ("/readyz", "/metrics", "/api/hits", "/api/feeds", "/"):
+        ready = await http.get("/readyz")  # answers (probes), but shows no details without the token
+        assert ready.status_code == 200 and ready.json()["checks"]["database"] == {"ok": True}
+        assert "problems" not in ready.text
+        for path in ("/metrics", "/api/hits", "/api/feeds", "/"):
             assert (await http.get(path)).status_code == 401, path
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer wrong"})).status_code == 401
         assert (await http.get("/api/hits", headers={"Authorization": "Bearer t0ken-123"})).status_code == 200
@@ -125,7 +125,7 @@ async def test_token_is_required_for_everything_but_healthz(polled):
 async def test_without_a_token_only_loopback_hosts_and_json_posts_are_served(polled):
     """A page that rebinds its DNS name to 127.0.0.1 sends its own Host; a
     cross-site form cannot send JSON: neither gets through."""
-    async with client(build_api(polled)) as http:
+    async with client(polled.api) as http:
         assert (await http.get("/api/hits", headers={"Host": "evil.example:8080"})).status_code == 403
         assert (await http.get("/healthz", headers={"Host": "evil.example"})).status_code == 200
         assert (await http.get("/api/hits", headers={"Host": "localhost:8080"})).status_code == 200

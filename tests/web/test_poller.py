@@ -4,13 +4,11 @@ poll past its deadline keeps what it recorded."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from datetime import timedelta
 
-from monitor.app import App, Services
 from monitor.config import load_config
+from monitor.runtime.builder import open_runtime
 from tests.e2e.servers import page, rss
-from tests.web.conftest import write_config
+from tests.web.conftest import reload_with, write_config
 
 
 def slow_feed(server, n: int = 6) -> str:
@@ -27,26 +25,24 @@ async def test_a_slow_feed_does_not_hold_up_the_others(tmp_path, server):
     path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
                         fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
                                "host_spacing": "0s"})
-    async with App(load_config(path), services=Services()) as app:
-        assert await app.poll_tick() == 1  # the slow feed starts and the tick returns at once
-        assert app.poller.busy == 1
+    async with open_runtime(load_config(path), mode="once") as runtime:
+        assert await runtime.poller.tick() == 1  # the slow feed starts and the tick returns at once
+        assert runtime.poller.busy == 1
         # a feed added now is polled by the next tick while the slow one still runs
         server.serve("/quick.xml", rss("Quick", [{"title": "Envoy", "guid": "q-1",
                                                   "description": "China sends an envoy to Pyongyang, North Korea."}]))
-        data = load_config(write_config(tmp_path, server, feeds=[
-            {"url": server.url("/slow.xml"), "name": "Slow"}, {"url": server.url("/quick.xml"), "name": "Quick"}],
-            fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1, "host_spacing": "0s"}))
-        await app.apply(data)
-        assert await app.poll_tick() == 1
+        await reload_with(runtime, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"},
+                                          {"url": server.url("/quick.xml"), "name": "Quick"}])
+        assert await runtime.poller.tick() == 1
         for _ in range(200):
-            quick = {f.name: f for f in app.store.list_feeds()}["Quick"]
+            quick = {f.name: f for f in runtime.store.list_feeds()}["Quick"]
             if quick.status == "ok":
                 break
             await asyncio.sleep(0.05)
-        slow = {f.name: f for f in app.store.list_feeds()}["Slow"]
+        slow = {f.name: f for f in runtime.store.list_feeds()}["Slow"]
         assert quick.status == "ok" and slow.status == "new"  # quick finished first, slow still running
-        await app.poller.drain(timeout=30)
-        assert {f.name: f for f in app.store.list_feeds()}["Slow"].status == "ok"
+        await runtime.poller.drain(timeout=30)
+        assert {f.name: f for f in runtime.store.list_feeds()}["Slow"].status == "ok"
 
 
 async def test_a_feed_of_slow_pages_still_records_everything_within_its_deadline(tmp_path, server):
@@ -57,12 +53,11 @@ async def test_a_feed_of_slow_pages_still_records_everything_within_its_deadline
     deadline outlast a 20 s page fetch)."""
     slow_feed(server, n=10)
     path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
-                        fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
-                               "host_spacing": "0s"})
-    async with App(load_config(path), services=Services()) as app:
-        app.pipeline.settings = replace(app.pipeline.settings, record_batch=2, feed_deadline=timedelta(seconds=5))
-        cycle = await app.poll()
+                        poll={"deadline": "5s"}, fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"],
+                                                        "per_host": 1, "host_spacing": "0s"})
+    async with open_runtime(load_config(path), mode="once") as runtime:
+        cycle = await runtime.poller.run_cycle()
         outcome = cycle.outcomes[0]
         assert outcome.status == "ok" and outcome.error is None and outcome.new_articles == 10, outcome
-        feed = {f.name: f for f in app.store.list_feeds()}["Slow"]
+        feed = {f.name: f for f in runtime.store.list_feeds()}["Slow"]
         assert feed.articles == 10 and 0 < feed.full_text_rate < 1, feed

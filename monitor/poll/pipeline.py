@@ -1,0 +1,183 @@
+"""One poll of one feed: fetch -> parse -> unseen -> extract -> match -> record.
+
+The pipeline calls its dependencies in order and decides nothing itself: its
+decisions are monitor.poll.decide's (text, dates, planned hits, deadline
+budget, outcomes) and monitor.poll.schedule's (next poll).  Everything it
+reads from the config comes from the one Snapshot the poll was given.
+Per-feed problems are results (a PollOutcome with an error), never
+exceptions: polling 500 feeds yields 500 outcomes.  Writing the outcome (and
+releasing the lease) is the poller's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from monitor.clock import Clock
+from monitor.extract.lang import detect_language
+from monitor.metrics import Metrics
+from monitor.parse.feed import parse_feed
+from monitor.parse.urls import entry_url
+from monitor.poll import decide
+from monitor.poll.decide import Budget
+from monitor.poll.schedule import observed_publish_interval
+from monitor.runtime.snapshot import Snapshot
+from monitor.runtime.threads import Threads
+from monitor.stories.key import story_key
+from monitor.types import Article, Entry, FeedState, FetchResult, PollOutcome, RecordedHit, RecordItem
+
+log = logging.getLogger("monitor.pipeline")
+
+ARTICLE_CONCURRENCY = 8  # article pages fetched at once per feed
+RECORD_BATCH = 50  # articles written per transaction
+
+
+@dataclass(frozen=True)
+class PollResult:
+    outcome: PollOutcome
+    hits: tuple[RecordedHit, ...] = ()
+
+
+@dataclass
+class _Progress:
+    """What a poll got done before its deadline: recorded work stays recorded."""
+
+    budget: Budget
+    fresh: int = 0
+    recorded: int = 0
+    hits: list[RecordedHit] = field(default_factory=list)
+
+    def started(self, fresh: int) -> None:
+        self.fresh = fresh
+
+    def done(self, articles: int, hits: Sequence[RecordedHit]) -> None:
+        self.recorded += articles
+        self.hits += hits
+
+
+def _retrieve(task: asyncio.Future) -> None:  # type: ignore[type-arg]
+    """A shielded batch that failed after its poll gave up: say so (nobody awaits it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("recording a batch failed: %r", task.exception())
+
+
+class Pipeline:
+    def __init__(self, *, store, clock: Clock, threads: Threads, metrics: Metrics,  # type: ignore[no-untyped-def]
+                 rand: Callable[[], float] = random.random, record_batch: int = RECORD_BATCH,
+                 article_concurrency: int = ARTICLE_CONCURRENCY) -> None:
+        self._store = store
+        self._clock = clock
+        self._threads = threads
+        self._metrics = metrics
+        self._rand = rand
+        self._record_batch = record_batch
+        self._article_concurrency = article_concurrency
+
+    async def poll_feed(self, feed: FeedState, snap: Snapshot) -> PollResult:
+        """Poll one feed within the snapshot's deadline; always returns an outcome."""
+        limit = snap.poll.deadline.total_seconds()
+        progress = _Progress(Budget(started=self._clock.monotonic(), limit=limit))
+        try:
+            async with asyncio.timeout(limit):
+                outcome = await self._poll(feed, snap, progress)
+        except TimeoutError:
+            outcome = decide.overran(feed, self._clock.now(), recorded=progress.recorded, fresh=progress.fresh,
+                                     deadline=snap.poll.deadline, settings=snap.poll.schedule, rand=self._rand)
+        except Exception as exc:  # a bug must cost one feed, not the daemon
+            log.exception("feed %s: unexpected error", feed.url)
+            outcome = decide.failed(feed, FetchResult(url=feed.url, status=0), self._clock.now(),
+                                    error=f"internal error: {exc!r}", error_kind="internal",
+                                    settings=snap.poll.schedule, rand=self._rand)
+        return PollResult(outcome, tuple(progress.hits))
+
+    async def _poll(self, feed: FeedState, snap: Snapshot, progress: _Progress) -> PollOutcome:
+        schedule = snap.poll.schedule
+        fetched = await snap.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                                                headers=feed.headers, configured=feed.configured_url or None)
+        if fetched.error:
+            return decide.failed(feed, fetched, self._clock.now(), error=fetched.error,
+                                 error_kind=fetched.error_kind or "error", settings=schedule, rand=self._rand,
+                                 gone=fetched.error_kind == "gone")
+        if fetched.not_modified:
+            return decide.succeeded(feed, fetched, self._clock.now(), settings=schedule, rand=self._rand,
+                                    not_modified=True)
+        parsed = await self._threads.cpu(parse_feed, fetched.body, url=fetched.url,
+                                         content_type=fetched.content_type, max_entries=snap.poll.max_entries)
+        if parsed.error:
+            return decide.failed(feed, fetched, self._clock.now(), error=parsed.error,
+                                 error_kind=parsed.error_kind or "parse", settings=schedule, rand=self._rand)
+        candidates = [(e, entry_url(e, fetched.url)) for e in parsed.entries]
+        fresh = await self._threads.db(self._store.unseen, feed.id, candidates)
+        progress.started(len(fresh))
+        await self._process(feed, fetched, fresh, snap, progress)
+        now = self._clock.now()
+        observed = observed_publish_interval([e.published for e in parsed.entries if e.published], now)
+        return decide.succeeded(feed, fetched, now, settings=schedule, rand=self._rand, ttl=parsed.ttl,
+                                observed=observed, title=parsed.title, entries=len(parsed.entries),
+                                new_articles=len(fresh), warning=parsed.warning)
+
+    async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
+                       snap: Snapshot, progress: _Progress) -> None:
+        gate = asyncio.Semaphore(self._article_concurrency)
+        base_is_file = fetched.url.startswith("file:")
+
+        async def build(entry: Entry, canonical: str) -> Article:
+            async with gate:
+                return await self._article(feed, entry, canonical, base_is_file, snap, progress.budget)
+
+        for start in range(0, len(fresh), self._record_batch):
+            articles = await asyncio.gather(*(build(e, c) for e, c in fresh[start:start + self._record_batch]))
+            # shielded: a deadline must not leave a batch half-written and unknown to the poll
+            recording = asyncio.ensure_future(self._record(articles, snap))
+            recording.add_done_callback(_retrieve)
+            progress.done(len(articles), await asyncio.shield(recording))
+
+    async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool,
+                       snap: Snapshot, budget: Budget) -> Article:
+        extracted = None
+        if entry.link and not budget.late(self._clock.monotonic()):
+            try:  # a page still in flight near the poll deadline gives way to the feed's text
+                async with asyncio.timeout(budget.page_seconds(self._clock.monotonic())):
+                    extracted = await self._full_text(entry.link, base_is_file, snap)
+            except TimeoutError:
+                log.info("article %s: not done before the poll deadline; using the feed's text", entry.link)
+        chosen = decide.choose_text(entry, extracted)
+        lang = chosen.lang or await self._threads.cpu(detect_language, f"{chosen.title}\n{chosen.text}")
+        self._metrics.articles.labels(chosen.source.value).inc()
+        return decide.make_article(feed, entry, canonical, chosen, lang, self._clock.now())
+
+    async def _full_text(self, link: str, base_is_file: bool, snap: Snapshot):  # type: ignore[no-untyped-def]
+        page = await snap.fetcher.fetch_page(link, base_is_file=base_is_file)
+        if page.error:
+            log.info("article %s: %s; using the feed's text", link, page.error)
+            return None
+        if not page.body:
+            return None
+        started = self._clock.monotonic()
+        extracted = await snap.extractor.extract(page.body, url=page.url, content_type=page.content_type)
+        self._metrics.extract_seconds.observe(self._clock.monotonic() - started)
+        return extracted
+
+    async def _record(self, articles: Sequence[Article], snap: Snapshot) -> list[RecordedHit]:
+        """Match and sign the batch (CPU, off the event loop), plan the hits'
+        deliveries from the snapshot, and record it in one transaction (the
+        store assigns stories from its index inside it)."""
+        ruleset, stories = snap.ruleset, snap.config.stories
+
+        def prepare() -> list[tuple[tuple, object]]:  # type: ignore[type-arg]
+            return [(tuple(ruleset.match(a.document())), story_key(a.text, a.title, stories)) for a in articles]
+
+        prepared = await self._threads.cpu(prepare)
+        now = self._clock.now()
+        items = [RecordItem(article, decide.plan_hits(matches, snap.plan, now), key)
+                 for article, (matches, key) in zip(articles, prepared)]
+        recorded = await self._threads.db(self._store.record, items, now, stories=stories)
+        for hit in recorded.hits:
+            self._metrics.hits.labels(hit.rule_id).inc()
+            log.info("hit %d: rule %s", hit.id, hit.rule_id,
+                     extra={"event": "hit", "hit": hit.id, "rule": hit.rule_id, "article": hit.article_id})
+        return list(recorded.hits)

@@ -1,0 +1,166 @@
+"""Which feeds are polled when: a burst cycle (`once`) or the daemon's ticks.
+
+The poller owns each feed's lease from claim to finish: it claims due feeds
+(store.claim_due_feeds, under its owner id), takes the config snapshot for
+each poll at its start, runs the pipeline, and writes the outcome with the
+feed-health decision in one transaction (store.finish_poll, which refuses
+when the lease has passed to another owner).  In the daemon a tick claims
+only as many due feeds as there are free slots and returns: a slow feed
+keeps its own slot busy (up to the poll deadline) while the next ticks serve
+every other feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.clock import Clock
+from monitor.metrics import Metrics
+from monitor.poll.pipeline import Pipeline, PollResult
+from monitor.runtime.snapshot import LiveConfig
+from monitor.runtime.threads import Threads
+from monitor.types import FeedState, FeedStatus, PollOutcome, RecordedHit
+
+log = logging.getLogger("monitor.poller")
+
+LEASE_MARGIN = timedelta(minutes=5)  # a feed's lease outlives its poll deadline
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    outcomes: tuple[PollOutcome, ...]
+    hits: tuple[RecordedHit, ...]
+
+    @property
+    def errors(self) -> tuple[PollOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.error)
+
+    @property
+    def failing(self) -> tuple[PollOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status in (FeedStatus.FAILING, FeedStatus.GONE))
+
+
+class Poller:
+    def __init__(self, *, store, pipeline: Pipeline, live: LiveConfig, clock: Clock,  # type: ignore[no-untyped-def]
+                 threads: Threads, metrics: Metrics, owner: str) -> None:
+        self._store = store
+        self._pipeline = pipeline
+        self._live = live
+        self._clock = clock
+        self._threads = threads
+        self._metrics = metrics
+        self._owner = owner
+        self._running: set[asyncio.Task[PollResult]] = set()
+        self._watching: set[asyncio.Task[None]] = set()
+        self.last_cycle_at: datetime | None = None
+
+    @property
+    def busy(self) -> int:
+        return len(self._running)
+
+    def _lease(self) -> timedelta:
+        return self._live.current().poll.deadline + LEASE_MARGIN
+
+    async def _claim(self, limit: int, *, all_feeds: bool = False) -> list[FeedState]:
+        return await self._threads.db(self._store.claim_due_feeds, self._clock.now(), limit=limit,
+                                      owner=self._owner, lease=self._lease(), all_feeds=all_feeds)
+
+    async def run_cycle(self, *, all_feeds: bool = False) -> CycleResult:
+        """Burst mode: poll every due feed (or every feed) and wait for all."""
+        started = self._clock.monotonic()
+        feeds = await self._claim(100_000, all_feeds=all_feeds)
+        gate = asyncio.Semaphore(self._live.current().poll.concurrency)
+
+        async def one(feed: FeedState) -> PollResult:
+            async with gate:
+                return await self.poll(feed)
+
+        results = await asyncio.gather(*(one(f) for f in feeds))
+        self._cycle_done(started, polled=bool(feeds))
+        return CycleResult(tuple(r.outcome for r in results), tuple(h for r in results for h in r.hits))
+
+    async def tick(self) -> int:
+        """Daemon mode: start polls for due feeds in the free slots; returns at once."""
+        free = self._live.current().poll.concurrency - len(self._running)
+        if free <= 0:
+            return 0
+        started = self._clock.monotonic()
+        feeds = await self._claim(free)
+        tasks = []
+        for feed in feeds:
+            task = asyncio.create_task(self.poll(feed), name=f"poll {feed.url}")
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+            tasks.append(task)
+        if tasks:
+            watcher = asyncio.create_task(self._observe(tasks, started))
+            self._watching.add(watcher)
+            watcher.add_done_callback(self._watching.discard)
+        else:
+            self._cycle_done(started, polled=False)
+        return len(feeds)
+
+    async def _observe(self, tasks: Sequence[asyncio.Task[PollResult]], started: float) -> None:
+        await asyncio.wait(tasks)
+        self._cycle_done(started)
+
+    def _cycle_done(self, started: float, *, polled: bool = True) -> None:
+        """A cycle (a burst, or one tick's polls) is over: its duration when it polled anything."""
+        if polled:
+            self._metrics.cycle_seconds.observe(self._clock.monotonic() - started)
+        self.last_cycle_at = self._clock.now()
+
+    async def poll(self, feed: FeedState) -> PollResult:
+        """One claimed feed: poll it on the current snapshot, then write the outcome."""
+        started = self._clock.monotonic()
+        with self._live.use() as snap:
+            result = await self._pipeline.poll_feed(feed, snap)
+            outcome = result.outcome
+            self._metrics.poll_seconds.observe(self._clock.monotonic() - started)
+            try:
+                finished = await self._threads.db(self._store.finish_poll, outcome, owner=self._owner,
+                                                  health=snap.config.health)
+            except Exception:  # the database is down: what was recorded stays; the lease runs out
+                log.exception("feed %s: could not record this poll; it is polled again when its lease expires",
+                              feed.url)
+            else:
+                if not finished.applied:
+                    log.warning("feed %s: poll outcome not recorded: its lease passed to another owner",
+                                feed.url, extra={"event": "poll-finish-refused", "feed": feed.url})
+        self._metrics.polls.labels(outcome.status).inc()
+        if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
+            self._metrics.poll_errors.labels(outcome.error_kind or "error").inc()
+        _log_outcome(feed, outcome)
+        return result
+
+    async def drain(self, timeout: float) -> int:
+        """Shutdown: let polls in flight finish for `timeout` seconds, cancel the
+        rest and give their leases back (their recorded articles stay; the
+        rest of each feed is polled again at the next start).  Returns how
+        many were abandoned."""
+        pending = {t for t in self._running if not t.done()}
+        if not pending:
+            return 0
+        _, still = await asyncio.wait(pending, timeout=timeout)
+        for task in still:
+            task.cancel()
+        if still:
+            await asyncio.wait(still, timeout=2.0)
+            released = await self._threads.db(self._store.release_leases, owner=self._owner, deliveries=False)
+            log.warning("abandoned %d feed poll(s) at shutdown and released %d lease(s); they are polled "
+                        "again at the next start", len(still), released)
+        return len(still)
+
+
+def _log_outcome(feed: FeedState, outcome: PollOutcome) -> None:
+    if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
+        log.warning("feed %s (%s): %s [%s]; next try %s", feed.name, feed.url, outcome.error,
+                    outcome.error_kind, outcome.next_poll_at.strftime("%H:%M:%S"),
+                    extra={"event": "poll", "feed": feed.url, "status": str(outcome.status)})
+    else:
+        log.info("feed %s: %s, %d entries, %d new", feed.name, outcome.status, outcome.entries,
+                 outcome.new_articles, extra={"event": "poll", "feed": feed.url, "status": str(outcome.status)})

@@ -1,0 +1,107 @@
+"""When to poll a feed next: pure decisions, no I/O, deterministic given `rand`.
+
+Rules (issue 5):
+
+* gone (410)      -> `now + GONE_DELAY` (a week): the operator sees status
+                     `gone`, and a publisher (or CDN) that sent one wrong 410
+                     is noticed within a week; a success makes it `ok` again.
+* error           -> `backoff(error_count)`: backoff_base * 2**(n-1), capped
+                     at backoff_max, with +-jitter; never sooner than the
+                     server's Retry-After nor than min_interval.  A Retry-After
+                     longer than max(backoff_max, max_interval) is capped there,
+                     so a hostile header cannot park a feed for a year.
+* ok/not-modified -> the configured `interval`, raised (never lowered) by the
+                     feed's hints: half its observed publishing interval when
+                     it publishes rarely, Cache-Control max-age / Expires and
+                     RSS <ttl>; hints stretch it to at most `max_stretch` x
+                     the interval, before jitter (default 4: a 5-minute feed
+                     behind a CDN sending max-age=86400, or a "most read" feed
+                     of week-old items, is polled every 20 min, not daily; a
+                     3-hour feed publishing once a day, every 12 h).  Retry-After is a request, not a
+                     hint: it is obeyed in full.  Then clamped to
+                     [min_interval, max_interval]; then +-jitter (a fraction of
+                     the delay, so feeds added together drift apart) and
+                     clamped again.  The configured interval is therefore the
+                     floor unless min_interval is higher; max_interval wins
+                     over everything, including the server's headers.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from monitor.types import PollKind
+
+GONE_DELAY = timedelta(days=7)
+RECENT_ITEMS = 20  # how many of the newest dated items the publishing interval looks at
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """
+    >>> ScheduleSettings().backoff_max
+    datetime.timedelta(seconds=21600)
+    """
+
+    min_interval: timedelta = timedelta(minutes=1)
+    max_interval: timedelta = timedelta(hours=24)
+    backoff_base: timedelta = timedelta(minutes=1)
+    backoff_max: timedelta = timedelta(hours=6)
+    jitter: float = 0.1  # fraction of the delay, applied as +-jitter
+    max_stretch: float = 4.0  # hints stretch a poll to at most this x the configured interval
+
+
+def _jittered(delay: timedelta, jitter: float, rand: Callable[[], float]) -> timedelta:
+    """delay * (1 + jitter * u), u uniform in [-1, 1) from rand() in [0, 1)."""
+    return delay * (1.0 + jitter * (2.0 * rand() - 1.0))
+
+
+def _clamp(delay: timedelta, low: timedelta, high: timedelta) -> timedelta:
+    return max(low, min(delay, high))
+
+
+def backoff(error_count: int, settings: ScheduleSettings, rand: Callable[[], float]) -> timedelta:
+    """Capped exponential backoff after `error_count` consecutive failures
+    (1 = the first failure), with +-jitter, never above backoff_max.
+
+    >>> s = ScheduleSettings(jitter=0)
+    >>> [str(backoff(n, s, lambda: 0.5)) for n in (1, 2, 3, 20)]
+    ['0:01:00', '0:02:00', '0:04:00', '6:00:00']
+    """
+    exponent = min(max(error_count, 1) - 1, 40)  # 2**40 minutes is already past any cap
+    delay = min(settings.backoff_base * (2 ** exponent), settings.backoff_max)
+    return min(_jittered(delay, settings.jitter, rand), settings.backoff_max)
+
+
+def observed_publish_interval(published: Sequence[datetime], now: datetime) -> timedelta | None:
+    """Median gap between the newest RECENT_ITEMS dated items (dates in the
+    future are ignored: feeds lie); None with fewer than 3 usable dates."""
+    dates = sorted((d for d in published if d is not None and d <= now), reverse=True)
+    dates = dates[:RECENT_ITEMS]
+    if len(dates) < 3:
+        return None
+    gaps = [(a - b).total_seconds() for a, b in zip(dates, dates[1:])]
+    return timedelta(seconds=statistics.median(gaps))
+
+
+def next_poll(*, now: datetime, interval: timedelta, result_kind: PollKind, error_count: int,
+              retry_after: timedelta | None = None, max_age: timedelta | None = None,
+              ttl: timedelta | None = None, observed_interval: timedelta | None = None,
+              settings: ScheduleSettings, rand: Callable[[], float]) -> datetime:
+    """The time of the next poll; see the module docstring for the rules.
+    `error_count` is the consecutive failures INCLUDING this poll's."""
+    if result_kind == PollKind.GONE:
+        return now + GONE_DELAY
+    if result_kind == PollKind.ERROR:
+        ceiling = max(settings.backoff_max, settings.max_interval)
+        delay = max(backoff(error_count, settings, rand), retry_after or timedelta(0))
+        return now + _clamp(delay, settings.min_interval, ceiling)
+    hints = [h for h in (max_age, ttl, observed_interval and observed_interval / 2) if h is not None]
+    delay = max([interval, *(min(h, interval * settings.max_stretch) for h in hints)])
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    delay = _clamp(delay, settings.min_interval, settings.max_interval)
+    delay = _jittered(delay, settings.jitter, rand)
+    return now + _clamp(delay, settings.min_interval, settings.max_interval)

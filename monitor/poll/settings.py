@@ -1,0 +1,24 @@
+"""What one poll needs from the config, derived once per config snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from monitor.config.model import Config
+from monitor.poll.schedule import ScheduleSettings
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    concurrency: int  # feeds polled at once (poll.concurrency)
+    deadline: timedelta  # one feed's whole poll: fetch, pages, extraction (poll.deadline)
+    max_entries: int  # entries read from one feed (fetch.max_entries)
+    schedule: ScheduleSettings
+
+    @classmethod
+    def from_config(cls, config: Config) -> PollSettings:
+        p = config.poll
+        return cls(concurrency=p.concurrency, deadline=p.deadline, max_entries=config.fetch.max_entries,
+                   schedule=ScheduleSettings(min_interval=p.min_interval, max_interval=p.max_interval,
+                                             jitter=p.jitter, max_stretch=p.max_stretch))

@@ -1,0 +1,52 @@
+"""The daemon's periodic work besides polling and sending: follow-ups and
+the daily housekeeping.  Each takes the config snapshot once when it runs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from monitor.clock import Clock
+from monitor.runtime.snapshot import LiveConfig
+from monitor.runtime.threads import Threads
+
+log = logging.getLogger("monitor.runtime")
+
+FOLLOW_UP_WINDOW = timedelta(days=7)
+
+
+class FollowUps:
+    def __init__(self, *, store: Any, live: LiveConfig, threads: Threads, clock: Clock) -> None:
+        self._store, self._live, self._threads, self._clock = store, live, threads, clock
+
+    async def queue(self) -> int:
+        """Queue the one follow-up of each matched story that reached its rule's
+        `follow_up: {outlets: N}` (outlets grow through every feed and path)."""
+        snap = self._live.current()
+        thresholds = {r.id: r.follow_up_outlets for r in snap.config.rules if r.follow_up_outlets}
+        if not thresholds:
+            return 0
+        now = self._clock.now()
+        plans = {rule: snap.plan(rule, now) for rule in thresholds}
+        return await self._threads.db(self._store.queue_follow_ups, thresholds, plans,
+                                      since=now - FOLLOW_UP_WINDOW, now=now)
+
+
+class Housekeeping:
+    def __init__(self, *, store: Any, live: LiveConfig, threads: Threads, clock: Clock) -> None:
+        self._store, self._live, self._threads, self._clock = store, live, threads, clock
+
+    async def run(self) -> dict[str, int]:
+        """Expire the story index, prune stored text (hits keep their snippets)
+        and, when configured, old hits."""
+        snap, now = self._live.current(), self._clock.now()
+        keep = snap.config.retention
+        done = {"index": await self._threads.db(self._store.expire_story_index, now - snap.config.stories.window)}
+        if keep.article_text is not None:
+            done["article_text"] = await self._threads.db(self._store.prune_article_text, now - keep.article_text)
+        if keep.hits is not None:
+            done["hits"] = await self._threads.db(self._store.prune_hits, now - keep.hits)
+        log.info("housekeeping: %s", ", ".join(f"{k} {v}" for k, v in done.items()),
+                 extra={"event": "housekeeping", **done})
+        return done

@@ -1,0 +1,49 @@
+"""Where blocking work runs: the database on its own small pool of threads,
+CPU work (parsing, matching, signing) on another, so a slow parse or match
+never delays a database call that health, readiness or the API is waiting on.
+
+    threads = Threads.start()
+    rows = await threads.db(store.list_feeds)
+    matches = await threads.cpu(ruleset.match, doc)
+    threads.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DB_THREADS = 4
+CPU_THREADS = 2
+
+
+@dataclass(frozen=True)
+class Threads:
+    db_pool: ThreadPoolExecutor
+    cpu_pool: ThreadPoolExecutor
+
+    @classmethod
+    def start(cls, db: int = DB_THREADS, cpu: int = CPU_THREADS) -> Threads:
+        return cls(ThreadPoolExecutor(db, thread_name_prefix="db"),
+                   ThreadPoolExecutor(cpu, thread_name_prefix="cpu"))
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await _run(self.db_pool, fn, args, kwargs)
+
+    async def cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await _run(self.cpu_pool, fn, args, kwargs)
+
+    def close(self) -> None:
+        self.db_pool.shutdown(wait=False, cancel_futures=True)
+        self.cpu_pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def _run(pool: ThreadPoolExecutor, fn: Callable[..., T], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> T:
+    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))

@@ -1,0 +1,104 @@
+"""What the database story index stores for an article, and how a match is
+chosen: pure functions, shared by the store (monitor.store.storyindex) and
+the in-memory clusterer.
+
+    key = story_key(text, title, settings)      # None: too short to compare
+    key.bands       LSH band hashes (signed 64-bit, they go in a BIGINT column)
+    key.signature   the MinHash values as bytes (uint32, little-endian)
+    best_story(key, candidates, threshold)      # (story_id, similarity) or None
+
+Two articles whose estimated Jaccard similarity is at or above the threshold
+share at least one band with high probability (bands and rows are chosen for
+the threshold, false negatives weighted 4:1); every candidate sharing a band is
+then checked against the threshold itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sys
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from monitor.stories.settings import ClusterSettings
+
+LSH_WEIGHTS = (0.2, 0.8)  # false positive : false negative
+
+
+@dataclass(frozen=True)
+class StoryKey:
+    bands: tuple[int, ...]
+    signature: bytes
+
+
+@functools.cache
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """LSH bands and rows for the threshold (datasketch's optimiser: scipy
+    integration, ~60 ms, so computed once per setting)."""
+    from datasketch.lsh import _optimal_param  # no public name; pinned by the tests
+
+    return _optimal_param(threshold, num_perm, *LSH_WEIGHTS)
+
+
+def story_key(text: str, title: str, settings: ClusterSettings) -> StoryKey | None:
+    """The article's bands and signature, or None when it has too few words
+    to compare (it then gets a story of its own).
+
+    >>> s = ClusterSettings()
+    >>> k = story_key(" ".join(f"word{i}" for i in range(80)), "T", s)
+    >>> len(k.bands), len(k.signature)
+    (31, 512)
+    >>> story_key("Live", "", s) is None
+    True
+    """
+    from monitor.stories.sign import signature  # numpy and datasketch: loaded on first use
+
+    minhash = signature(text, title, settings)
+    if minhash is None:
+        return None
+    raw = minhash.hashvalues.astype("<u4").tobytes()
+    bands, rows = lsh_params(settings.threshold, settings.num_perm)
+    return StoryKey(bands=tuple(_band(i, raw[4 * i * rows:4 * (i + 1) * rows]) for i in range(bands)),
+                    signature=raw)
+
+
+def _band(index: int, values: bytes) -> int:
+    digest = hashlib.blake2b(values, digest_size=8, person=b"band%04d" % index).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _values(raw: bytes) -> array:
+    values = array("I", raw)  # 4-byte unsigned on every platform we run on
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures (share of equal values).
+
+    >>> similarity(b"\\x01\\x00\\x00\\x00\\x02\\x00\\x00\\x00", b"\\x01\\x00\\x00\\x00\\x03\\x00\\x00\\x00")
+    0.5
+    """
+    if len(a) != len(b) or not a:
+        return 0.0
+    x, y = _values(a), _values(b)
+    return sum(1 for u, v in zip(x, y) if u == v) / len(x)
+
+
+def best_story(key: StoryKey, candidates: Iterable[tuple[int, bytes]], threshold: float) -> tuple[int, float] | None:
+    """The story of the most similar candidate (story_id, signature) at or
+    above the threshold; ties go to the older (lower) story id.
+
+    >>> k = StoryKey((), b"\\x01\\x00\\x00\\x00")
+    >>> best_story(k, [(7, b"\\x01\\x00\\x00\\x00"), (3, b"\\x01\\x00\\x00\\x00"), (2, b"\\x09\\x00\\x00\\x00")], 0.4)
+    (3, 1.0)
+    """
+    best: tuple[int, float] | None = None
+    for story_id, other in candidates:
+        score = similarity(key.signature, other)
+        if score >= threshold and (best is None or (score, -story_id) > (best[1], -best[0])):
+            best = (story_id, score)
+    return best
