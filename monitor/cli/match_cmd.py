@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -14,7 +15,7 @@ import httpx
 import typer
 
 from monitor.cli.options import ConfigOption, config_path
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, MatchTimeout
 from monitor.types import Document, Match
 
 FETCH_TIMEOUT = 20.0
@@ -120,6 +121,23 @@ def match_report(loaded: Loaded, matches: list[Match], why: Any = None) -> str:
     return "\n".join(lines)
 
 
+def _run_rules(ruleset: Any, loaded: Loaded, only: list[str] | None, why: str | None,
+               budget: float) -> tuple[Loaded, list[Match], Any]:
+    """Match one input (and explain `why`) within `budget` seconds each, as
+    the daemon does (poll.match_deadline); past it, the input has an error."""
+    if loaded.doc is None:
+        return loaded, [], None
+    loaded = Loaded(loaded.input, _with_lang(loaded.doc))
+    try:
+        found = ruleset.match(loaded.doc, only=only or None, deadline=time.monotonic() + budget)
+        explained = ruleset.why_not(loaded.doc, why, deadline=time.monotonic() + budget) if why else None
+    except MatchTimeout:
+        return Loaded(loaded.input, None, f"{loaded.input}: matching timed out after {budget:g}s "
+                                          "(poll.match_deadline); the daemon records such an article "
+                                          "without hits"), [], None
+    return loaded, found, explained
+
+
 def register(app: typer.Typer) -> None:
     @app.command("match")
     def match(
@@ -148,14 +166,8 @@ def register(app: typer.Typer) -> None:
             known = ", ".join(spec.id for spec in ruleset.rules) or "none"
             typer.echo(f"unknown rule id {', '.join(unknown)}: the config defines {known}", err=True)
             raise typer.Exit(2)
-        results = []
-        for item in inputs:
-            loaded = load_input(item)
-            if loaded.doc is not None:
-                loaded = Loaded(loaded.input, _with_lang(loaded.doc))
-            found = ruleset.match(loaded.doc, only=rule or None) if loaded.doc else []
-            explained = ruleset.why_not(loaded.doc, why) if why and loaded.doc else None
-            results.append((loaded, found, explained))
+        results = [_run_rules(ruleset, load_input(item), rule, why, cfg.poll.match_deadline.total_seconds())
+                   for item in inputs]
         if as_json:
             typer.echo(json.dumps([match_json(*r) for r in results], ensure_ascii=False, indent=2))
         else:

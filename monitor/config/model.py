@@ -43,6 +43,9 @@ class PollConfig:
     max_interval: timedelta = timedelta(hours=24)
     max_stretch: float = 4.0  # server hints stretch a poll to at most this x the interval
     deadline: timedelta = timedelta(minutes=5)  # one feed's whole poll (fetch, article pages, extraction)
+    parse_deadline: timedelta = timedelta(seconds=15)  # CPU time parsing one feed document may use
+    parse_memory: int = 1_000_000_000  # bytes parsing one feed document may add to its worker
+    match_deadline: timedelta = timedelta(seconds=5)  # matching one article against every rule
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class FetchConfig:
     max_entries: int = 1000
     extract_workers: int = 2
     host_spacing: timedelta = timedelta(milliseconds=500)  # least gap between request starts to one host
+    parse_workers: int = 2
 
 
 @dataclass(frozen=True)

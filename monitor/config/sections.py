@@ -15,9 +15,10 @@ from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
 
-POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline")
+POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline",
+             "parse_deadline", "parse_memory", "match_deadline")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
-              "host_spacing", "max_entries", "extract_workers")
+              "host_spacing", "max_entries", "extract_workers", "parse_workers")
 HTTP_KEYS = ("listen", "token")
 DEFAULTS_KEYS = ("notify", "mode")
 HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
@@ -66,6 +67,11 @@ def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
         max_stretch=_get(s, "max_stretch", d.max_stretch,
                          lambda n: as_float(ctx, n, "poll.max_stretch", minimum=1.0)),
         deadline=_get(s, "deadline", d.deadline, lambda n: as_duration(ctx, n, "poll.deadline")),
+        parse_deadline=_get(s, "parse_deadline", d.parse_deadline,
+                            lambda n: as_duration(ctx, n, "poll.parse_deadline")),
+        parse_memory=_get(s, "parse_memory", d.parse_memory, lambda n: as_size(ctx, n, "poll.parse_memory")),
+        match_deadline=_get(s, "match_deadline", d.match_deadline,
+                            lambda n: as_duration(ctx, n, "poll.match_deadline")),
     )
     if poll.min_interval > poll.max_interval and node is not None:
         ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")
@@ -88,6 +94,8 @@ def read_fetch(ctx: Ctx, node: Node | None) -> FetchConfig:
         max_entries=_get(s, "max_entries", d.max_entries, lambda n: as_int(ctx, n, "fetch.max_entries", minimum=1)),
         extract_workers=_get(s, "extract_workers", d.extract_workers,
                              lambda n: as_int(ctx, n, "fetch.extract_workers", minimum=1)),
+        parse_workers=_get(s, "parse_workers", d.parse_workers,
+                           lambda n: as_int(ctx, n, "fetch.parse_workers", minimum=1)),
     )
 
 

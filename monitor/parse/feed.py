@@ -1,8 +1,18 @@
 """Feed bytes -> ParsedFeed: feedparser on a byte stream, hostile input refused.
 
 `parse_feed` never raises: every problem is a ParsedFeed with `error` and
-`error_kind` ("empty", "dtd", "not-a-feed", "parse-error"), or a `warning`
-when something usable came through (a bozo feed keeps what was parsed).
+`error_kind` ("empty", "dtd", "encoding", "too-complex", "not-a-feed",
+"parse-error"), or a `warning` when something usable came through (a bozo
+feed keeps what was parsed).  It is pure and unbounded by itself: the daemon
+runs it in worker processes with a CPU deadline and a memory cap
+(monitor.parse.pool.FeedParser).
+
+Before feedparser sees a byte, the document is decoded the way feedparser
+would decode it and checked on the decoded text (monitor.parse.prolog: no
+DTD, no encoding that hides ASCII), the items past `max_entries` are cut,
+and its markup is held to caps (monitor.parse.limits: attributes per
+element, nesting depth, tags, text size); feedparser then reads exactly the
+UTF-8 that was checked.
 
 Entry identity is monitor.parse.entries' (feedparser resolves a relative
 GUID/id against the feed URL, e.g. RSS `<guid>123</guid>`, whose isPermaLink
@@ -35,13 +45,12 @@ from monitor.parse.entries import (
 )
 from monitor.parse.htmltext import html_to_text, plain_paragraphs, squash
 from monitor.parse.jsonfeed import parse_json_feed
+from monitor.parse.limits import structure_problem
+from monitor.parse.prolog import decode_feed
 from monitor.types import Entry, ParsedFeed
 
 log = logging.getLogger(__name__)
 
-# Entity declarations are how "billion laughs" and the quadratic blowup work;
-# feeds never need them.  Checked before feedparser sees a byte.
-_ENTITY_DECL = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
 _ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 
@@ -51,6 +60,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "",
     """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes fetched from `url`."""
     try:
         return _parse(body, url=url, content_type=content_type, max_entries=max_entries)
+    except MemoryError:
+        raise  # past the worker's memory cap: its pool reports it (too-complex)
     except Exception as exc:  # a parser bug must not stop the poll of every other feed
         log.exception("parse_feed(%s) failed", url)
         return ParsedFeed((), error=f"could not parse the feed: {type(exc).__name__}: {exc}",
@@ -62,23 +73,23 @@ def _parse(body: bytes, *, url: str, content_type: str, max_entries: int) -> Par
         return ParsedFeed((), error="the feed body is empty", error_kind="empty")
     if _looks_like_json(body, content_type):
         return parse_json_feed(body, url=url, max_entries=max_entries)
-    scanned = body.replace(b"\x00", b"") if b"\x00" in body[:1024] else body  # UTF-16/32
-    if _ENTITY_DECL.search(scanned):
-        return ParsedFeed((), error="the feed declares XML entities (<!DOCTYPE ... [ or <!ENTITY); "
-                          "refused, as real feeds never need them and they are how entity-expansion "
-                          "attacks work", error_kind="dtd")
-    # No Content-Type (file://, careless servers): application/xml lets the XML
-    # declaration or BOM name the charset, without a NonXMLContentType warning.
-    headers = {"content-type": content_type or "application/xml"}
+    decoded = decode_feed(body, content_type)
+    if decoded.refusal:
+        kind, message = decoded.refusal
+        return ParsedFeed((), error=message, error_kind=kind)
+    data, total = _cut_items(decoded.data, max_entries + max_entries // 10 + 10)  # a margin for duplicates
+    problem = structure_problem(data)
+    if problem:
+        return ParsedFeed((), error=f"{problem}; refused", error_kind="too-complex")
+    headers = {"content-type": "application/xml; charset=utf-8"}  # what decode_feed made of it
     if urlsplit(url).scheme in ("http", "https"):
         headers["content-location"] = url  # feedparser mangles file:/// bases: we resolve those
-    body, total = _cut_items(body, max_entries + max_entries // 10 + 10)  # a margin for duplicates
-    result = feedparser.parse(io.BytesIO(body), response_headers=headers,
+    result = feedparser.parse(io.BytesIO(data), response_headers=headers,
                               sanitize_html=False, resolve_relative_uris=False)
     raw = list(result.get("entries", []))
     title = _text_of(result.feed.get("title_detail")) or str(result.feed.get("title", ""))
     ttl = _ttl(result.feed.get("ttl"))
-    bozo = _bozo_text(result.get("bozo_exception")) if result.get("bozo") else None
+    bozo = _bozo_text(result.get("bozo_exception")) if result.get("bozo") else decoded.warning
     if not raw:
         if not result.get("version") and looks_like_html(body, content_type):
             return web_page(body, url)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from monitor.clock import Clock
+from monitor.errors import MatchTimeout
 from monitor.extract.lang import detect_language
 from monitor.metrics import Metrics
-from monitor.parse.feed import parse_feed
 from monitor.parse.urls import entry_url
 from monitor.poll import decide
 from monitor.poll.decide import Budget
@@ -57,6 +58,18 @@ class _Progress:
     def done(self, articles: int, hits: Sequence[RecordedHit]) -> None:
         self.recorded += articles
         self.hits += hits
+
+
+def match_within(ruleset, article: Article, budget: float) -> tuple[tuple, str | None]:  # type: ignore[no-untyped-def, type-arg]
+    """The article's matches within `budget` seconds (a real-time deadline:
+    matching runs on a CPU thread and checks it cooperatively); past it, no
+    matches and the note the article is recorded with.  The feed goes on."""
+    try:
+        return tuple(ruleset.match(article.document(), deadline=time.monotonic() + budget)), None
+    except MatchTimeout:
+        log.warning("article %s: matching timed out after %gs; recorded without hits (poll.match_deadline)",
+                    article.url, budget)
+        return (), f"matching timed out after {budget:g}s"
 
 
 def _retrieve(task: asyncio.Future) -> None:  # type: ignore[type-arg]
@@ -105,8 +118,8 @@ class Pipeline:
         if fetched.not_modified:
             return decide.succeeded(feed, fetched, self._clock.now(), settings=schedule, rand=self._rand,
                                     not_modified=True)
-        parsed = await self._threads.cpu(parse_feed, fetched.body, url=fetched.url,
-                                         content_type=fetched.content_type, max_entries=snap.poll.max_entries)
+        parsed = await snap.parser.parse(fetched.body, url=fetched.url, content_type=fetched.content_type,
+                                         max_entries=snap.poll.max_entries)
         if parsed.error:
             return decide.failed(feed, fetched, self._clock.now(), error=parsed.error,
                                  error_kind=parsed.error_kind or "parse", settings=schedule, rand=self._rand)
@@ -166,15 +179,15 @@ class Pipeline:
         """Match and sign the batch (CPU, off the event loop), plan the hits'
         deliveries from the snapshot, and record it in one transaction (the
         store assigns stories from its index inside it)."""
-        ruleset, stories = snap.ruleset, snap.config.stories
+        ruleset, stories, budget = snap.ruleset, snap.config.stories, snap.poll.match_deadline
 
-        def prepare() -> list[tuple[tuple, object]]:  # type: ignore[type-arg]
-            return [(tuple(ruleset.match(a.document())), story_key(a.text, a.title, stories)) for a in articles]
+        def prepare() -> list[tuple[tuple, object, str | None]]:  # type: ignore[type-arg]
+            return [(*match_within(ruleset, a, budget), story_key(a.text, a.title, stories)) for a in articles]
 
         prepared = await self._threads.cpu(prepare)
         now = self._clock.now()
-        items = [RecordItem(article, decide.plan_hits(matches, snap.plan, now), key)
-                 for article, (matches, key) in zip(articles, prepared)]
+        items = [RecordItem(article, decide.plan_hits(matches, snap.plan, now), key, note=note)
+                 for article, (matches, note, key) in zip(articles, prepared)]
         recorded = await self._threads.db(self._store.record, items, now, stories=stories)
         for hit in recorded.hits:
             self._metrics.hits.labels(hit.rule_id).inc()

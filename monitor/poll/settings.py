@@ -15,10 +15,12 @@ class PollSettings:
     deadline: timedelta  # one feed's whole poll: fetch, pages, extraction (poll.deadline)
     max_entries: int  # entries read from one feed (fetch.max_entries)
     schedule: ScheduleSettings
+    match_deadline: float = 5.0  # seconds matching one article may take (poll.match_deadline)
 
     @classmethod
     def from_config(cls, config: Config) -> PollSettings:
         p = config.poll
         return cls(concurrency=p.concurrency, deadline=p.deadline, max_entries=config.fetch.max_entries,
                    schedule=ScheduleSettings(min_interval=p.min_interval, max_interval=p.max_interval,
-                                             jitter=p.jitter, max_stretch=p.max_stretch))
+                                             jitter=p.jitter, max_stretch=p.max_stretch),
+                   match_deadline=p.match_deadline.total_seconds())

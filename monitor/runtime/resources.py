@@ -1,4 +1,4 @@
-"""What a snapshot holds open (channels, the fetcher, the extraction pool):
+"""What a snapshot holds open (channels, the fetcher, the parsing and extraction pools):
 built for a config, reused from the previous snapshot when their settings
 did not change, and closed once no snapshot that is current or still in use
 refers to them.
@@ -26,6 +26,7 @@ from monitor.config.model import Config
 from monitor.extract.pool import Extractor
 from monitor.fetch.http import Fetcher
 from monitor.fetch.settings import FetchSettings
+from monitor.parse.pool import FeedParser
 from monitor.runtime.snapshot import Snapshot, snapshot
 
 log = logging.getLogger("monitor.runtime")
@@ -68,7 +69,12 @@ class Resources:
             extractor = previous.extractor
         else:
             extractor = Extractor(workers=workers, deadline=deadline)
-        snap = snapshot(generation, config, channels=channels, fetcher=fetcher, extractor=extractor,
+        parsing = (config.fetch.parse_workers, config.poll.parse_deadline.total_seconds(), config.poll.parse_memory)
+        if previous is not None and previous.parser is not None and previous.parser.settings == parsing:
+            parser = previous.parser
+        else:
+            parser = FeedParser(parsing[0], deadline=parsing[1], memory=parsing[2])
+        snap = snapshot(generation, config, channels=channels, fetcher=fetcher, extractor=extractor, parser=parser,
                         problems=problems, loaded_at=now or self._clock.now())
         self._alive[generation] = snap
         return snap

@@ -1,8 +1,8 @@
 """The live config: one immutable Snapshot at a time, swapped atomically.
 
 A Snapshot is everything a poll or a dispatch needs from the config: the
-Config (with its compiled rules), the channels, fetcher and extractor built
-for it, the settings derived from it, and the problems of the last refused
+Config (with its compiled rules), the channels, fetcher, feed parser and
+extractor built for it, the settings derived from it, and the problems of the last refused
 edit.  Each poll and each dispatch takes the current snapshot once, at its
 start, and uses only it: a reload in the middle changes nothing for it.
 
@@ -37,6 +37,7 @@ class Snapshot:
     fetcher: Any  # monitor.fetch.http.Fetcher
     extractor: Any  # monitor.extract.pool.Extractor
     poll: PollSettings
+    parser: Any = None  # monitor.parse.pool.FeedParser (None only where nothing is polled)
     problems: tuple[str, ...] = ()  # why the last edit (or part of it) was refused
     loaded_at: datetime | None = None
     rules_by_id: Mapping[str, RuleSpec] = field(default_factory=dict)
@@ -59,13 +60,13 @@ class Snapshot:
 
     def resources(self) -> list[Any]:
         """What this snapshot holds open (closed when no snapshot uses it any more)."""
-        return [*self.channels.values(), self.fetcher, self.extractor]
+        return [r for r in (*self.channels.values(), self.fetcher, self.parser, self.extractor) if r is not None]
 
 
 def snapshot(generation: int, config: Config, *, channels: Mapping[str, Any], fetcher: Any, extractor: Any,
-             loaded_at: datetime | None = None, problems: tuple[str, ...] = ()) -> Snapshot:
+             parser: Any = None, loaded_at: datetime | None = None, problems: tuple[str, ...] = ()) -> Snapshot:
     return Snapshot(generation=generation, config=config, channels=dict(channels), fetcher=fetcher,
-                    extractor=extractor, poll=PollSettings.from_config(config), problems=problems,
+                    extractor=extractor, parser=parser, poll=PollSettings.from_config(config), problems=problems,
                     loaded_at=loaded_at, rules_by_id={r.id: r for r in config.rules})
 
 

@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from monitor.stories.settings import ClusterSettings
 
 LSH_WEIGHTS = (0.2, 0.8)  # false positive : false negative
+# Characters of an article's text that are signed: its head says which story it
+# is (a long article is ~50,000), and signing costs ~3 s per MB of text, so a
+# feed built of huge texts cannot hold a CPU thread.
+MAX_TEXT = 100_000
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def story_key(text: str, title: str, settings: ClusterSettings) -> StoryKey | None:
-    """The article's bands and signature, or None when it has too few words
-    to compare (it then gets a story of its own).
+    """The article's bands and signature (of its first MAX_TEXT characters), or
+    None when it has too few words to compare (it then gets a story of its own).
 
     >>> s = ClusterSettings()
     >>> k = story_key(" ".join(f"word{i}" for i in range(80)), "T", s)
@@ -55,7 +59,7 @@ def story_key(text: str, title: str, settings: ClusterSettings) -> StoryKey | No
     """
     from monitor.stories.sign import signature  # numpy and datasketch: loaded on first use
 
-    minhash = signature(text, title, settings)
+    minhash = signature(text[:MAX_TEXT], title, settings)
     if minhash is None:
         return None
     raw = minhash.hashvalues.astype("<u4").tobytes()

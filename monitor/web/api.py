@@ -20,15 +20,17 @@ from pydantic import BaseModel, Field
 from monitor import __version__
 from monitor.cli.render import feed_record, hit_record, plain
 from monitor.clock import Clock
-from monitor.errors import RuleError
+from monitor.errors import MatchTimeout, RuleError
+from monitor.rules import MAX_DOCUMENT_CHARS
 from monitor.metrics import Metrics
 from monitor.runtime.status import Status
 from monitor.runtime.threads import Threads
 from monitor.units import parse_duration
 from monitor.web.auth import TOKEN_COOKIE, TokenGuard
+from monitor.web.bodylimit import BodyLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
-from monitor.web.tester import run_rule_test
+from monitor.web.tester import run_rule_test, timed_out
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,14 @@ class WebDeps:
 class RuleTest(BaseModel):
     """Run a query (or a configured rule) against pasted text or a URL."""
 
-    query: str | None = Field(None, description="A query in the rule language; aliases from the config apply.")
-    rule: str | None = Field(None, description="A configured rule id, instead of `query`.")
-    text: str | None = Field(None, description="Article text; paragraphs separated by blank lines.")
-    title: str = ""
-    url: str | None = Field(None, description="Fetch and extract this page (SSRF-guarded) instead of `text`.")
+    query: str | None = Field(None, max_length=10_000,
+                              description="A query in the rule language; aliases from the config apply.")
+    rule: str | None = Field(None, max_length=200, description="A configured rule id, instead of `query`.")
+    text: str | None = Field(None, max_length=MAX_DOCUMENT_CHARS,
+                             description="Article text; paragraphs separated by blank lines.")
+    title: str = Field("", max_length=10_000)
+    url: str | None = Field(None, max_length=8_000,
+                            description="Fetch and extract this page (SSRF-guarded) instead of `text`.")
 
 
 def _since(value: str | None, now: datetime) -> datetime | None:
@@ -65,6 +70,7 @@ def _since(value: str | None, now: datetime) -> datetime | None:
 def build_api(deps: WebDeps) -> FastAPI:
     api = FastAPI(title="news-monitor", version=__version__, docs_url="/docs", redoc_url=None,
                   description="Hits, stories, feeds, deliveries and rules of a news-monitor daemon.")
+    api.add_middleware(BodyLimit)  # inside the guard: nobody unauthorised gets a body read
     guard = TokenGuard(lambda: deps.status.snapshot().config.http.token)
     api.middleware("http")(guard)
     store, clock = deps.store, deps.clock
@@ -147,6 +153,8 @@ def build_api(deps: WebDeps) -> FastAPI:
             raise HTTPException(400, {"problems": exc.problems}) from None
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
+        except MatchTimeout as exc:
+            raise HTTPException(422, timed_out(exc, deps.status.snapshot().poll.match_deadline)) from None
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:

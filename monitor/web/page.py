@@ -11,9 +11,9 @@ from markupsafe import Markup, escape
 
 from monitor import __version__
 from monitor.cli.render import ago
-from monitor.errors import RuleError
+from monitor.errors import MatchTimeout, RuleError
 from monitor.web.ready import readiness
-from monitor.web.tester import run_rule_test
+from monitor.web.tester import run_rule_test, timed_out
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -46,6 +46,8 @@ async def render_status(deps: Any, request: Any, *, tester: dict | None = None) 
             error = "\n".join(exc.problems)
         except ValueError as exc:
             error = str(exc)
+        except MatchTimeout as exc:
+            error = timed_out(exc, snap.poll.match_deadline)
     token = request.query_params.get("token")
     template = _environment().get_template("status.html.j2")
     return template.render(

@@ -1,7 +1,16 @@
-"""The "test a rule" action shared by the API and the status page."""
+"""The "test a rule" action shared by the API and the status page.
+
+Every part of it is bounded: the pasted text is at most
+monitor.rules.MAX_DOCUMENT_CHARS characters (the HTTP layer refuses bigger
+bodies before reading them: monitor.web.bodylimit), matching and the
+why-not report each run on a CPU thread under poll.match_deadline (a
+MatchTimeout past it), a URL is fetched by the SSRF-guarded fetcher and
+extracted in the worker pool with their deadlines.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from monitor.runtime.snapshot import Snapshot
@@ -14,8 +23,13 @@ async def run_rule_test(snap: Snapshot, threads: Threads, *, query: str | None, 
     """Compile `query` (or take configured `rule`), get the document, match,
     explain; the CPU work runs off the event loop.
 
-    Raises RuleError for a bad query and ValueError for bad input."""
-    from monitor.rules import compile_rules
+    Raises RuleError for a bad query, ValueError for bad input and
+    MatchTimeout when matching passes poll.match_deadline."""
+    from monitor.rules import MAX_DOCUMENT_CHARS, compile_rules
+
+    if text and len(text) + len(title) > MAX_DOCUMENT_CHARS:
+        raise ValueError(f"the text is {len(text) + len(title):,} characters; the rule tester takes at most "
+                         f"{MAX_DOCUMENT_CHARS:,}")
 
     if rule:
         spec = snap.rule(rule)
@@ -27,8 +41,10 @@ async def run_rule_test(snap: Snapshot, threads: Threads, *, query: str | None, 
         raise ValueError("give a query or a rule id")
     ruleset = await threads.cpu(compile_rules, [spec], snap.config.aliases, check_examples=False)
     doc, fetched = await _document(snap, threads, text=text, title=title, url=url)
-    matches = await threads.cpu(ruleset.match, doc)
-    why = await threads.cpu(ruleset.why_not, doc, spec.id)
+    budget = snap.poll.match_deadline
+    # each deadline starts when its thread does, not while it waits for one
+    matches = await threads.cpu(lambda: ruleset.match(doc, deadline=time.monotonic() + budget))
+    why = await threads.cpu(lambda: ruleset.why_not(doc, spec.id, deadline=time.monotonic() + budget))
     return {
         "query": spec.query, "rule": spec.id if rule else None, "matched": bool(matches),
         "title": doc.title, "lang": doc.lang, "source": fetched,
@@ -56,3 +72,9 @@ async def _document(snap: Snapshot, threads: Threads, *, text: str | None, title
         raise ValueError("give the text (or a url) to test against")
     body = text or ""
     return Document(title=title, text=body, lang=await threads.cpu(detect_language, f"{title}\n{body}")), "text"
+
+
+def timed_out(exc: Exception, budget: float) -> str:
+    """What the tester says when matching passed its deadline."""
+    return (f"matching timed out after {budget:g}s (poll.match_deadline): the text is too long or the query "
+            "too costly for it; the daemon records such an article without hits")

@@ -1,6 +1,8 @@
 """The hostile server of tests/fetch_http (raw asyncio, so it can drip, stall
 and bomb) with the content-level feeds of tests/hostile/feeds.py, a switch
-that heals every route, and an in-process runtime configured for it."""
+that heals every route, an in-process runtime configured for it, and the
+measurements every hostile case reports (time, peak memory of this process
+and of the workers), printed as a table at the end of the run."""
 
 from __future__ import annotations
 
@@ -18,8 +20,27 @@ from monitor.config import load_config
 from monitor.config.model import Config
 from tests.fetch_http.conftest import HostileServer, Seen, route, send
 from tests.hostile.feeds import RULES, content, healed
+from tests.hostile.measure import Measurements
 
 MAX_ENTRIES = 200  # entries kept per feed: bounds the CPU a 10,000-item feed costs
+_MEASURED = pytest.StashKey[Measurements]()
+
+
+@pytest.fixture(scope="session")
+def measured(request: pytest.FixtureRequest) -> Measurements:
+    """Where each hostile case records its time and peak memory."""
+    stash = request.config.stash
+    if _MEASURED not in stash:
+        stash[_MEASURED] = Measurements()
+    return stash[_MEASURED]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    found = config.stash.get(_MEASURED, None)
+    if found is not None and found.cases:
+        terminalreporter.section("hostile cases: time and peak memory")
+        for line in found.table():
+            terminalreporter.write_line(line)
 
 
 @dataclass
@@ -84,7 +105,7 @@ async def farm() -> AsyncIterator[Farm]:
 def write_config(tmp_path: Path, feeds: list[dict[str, Any]], **extra: Any) -> Config:
     data: dict[str, Any] = {
         "database": f"sqlite:///{tmp_path / 'hostile.db'}",
-        "poll": {"concurrency": 64},
+        "poll": {"concurrency": 64, "parse_deadline": "1s", "match_deadline": "10ms"},
         "fetch": {"timeout": "2s", "max_bytes": "1MB", "per_host": 32, "host_spacing": "1ms",
                   "max_redirects": 5, "allow_private": ["127.0.0.1/32"], "max_entries": MAX_ENTRIES},
         "feeds": feeds,

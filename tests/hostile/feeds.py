@@ -1,10 +1,11 @@
-"""Content-level hostile feeds (issue 5), as bytes, and the one healthy feed."""
+"""Content-level hostile feeds (issues 5 and 13), as bytes, and the one healthy feed."""
 
 from __future__ import annotations
 
 import codecs
 
 from tests.e2e.servers import page
+from tests.hostile import bodies
 
 ENVOY = [
     "China's Xinhua News Agency reports that President Xi Jinping is sending a senior diplomat to North Korea "
@@ -23,7 +24,11 @@ RULES = [
     {"id": "lie", "name": "Zurich", "query": "Zürich"},
     {"id": "future", "name": "Future", "query": "Zanzibar"},
     {"id": "ssrf", "name": "Quokka", "query": "quokka"},
+    {"id": "mission", "name": "Mission", "query": "Ulaanbaatar NEAR/5 mission"},
+    {"id": "costly", "name": "Envoy near North Korea",  # the default rule's shape: NEAR with alternatives
+     "query": '(China OR Beijing) NEAR/20 (envoy OR diplomat OR delegation) AND ("North Korea" OR Pyongyang)'},
 ]
+MISSIONS = ["trade", "health", "culture", "science", "water"]
 
 
 def rss(items: str, *, declaration: str = ' encoding="utf-8"', title: str = "Feed") -> str:
@@ -87,6 +92,16 @@ def content(base: str) -> dict[str, tuple[bytes, str]]:
         "/c/html-page": (b'<!DOCTYPE html><html><head><title>News</title><link rel="alternate" '
                          b'type="application/rss+xml" href="/c/healthy-feed.xml"></head><body>Hi</body></html>',
                          "text/html; charset=utf-8"),
+        "/c/cp037-entities": (bodies.declared("cp037", bodies.quadratic_entities(2_000)), xml),
+        "/c/utf7-entities": (('<?xml version="1.0" encoding="utf-8"?>\n' + bodies.quadratic_entities(2_000))
+                             .encode("utf-7"), "application/rss+xml; charset=utf-7"),
+        "/c/attributes": (bodies.attributes(40_000), xml),
+        "/c/slow-parse": (bodies.elements(120_000), xml),
+        "/c/match-bomb": (rss(item("China envoy", guid="bomb", text="China envoy " * 25_000, date=None)
+                              + "".join(item(f"A {kind} mission to Ulaanbaatar", guid=f"m-{kind}",
+                                             text=f"The {kind} mission to Ulaanbaatar left on {day}day.", date=None)
+                                        for kind, day in zip(MISSIONS, ("Mon", "Tues", "Wednes", "Thurs", "Fri"))))
+                          .encode(), xml),
         "/c/ssrf": (rss("".join(item(f"Quokka sighting {n}", guid=f"x{n}", link=link,
                                      text=f"A quokka was seen near site {n}, the feed says.")
                                 for n, link in enumerate(ssrf_links))).encode(), xml),

@@ -6,9 +6,11 @@ healthy feed's hit is recorded, every hostile feed has a clear error in the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import resource
+import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -18,7 +20,8 @@ from monitor.runtime.builder import Runtime, open_runtime
 from monitor.cli.render import feed_record
 from monitor.extract.lang import detect_language
 from tests.hostile.conftest import MAX_ENTRIES, Farm
-from tests.hostile.feeds import ARTICLE
+from tests.hostile.feeds import ARTICLE, MISSIONS
+from tests.hostile.measure import Measurements
 
 # name -> (path, expected error_kind); the "http://" base is the hostile server
 FAILING = {
@@ -35,6 +38,10 @@ FAILING = {
     "billion laughs": ("/c/billion-laughs", "dtd"),
     "external entity": ("/c/xxe", "dtd"),
     "web page": ("/c/html-page", "not-a-feed"),
+    "entities in EBCDIC": ("/c/cp037-entities", "dtd"),
+    "entities in UTF-7 by HTTP charset": ("/c/utf7-entities", "dtd"),
+    "40,000 attributes": ("/c/attributes", "too-complex"),
+    "slow to parse under every cap": ("/c/slow-parse", "parse-timeout"),
 }
 WARNED = {  # parsed, kept what was usable, and said what was wrong (at least N articles)
     "bozo": ("/c/bozo", 2),
@@ -49,6 +56,7 @@ CLEAN = {
     "no links or dates": ("/c/no-links-no-dates", 2),
     "future dates": ("/c/future-dates", 1),
     "ssrf links": ("/c/ssrf", 3),
+    "match bomb": ("/c/match-bomb", 6),  # recorded: 5 with hits, 1 with "matching timed out"
     "Healthy": ("/c/healthy", 1),
     "moved": ("/perm/1", 1),
 }
@@ -70,15 +78,20 @@ def rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-async def test_one_once_over_every_hostile_case(farm: Farm, config_for) -> None:  # type: ignore[no-untyped-def]
+async def test_one_once_over_every_hostile_case(farm: Farm, config_for, measured: Measurements) -> None:  # type: ignore[no-untyped-def]
     config = config_for(feeds_for(farm))
     timeout = config.fetch.timeout.total_seconds()
     async with open_runtime(config, mode="once") as app:
         await warm_up(app)
-        before_kb, started = rss_kb(), time.monotonic()
-        cycle = await app.once()
-        elapsed, grown_mb = time.monotonic() - started, (rss_kb() - before_kb) / 1024
+        snap = app.live.current()
+        with measured.case(f"once: {len(feeds_for(farm))} hostile feeds and a healthy one",
+                           pools=[snap.parser.pool, snap.extractor.pool]) as case:
+            before_kb, started = rss_kb(), time.monotonic()
+            cycle = await app.once()
+            elapsed, grown_mb = time.monotonic() - started, (rss_kb() - before_kb) / 1024
+            case.outcome = f"{len(cycle.outcomes)} outcomes"
         print(f"hostile once: {len(cycle.outcomes)} feeds in {elapsed:.1f} s, max RSS +{grown_mb:.0f} MB")
+        assert case.worker_peak_mb < 160 + config.poll.parse_memory / 1e6  # the workers' shared image + the cap
         # every request has one total deadline; feeds run concurrently, then the healthy article is
         # fetched (one more deadline) and extracted (deadline = fetch.timeout): 3 deadlines + slack
         assert elapsed < 3 * timeout + 15, elapsed
@@ -123,6 +136,10 @@ async def test_one_once_over_every_hostile_case(farm: Farm, config_for) -> None:
         for feed, rule in HIT_FEEDS.items():
             assert rule in hits and hits[rule].source == feed, (feed, sorted(hits))
         assert hits["envoy"].url == farm.server.url("/c/article")
+        # the match bomb: its 5 ordinary items alerted, the costly one recorded without hits, with a note
+        assert {h.title for h in app.store.list_hits(rule="mission")} == {
+            f"A {kind} mission to Ulaanbaatar" for kind in MISSIONS}
+        assert notes(config) == {"China envoy": "matching timed out after 0.01s"}
         assert hits["future"].published is not None and hits["future"].published <= now + timedelta(hours=1)
 
         cli = await run_cli(config.path, "feeds", "--json")
@@ -161,6 +178,13 @@ async def warm_up(app: Runtime) -> None:
     2 s deadlines of requests in flight."""
     detect_language("A short English sentence to load the language model.")
     await app.live.current().extractor.extract(ARTICLE, url="http://127.0.0.1/warm-up", content_type="text/html")
+    assert await app.live.current().parser.start()
+
+
+def notes(config) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """title -> note of every article recorded with one, read from the database file."""
+    with contextlib.closing(sqlite3.connect(config.database.removeprefix("sqlite:///"))) as db:
+        return dict(db.execute("SELECT title, note FROM article WHERE note IS NOT NULL").fetchall())
 
 
 async def _list(app: Runtime):  # type: ignore[no-untyped-def]

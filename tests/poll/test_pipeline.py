@@ -18,11 +18,12 @@ from monitor.extract.page import Extracted
 from monitor.fetch.http import Fetcher
 from monitor.fetch.settings import FetchSettings
 from monitor.metrics import Metrics
+from monitor.parse.feed import parse_feed
 from monitor.poll.pipeline import Pipeline
 from monitor.runtime.snapshot import snapshot
 from monitor.runtime.threads import Threads
 from monitor.store import Store
-from monitor.types import FeedStatus, TextSource
+from monitor.types import FeedStatus, ParsedFeed, TextSource
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 FULL = "The full article text, extracted from its page. " * 12
@@ -42,6 +43,13 @@ class Pages:
 
     async def extract(self, body: bytes, *, url: str, content_type: str = "") -> Extracted:
         return Extracted(title="", text=FULL, lang="en", pagetype="article")
+
+
+class Inline:
+    """The feed parser without its worker processes (the pipeline's calls are what is tested here)."""
+
+    async def parse(self, body: bytes, *, url: str, content_type: str = "", max_entries: int = 1000) -> ParsedFeed:
+        return parse_feed(body, url=url, content_type=content_type, max_entries=max_entries)
 
 
 def reply(status: int = 200, body: bytes = b"", content_type: str = "text/html") -> httpx.Response:
@@ -78,7 +86,7 @@ def build(world, handler):  # type: ignore[no-untyped-def]
 
     fetcher = Fetcher(FetchSettings.from_config(config.fetch, config.poll), transport=httpx.MockTransport(handler),
                       resolver=public, clock=clock)
-    snap = snapshot(1, config, channels={}, fetcher=fetcher, extractor=Pages())
+    snap = snapshot(1, config, channels={}, fetcher=fetcher, extractor=Pages(), parser=Inline())
     pipeline = Pipeline(store=store, clock=clock, threads=threads, metrics=Metrics(), rand=lambda: 0.5,
                         article_concurrency=1)
     [feed] = store.claim_due_feeds(T0, limit=1, owner="t", lease=timedelta(minutes=10))
