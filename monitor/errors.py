@@ -5,6 +5,10 @@
      |    +-- RuleError       a watch rule does not parse / compile / pass its examples
      +-- MatchTimeout         matching one document passed its deadline
      +-- StoreError           the database refused something
+     |    +-- StoreUnavailable  it could not be reached (a lost connection, a locked file):
+     |    |                     transient, retried; never a feed's or a channel's fault
+     |    +-- StaleConfig       another process runs a newer config: this one must not
+     |                          record matches made with its older rules
      +-- ChannelError         a channel is misconfigured (sending failures are SendResults)
 
 Per-feed and per-delivery failures are results (FetchResult.error,
@@ -31,6 +35,14 @@ class RuleError(ConfigError):
 
 
 class StoreError(MonitorError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+class StaleConfig(StoreError):
     pass
 
 

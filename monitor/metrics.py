@@ -30,6 +30,9 @@ class Metrics:
                                        buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600))
         self.poll_seconds = Histogram("news_monitor_poll_seconds", "Duration of one feed's poll.", registry=r,
                                       buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300))
+        self.database_errors = Counter("news_monitor_database_errors",
+                                       "Database calls that failed after their retries (not counted as feed or "
+                                       "channel errors).", registry=r)
         self.extract_seconds = Histogram("news_monitor_extraction_seconds", "Duration of one page extraction.",
                                          registry=r, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 20))
 

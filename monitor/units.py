@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -60,3 +60,14 @@ def format_duration(delta: timedelta) -> str:
             parts.append(f"{secs // size}{unit}")
             secs %= size
     return "".join(parts)
+
+
+def iso(when: datetime | None) -> str | None:
+    """UTC, ISO 8601, with `Z`: how every time is written for machines.
+
+    >>> iso(datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc))
+    '2026-12-02T08:30:00Z'
+    """
+    if when is None:
+        return None
+    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

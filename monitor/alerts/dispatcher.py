@@ -16,8 +16,10 @@ them, and records what happened.  It never raises for a channel failure.
         an error saying how to replay them once the channel is back.
     max_per_hour: an immediate alert past a rule's hourly limit is not sent; it
              waits in the digest "summary:hourly" that goes out at the top of
-             the hour as one summary message.  The check is serialised per
-             (rule, channel) and counts this process's sends in flight.
+             the hour as one summary message.  The count is the database's
+             (store.admit_alert: sent in the last hour plus admitted sends in
+             flight, serialised per rule and channel), so it holds across
+             every process.
 
 Store calls are synchronous (SQLAlchemy), so they run in a worker thread.
 """
@@ -39,25 +41,27 @@ from monitor.types import ChannelSpec, Delivery, DeliveryKind, RuleSpec, SendRes
 log = logging.getLogger(__name__)
 
 LEASE_MARGIN = timedelta(seconds=5)
+IDLE = 2.0  # seconds between looks for due deliveries when nothing wakes the dispatcher
+SWEEP_EVERY = 2.0  # seconds between sweeps of overdue digests and removed channels
 
 
 class Dispatcher:
     def __init__(self, *, store: Any, live: Any, clock: Clock, owner: str,
-                 rand: Callable[[], float] = random.random) -> None:
+                 rand: Callable[[], float] = random.random, wakeup: Any = None) -> None:
         self.store = store
         self.live = live  # monitor.runtime.snapshot.LiveConfig: channels, specs and rules per tick
         self.clock = clock
         self.owner = owner
         self.rand = rand
+        self._wakeup = wakeup  # monitor.runtime.wakeup.Wakeup: set by new deliveries and finished sends
+        self._swept_at = float("-inf")
         self._busy: dict[str, int] = {}
         self._inflight: set[asyncio.Task[None]] = set()
-        self._limit_locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._limited_sends: dict[tuple[str, str], set[int]] = {}  # past the check, not recorded
 
-    @staticmethod
-    def lease(spec: ChannelSpec) -> timedelta:
-        """Long enough for one send; a crashed owner's claims come back after it."""
-        return 2 * spec.timeout + LEASE_MARGIN
+    def lease(self, spec: ChannelSpec) -> timedelta:
+        """The process's lease (`replicas.lease`, renewed by its heartbeat), and
+        never shorter than two sends; a crashed owner's claims come back after it."""
+        return max(self.live.current().config.replicas.lease, 2 * spec.timeout + LEASE_MARGIN)
 
     async def tick(self, *, wait: bool = True) -> int:
         """Claim and send; returns how many sends were started.  With wait=False
@@ -65,7 +69,9 @@ class Dispatcher:
         next tick serves the others (the daemon's mode); wait=True (tests, burst
         runs) waits for these sends to finish."""
         snap = self.live.current()
-        await self._sweep(snap)
+        if self.clock.monotonic() - self._swept_at >= SWEEP_EVERY:
+            self._swept_at = self.clock.monotonic()
+            await self._sweep(snap)
         started: list[asyncio.Task[None]] = []
         for name, spec in snap.config.channels.items():
             free = spec.concurrency - self._busy.get(name, 0)
@@ -112,6 +118,20 @@ class Dispatcher:
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=timeout)
 
+    async def run(self, stop: asyncio.Event) -> None:
+        """Daemon mode: claim and send whenever woken (a delivery recorded, here
+        or, on PostgreSQL, by another process; a send finished and freed a
+        slot), and every IDLE seconds anyway (retries falling due)."""
+        while not stop.is_set():
+            try:
+                await self.tick(wait=False)
+            except Exception:  # a tick must never end the loop
+                log.exception("dispatch tick failed; trying again")
+            if self._wakeup is None:
+                await asyncio.sleep(IDLE)
+            else:
+                await self._wakeup.wait(IDLE)
+
     async def run_until_idle(self, max_ticks: int = 1000) -> int:
         """Burst mode: tick until nothing is due now; returns the sends attempted."""
         total = 0
@@ -126,21 +146,16 @@ class Dispatcher:
         """One claimed delivery, on the snapshot it was claimed under (held
         from the claim: its channel stays open until the send is recorded)."""
         with held as snap:
-            limit = self._limit_key(delivery, snap)
+            limit = self._limit(delivery, snap)
             try:
-                if limit is None:
+                if limit is None or await self._admit(delivery, limit):
                     await self._record(delivery, await self._send(delivery, snap), snap)
-                elif await self._admit(delivery, *limit):
-                    result = await self._send(delivery, snap)
-                    async with self._limit_locks[limit[0]]:  # no check sees it twice or not at all
-                        await self._record(delivery, result, snap)
-                        self._limited_sends[limit[0]].discard(delivery.id)
             except Exception:  # never let one delivery break the dispatcher
                 log.exception("delivery %s on %s: unexpected error", delivery.key, delivery.channel)
             finally:
-                if limit is not None:
-                    self._limited_sends[limit[0]].discard(delivery.id)
                 self._busy[delivery.channel] = max(0, self._busy.get(delivery.channel, 1) - 1)
+                if self._wakeup is not None:  # a slot is free: claim the next one now
+                    self._wakeup.set()
 
     async def _send(self, delivery: Delivery, snap: Any) -> SendResult:
         channel = snap.channels.get(delivery.channel)
@@ -198,32 +213,23 @@ class Dispatcher:
     def _rule(delivery: Delivery, snap: Any) -> RuleSpec | None:
         return snap.rule(delivery.hits[0].rule) if delivery.hits else None
 
-    def _limit_key(self, delivery: Delivery, snap: Any) -> tuple[tuple[str, str], int] | None:
-        """((rule, channel), max_per_hour) for an alert of a rule with a limit."""
+    def _limit(self, delivery: Delivery, snap: Any) -> int | None:
+        """The rule's max_per_hour, for an alert of a rule that has one."""
         rule = self._rule(delivery, snap)
         if delivery.kind != DeliveryKind.ALERT or rule is None or not rule.max_per_hour:
             return None
-        key = (rule.id, delivery.channel)
-        self._limit_locks.setdefault(key, asyncio.Lock())
-        self._limited_sends.setdefault(key, set())
-        return key, rule.max_per_hour
+        return rule.max_per_hour
 
-    async def _admit(self, delivery: Delivery, key: tuple[str, str], limit: int) -> bool:
-        """Under max_per_hour (alerts sent in the last hour + ours in flight):
-        count this one in flight and send it; past it, hold it for the hourly
-        summary instead."""
-        async with self._limit_locks[key]:
-            now = self.clock.now()
-            sent = await asyncio.to_thread(self.store.count_sent, rule_id=key[0],
-                                           channel=key[1], since=now - timedelta(hours=1))
-            if sent + len(self._limited_sends[key]) < limit:
-                self._limited_sends[key].add(delivery.id)
-                return True
-            moved = await asyncio.to_thread(self.store.defer_delivery, delivery.id, digest=SUMMARY_KEY,
-                                            due_at=next_hour(now), owner=self.owner)
-        if moved:
+    async def _admit(self, delivery: Delivery, limit: int) -> bool:
+        """Under max_per_hour (counted in the database, across processes: sent
+        in the last hour plus admitted sends in flight): send it; past it, it
+        waits for the hourly summary instead."""
+        rule = delivery.hits[0].rule
+        now = self.clock.now()
+        admitted = await asyncio.to_thread(self.store.admit_alert, delivery.id, rule_id=rule,
+                                           channel=delivery.channel, limit=limit, now=now, owner=self.owner,
+                                           digest=SUMMARY_KEY, due_at=next_hour(now))
+        if not admitted:
             log.info("rule %s passed max_per_hour=%d on %s: %s waits for the hourly summary",
-                     key[0], limit, key[1], delivery.key)
-        else:
-            self._refused(delivery, "deferred")
-        return False
+                     rule, limit, delivery.channel, delivery.key)
+        return admitted

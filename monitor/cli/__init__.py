@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from monitor import __version__
+from monitor.errors import MonitorError
 from monitor.cli import (
     check_cmd,
     daemon_cmd,
@@ -48,4 +49,10 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    build_app()()
+    """The console command.  A MonitorError (the database, a channel, the
+    config) is one line on stderr and exit status 1, never a traceback."""
+    try:
+        build_app()()
+    except MonitorError as exc:
+        typer.echo(f"news-monitor: {exc}", err=True)
+        raise SystemExit(1) from None

@@ -19,13 +19,13 @@ from monitor.config.model import Config, Defaults
 from monitor.config.rules import (RuleSources, add_aliases, add_rule_files, add_rule_nodes,
                                   check_channels, read_rules)
 from monitor.config.sections import (read_alerts, read_database, read_defaults, read_fetch,
-                                     read_health, read_http, read_log, read_poll, read_retention,
-                                     read_stories)
+                                     read_health, read_http, read_log, read_poll, read_replicas,
+                                     read_retention, read_stories)
 from monitor.config.yamltree import Node, read_yaml
 from monitor.errors import ConfigError
 
 TOP_KEYS = ("database", "poll", "fetch", "http", "feeds", "aliases", "rules", "rule_files",
-            "channels", "defaults", "health", "alerts", "stories", "log", "retention")
+            "channels", "defaults", "health", "alerts", "stories", "replicas", "log", "retention")
 
 
 def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Config:
@@ -71,6 +71,7 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         health=health,
         alerts=alerts,
         stories=read_stories(ctx, top.get("stories")),
+        replicas=read_replicas(ctx, top.get("replicas")),
         log=read_log(ctx, top.get("log")),
         retention=read_retention(ctx, top.get("retention")),
         rule_patterns=tuple(sources.patterns),

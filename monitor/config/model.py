@@ -92,6 +92,15 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class ReplicasConfig:
+    """How processes sharing one database hand work over (monitor.runtime.heartbeat)."""
+
+    lease: timedelta = timedelta(seconds=45)  # a claim lasts this long without a heartbeat
+    heartbeat: timedelta = timedelta(seconds=10)  # how often a live process renews its claims
+    config_grace: timedelta = timedelta(minutes=2)  # how long a process behind a newer config waits for it
+
+
+@dataclass(frozen=True)
 class LogConfig:
     format: str = "text"  # text | json
     level: str = "INFO"  # DEBUG | INFO | WARNING | ERROR | CRITICAL
@@ -120,6 +129,7 @@ class Config:
     health: HealthConfig = field(default_factory=HealthConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     stories: ClusterSettings = field(default_factory=ClusterSettings)
+    replicas: ReplicasConfig = field(default_factory=ReplicasConfig)
     log: LogConfig = field(default_factory=LogConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     rule_patterns: tuple[str, ...] = ()  # absolute rule_files globs, for a watcher to notice new files

@@ -10,7 +10,7 @@ from datetime import timedelta
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
                                    as_size, as_str, as_str_list, normalised, section)
 from monitor.config.model import (AlertsConfig, Defaults, FetchConfig, HealthConfig, HttpConfig,
-                                  LogConfig, PollConfig, RetentionConfig, Secret)
+                                  LogConfig, PollConfig, ReplicasConfig, RetentionConfig, Secret)
 from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
@@ -24,6 +24,7 @@ DEFAULTS_KEYS = ("notify", "mode")
 HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
 LOG_KEYS = ("format", "level")
 ALERTS_KEYS = ("concurrency", "max_attempts", "timeout", "digest_grace")
+REPLICAS_KEYS = ("lease", "heartbeat", "config_grace")
 STORIES_KEYS = ("threshold", "window", "num_perm", "shingle", "min_words", "min_tokens")
 RETENTION_KEYS = ("article_text", "hits")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -184,6 +185,22 @@ def read_alerts(ctx: Ctx, node: Node | None) -> AlertsConfig:
         digest_grace=_get(s, "digest_grace", d.digest_grace,
                           lambda n: as_duration(ctx, n, "alerts.digest_grace")),
     )
+
+
+def read_replicas(ctx: Ctx, node: Node | None) -> ReplicasConfig:
+    d = ReplicasConfig()
+    s = section(ctx, node, "replicas", REPLICAS_KEYS)
+    replicas = ReplicasConfig(
+        lease=_get(s, "lease", d.lease, lambda n: as_duration(ctx, n, "replicas.lease")),
+        heartbeat=_get(s, "heartbeat", d.heartbeat, lambda n: as_duration(ctx, n, "replicas.heartbeat")),
+        config_grace=_get(s, "config_grace", d.config_grace,
+                          lambda n: as_duration(ctx, n, "replicas.config_grace", positive=False)),
+    )
+    if node is not None and replicas.heartbeat * 2 > replicas.lease:
+        ctx.error(node, "replicas", f"heartbeat {replicas.heartbeat} must be at most half the lease "
+                                    f"{replicas.lease}, so one missed beat loses nothing; shorten heartbeat "
+                                    "or lengthen lease")
+    return replicas
 
 
 def read_stories(ctx: Ctx, node: Node | None) -> ClusterSettings:

@@ -1,9 +1,14 @@
 """Per-host politeness: at most `per_host` requests in flight to one host and
 at least `spacing` seconds between the starts of two requests to it.
 
-One HostLimiter belongs to one Fetcher (no module state); its per-host
-semaphores are created lazily.  `monotonic` and `sleep` are injectable so the
-spacing rule is tested without waiting.
+    HostLimiter        in this process (one process polls: SQLite)
+    SharedHostLimiter  in the database, shared by every process (PostgreSQL
+                       replicas): a site sees the configured politeness
+                       whatever the number of replicas
+
+One limiter belongs to one Fetcher (no module state).  The clock, `sleep`
+and, for the shared one, the database calls are injected, so the rules are
+tested without waiting.
 """
 
 from __future__ import annotations
@@ -12,8 +17,45 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Protocol
 
 _PRUNE_AT = 256  # hosts remembered only for spacing before expired ones are dropped
+
+
+class Limiter(Protocol):
+    def slot(self, host: str) -> AsyncIterator[None]: ...
+
+
+Take = Callable[[str], Awaitable["tuple[int, datetime] | None"]]  # host -> (slot, start at) or None: all taken
+Free = Callable[[str, int], Awaitable[None]]
+
+
+class SharedHostLimiter:
+    """Slots and spacing in the database (monitor.store.hosts): `take(host)`
+    claims a slot and the next start time, `free(host, slot)` gives it back.
+    A host with every slot taken is asked again after a short, growing wait."""
+
+    def __init__(self, take: Take, free: Free, *, now: Callable[[], datetime],
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, retry: float = 0.05,
+                 max_retry: float = 0.5) -> None:
+        self._take, self._free, self._now, self._sleep = take, free, now, sleep
+        self._retry, self._max_retry = retry, max_retry
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        key, wait = host.lower(), self._retry
+        while (taken := await self._take(key)) is None:
+            await self._sleep(wait)
+            wait = min(wait * 2, self._max_retry)
+        number, start = taken
+        delay = (start - self._now()).total_seconds()
+        try:
+            if delay > 0:
+                await self._sleep(delay)
+            yield
+        finally:
+            await self._free(key, number)
 
 
 class HostLimiter:

@@ -37,7 +37,7 @@ from monitor.fetch import failures
 from monitor.fetch.body import CappedBody, TooLarge
 from monitor.fetch.guard import (Blocked, Resolver, blocked_reason, parse_networks, resolve_checked,
                                  system_resolver)
-from monitor.fetch.hosts import HostLimiter
+from monitor.fetch.hosts import HostLimiter, Limiter
 from monitor.fetch.local import read_local
 from monitor.fetch.politeness import (FEED_ACCEPT, PAGE_ACCEPT, parse_max_age,
                                       parse_retry_after, request_headers)
@@ -66,12 +66,12 @@ class _Hop:
 
 class Fetcher:
     def __init__(self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None, clock: Clock | None = None) -> None:
+                 resolver: Resolver | None = None, clock: Clock | None = None, hosts: Limiter | None = None) -> None:
         self._settings = settings
         self._allow = parse_networks(settings.allow_private)
         self._resolver = resolver or system_resolver
         self._clock = clock or SystemClock()
-        self._hosts = HostLimiter(settings.per_host, settings.host_spacing.total_seconds())
+        self._hosts = hosts or HostLimiter(settings.per_host, settings.host_spacing.total_seconds())
         self._inflight = asyncio.Semaphore(settings.concurrency)
         total = settings.timeout.total_seconds()
         self._client = httpx.AsyncClient(

@@ -19,15 +19,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from monitor.clock import Clock
-from monitor.errors import MatchTimeout
+from monitor.errors import MatchTimeout, StaleConfig, StoreUnavailable
 from monitor.extract.lang import detect_language
 from monitor.metrics import Metrics
 from monitor.parse.urls import entry_url
 from monitor.poll import decide
 from monitor.poll.decide import Budget
 from monitor.poll.schedule import observed_publish_interval
+from monitor.runtime.heartbeat import freshness
 from monitor.runtime.snapshot import Snapshot
 from monitor.runtime.threads import Threads
+from monitor.runtime.wakeup import Wakeup
 from monitor.stories.key import story_key
 from monitor.types import Article, Entry, FeedState, FetchResult, PollOutcome, RecordedHit, RecordItem
 
@@ -41,6 +43,7 @@ RECORD_BATCH = 50  # articles written per transaction
 class PollResult:
     outcome: PollOutcome
     hits: tuple[RecordedHit, ...] = ()
+    deferred: str | None = None  # the poll could not finish, not by the feed's fault: why
 
 
 @dataclass
@@ -80,9 +83,12 @@ def _retrieve(task: asyncio.Future) -> None:  # type: ignore[type-arg]
 
 class Pipeline:
     def __init__(self, *, store, clock: Clock, threads: Threads, metrics: Metrics,  # type: ignore[no-untyped-def]
-                 rand: Callable[[], float] = random.random, record_batch: int = RECORD_BATCH,
-                 article_concurrency: int = ARTICLE_CONCURRENCY) -> None:
+                 owner: str = "", wakeup: Wakeup | None = None,
+                 rand: Callable[[], float] = random.random,
+                 record_batch: int = RECORD_BATCH, article_concurrency: int = ARTICLE_CONCURRENCY) -> None:
         self._store = store
+        self._owner = owner
+        self._wakeup = wakeup  # set when a hit with deliveries is recorded: the dispatcher sends at once
         self._clock = clock
         self._threads = threads
         self._metrics = metrics
@@ -100,6 +106,10 @@ class Pipeline:
         except TimeoutError:
             outcome = decide.overran(feed, self._clock.now(), recorded=progress.recorded, fresh=progress.fresh,
                                      deadline=snap.poll.deadline, settings=snap.poll.schedule, rand=self._rand)
+        except (StoreUnavailable, StaleConfig) as exc:  # not the feed's fault: polled again, its state kept
+            return PollResult(decide.failed(feed, FetchResult(url=feed.url, status=0), self._clock.now(),
+                                            error=str(exc), error_kind="deferred", settings=snap.poll.schedule,
+                                            rand=self._rand), tuple(progress.hits), deferred=str(exc))
         except Exception as exc:  # a bug must cost one feed, not the daemon
             log.exception("feed %s: unexpected error", feed.url)
             outcome = decide.failed(feed, FetchResult(url=feed.url, status=0), self._clock.now(),
@@ -188,7 +198,10 @@ class Pipeline:
         now = self._clock.now()
         items = [RecordItem(article, decide.plan_hits(matches, snap.plan, now), key, note=note)
                  for article, (matches, note, key) in zip(articles, prepared)]
-        recorded = await self._threads.db(self._store.record, items, now, stories=stories)
+        fresh = freshness(snap, self._owner) if self._owner else None
+        recorded = await self._threads.db(self._store.record, items, now, stories=stories, fresh=fresh)
+        if self._wakeup is not None and any(hit.deliveries for hit in recorded.hits):
+            self._wakeup.set()
         for hit in recorded.hits:
             self._metrics.hits.labels(hit.rule_id).inc()
             log.info("hit %d: rule %s", hit.id, hit.rule_id,

@@ -16,18 +16,20 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from monitor.clock import Clock
+from monitor.errors import StoreUnavailable
 from monitor.metrics import Metrics
 from monitor.poll.pipeline import Pipeline, PollResult
+from monitor.runtime.heartbeat import freshness
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.threads import Threads
+from monitor.store.workers import WorkerInfo
 from monitor.types import FeedState, FeedStatus, PollOutcome, RecordedHit
+from monitor.units import iso
 
 log = logging.getLogger("monitor.poller")
-
-LEASE_MARGIN = timedelta(minutes=5)  # a feed's lease outlives its poll deadline
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Poller:
         self._threads = threads
         self._metrics = metrics
         self._owner = owner
+        self._newer: WorkerInfo | None = None  # the process with a newer config, while this one is behind
+        self._more = False  # the last claim filled every slot: more feeds may be due
+        self._draining = False
         self._running: set[asyncio.Task[PollResult]] = set()
         self._watching: set[asyncio.Task[None]] = set()
         self.last_cycle_at: datetime | None = None
@@ -62,12 +67,33 @@ class Poller:
     def busy(self) -> int:
         return len(self._running)
 
-    def _lease(self) -> timedelta:
-        return self._live.current().poll.deadline + LEASE_MARGIN
-
     async def _claim(self, limit: int, *, all_feeds: bool = False) -> list[FeedState]:
-        return await self._threads.db(self._store.claim_due_feeds, self._clock.now(), limit=limit,
-                                      owner=self._owner, lease=self._lease(), all_feeds=all_feeds)
+        """Due feeds, leased to this process; none while another live process
+        runs a newer config (for up to its grace: the ConfigMap reaching this
+        one later), so no article is matched with rules that are gone."""
+        snap = self._live.current()
+        try:
+            newer = await self._threads.db(self._store.newer_config, freshness(snap, self._owner), self._clock.now())
+            if self._behind(newer):
+                return []
+            # the claim is renewed by the process's heartbeat while the poll runs
+            return await self._threads.db(self._store.claim_due_feeds, self._clock.now(), limit=limit,
+                                          owner=self._owner, lease=snap.config.replicas.lease, all_feeds=all_feeds)
+        except StoreUnavailable as exc:
+            log.warning("no feeds claimed: %s", exc, extra={"event": "database-unavailable"})
+            self._metrics.database_errors.inc()
+            return []
+
+    def _behind(self, newer: WorkerInfo | None) -> bool:
+        was, self._newer = self._newer, newer
+        if newer is not None and (was is None or was.owner != newer.owner):
+            log.warning("not polling: %s loaded a newer config at %s than this process's (%s); waiting for this "
+                        "one's config to catch up (a ConfigMap update reaches replicas at different times)",
+                        newer.owner, iso(newer.config_loaded_at), self._live.current().fingerprint,
+                        extra={"event": "config-behind", "newer": newer.owner})
+        elif newer is None and was is not None:
+            log.info("polling again: no process runs a newer config", extra={"event": "config-caught-up"})
+        return newer is not None
 
     async def run_cycle(self, *, all_feeds: bool = False) -> CycleResult:
         """Burst mode: poll every due feed (or every feed) and wait for all."""
@@ -84,17 +110,20 @@ class Poller:
         return CycleResult(tuple(r.outcome for r in results), tuple(h for r in results for h in r.hits))
 
     async def tick(self) -> int:
-        """Daemon mode: start polls for due feeds in the free slots; returns at once."""
+        """Daemon mode: start polls for due feeds in the free slots; returns at
+        once.  When the claim filled every slot (more may be due), each poll
+        that ends claims again at once instead of waiting for the next tick."""
         free = self._live.current().poll.concurrency - len(self._running)
-        if free <= 0:
+        if free <= 0 or self._draining:
             return 0
         started = self._clock.monotonic()
         feeds = await self._claim(free)
+        self._more = len(feeds) == free
         tasks = []
         for feed in feeds:
             task = asyncio.create_task(self.poll(feed), name=f"poll {feed.url}")
             self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            task.add_done_callback(self._ended)
             tasks.append(task)
         if tasks:
             watcher = asyncio.create_task(self._observe(tasks, started))
@@ -103,6 +132,14 @@ class Poller:
         else:
             self._cycle_done(started, polled=False)
         return len(feeds)
+
+    def _ended(self, task: asyncio.Task[PollResult]) -> None:
+        self._running.discard(task)
+        if self._more and not self._draining:
+            self._more = False  # one refill at a time; it sets this again if it fills every slot
+            refill = asyncio.create_task(self.tick(), name="poll refill")
+            self._watching.add(refill)  # type: ignore[arg-type]
+            refill.add_done_callback(self._watching.discard)  # type: ignore[arg-type]
 
     async def _observe(self, tasks: Sequence[asyncio.Task[PollResult]], started: float) -> None:
         await asyncio.wait(tasks)
@@ -121,27 +158,43 @@ class Poller:
             result = await self._pipeline.poll_feed(feed, snap)
             outcome = result.outcome
             self._metrics.poll_seconds.observe(self._clock.monotonic() - started)
+            if result.deferred is not None:
+                await self._defer(feed, result.deferred)
+                return result
             try:
                 finished = await self._threads.db(self._store.finish_poll, outcome, owner=self._owner,
                                                   health=snap.config.health)
-            except Exception:  # the database is down: what was recorded stays; the lease runs out
-                log.exception("feed %s: could not record this poll; it is polled again when its lease expires",
-                              feed.url)
-            else:
-                if not finished.applied:
-                    log.warning("feed %s: poll outcome not recorded: its lease passed to another owner",
-                                feed.url, extra={"event": "poll-finish-refused", "feed": feed.url})
+            except StoreUnavailable as exc:  # what was recorded stays; the lease runs out, the feed is polled again
+                self._metrics.database_errors.inc()
+                log.warning("feed %s: poll outcome not recorded, the database is unavailable (%s); polled again "
+                            "when its lease expires", feed.url, exc, extra={"event": "database-unavailable"})
+                return result
+            if not finished.applied:
+                log.warning("feed %s: poll outcome not recorded: its lease passed to another owner",
+                            feed.url, extra={"event": "poll-finish-refused", "feed": feed.url})
         self._metrics.polls.labels(outcome.status).inc()
         if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
             self._metrics.poll_errors.labels(outcome.error_kind or "error").inc()
         _log_outcome(feed, outcome)
         return result
 
+    async def _defer(self, feed: FeedState, why: str) -> None:
+        """Not the feed's fault: its state stays, its lease goes back, it is due again at once."""
+        log.warning("feed %s: poll set aside, not the feed's fault: %s", feed.url, why,
+                    extra={"event": "poll-deferred", "feed": feed.url})
+        if "database" in why:
+            self._metrics.database_errors.inc()
+        try:
+            await self._threads.db(self._store.defer_poll, feed.id, owner=self._owner, due_at=self._clock.now())
+        except StoreUnavailable:
+            pass  # the lease expires on its own
+
     async def drain(self, timeout: float) -> int:
         """Shutdown: let polls in flight finish for `timeout` seconds, cancel the
         rest and give their leases back (their recorded articles stay; the
         rest of each feed is polled again at the next start).  Returns how
         many were abandoned."""
+        self._draining = True
         pending = {t for t in self._running if not t.done()}
         if not pending:
             return 0

@@ -21,7 +21,8 @@ from typing import Any
 
 from monitor.config.model import Config
 
-SECTIONS = ("database", "poll", "fetch", "http", "defaults", "health", "alerts", "stories", "log", "retention")
+SECTIONS = ("database", "poll", "fetch", "http", "defaults", "health", "alerts", "stories", "replicas", "log",
+            "retention")
 
 
 @dataclass(frozen=True)

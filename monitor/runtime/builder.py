@@ -17,11 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from monitor.alerts import Dispatcher
@@ -33,17 +32,25 @@ from monitor.poll.pipeline import Pipeline
 from monitor.poll.poller import CycleResult, Poller
 from monitor.reload.reloader import Reloader
 from monitor.reload.watcher import ConfigWatcher
+from monitor.errors import StoreError
+from monitor.fetch.hosts import SharedHostLimiter
+from monitor.fetch.settings import FetchSettings
 from monitor.runtime.daemon import Daemon, Intervals
+from monitor.runtime.heartbeat import Heartbeat, me, new_owner, pid_gone
 from monitor.runtime.jobs import FollowUps, Housekeeping
 from monitor.runtime.resources import Resources, Services
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.status import Status
 from monitor.runtime.threads import Threads
+from monitor.runtime.wakeup import Wakeup, listening
 from monitor.store import Store
+from monitor.store.workers import WorkerInfo
 from monitor.web.api import WebDeps, build_api
 from monitor.web.server import HttpServer
 
 log = logging.getLogger("monitor.runtime")
+
+HOST_HOLD_MARGIN = timedelta(seconds=30)  # a per-host slot outlives its request's deadline by this
 
 Mode = Literal["run", "once"]
 
@@ -66,10 +73,17 @@ class Runtime:
     http: HttpServer
     watcher: ConfigWatcher
     housekeeping: Housekeeping
+    heartbeat: Heartbeat
+    wakeup: Wakeup
+
+    def _listening(self) -> contextlib.AbstractAsyncContextManager[None]:
+        dsn = _dsn(self.store)
+        return listening(dsn, self.wakeup) if dsn else contextlib.nullcontext()
 
     async def once(self, *, all_feeds: bool = False) -> CycleResult:
         """A burst: poll what is due (or everything), send what is due, return."""
-        cycle = await self.daemon.run(burst=True, all_feeds=all_feeds)
+        async with self.heartbeat.beating():
+            cycle = await self.daemon.run(burst=True, all_feeds=all_feeds)
         assert cycle is not None
         return cycle
 
@@ -86,7 +100,7 @@ class Runtime:
 
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, sighup)
         try:
-            async with self.watcher.running():
+            async with self.heartbeat.beating(), self.watcher.running(), self._listening():
                 await self.daemon.run()
         finally:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
@@ -95,8 +109,43 @@ class Runtime:
             await self.http.stop()
 
 
-def default_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+def _dsn(store: Store) -> str | None:
+    """A libpq URL for LISTEN (PostgreSQL only)."""
+    if store.dialect != "postgresql":
+        return None
+    return store.engine_url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _shared_hosts(store: Store, threads: Threads, clock: Clock, owner: str):  # type: ignore[no-untyped-def]
+    """PostgreSQL: per-host politeness held in the database, for every replica at once."""
+    def limiter(settings: FetchSettings) -> SharedHostLimiter:
+        async def take(host: str) -> tuple[int, datetime] | None:
+            return await threads.db(store.take_host_slot, host, owner=owner, now=clock.now(),
+                                    per_host=settings.per_host, spacing=settings.host_spacing,
+                                    hold=settings.timeout + HOST_HOLD_MARGIN)
+
+        async def free(host: str, slot: int) -> None:
+            await threads.db(store.free_host_slot, host, slot, owner=owner)
+
+        return SharedHostLimiter(take, free, now=clock.now)
+    return limiter
+
+
+def another_run(workers: list[WorkerInfo], owner: str) -> WorkerInfo | None:
+    """A live `run` other than this process (a SQLite file allows one)."""
+    return next((w for w in workers if w.owner != owner and not pid_gone(w)), None)
+
+
+async def _claim_the_file(store: Store, threads: Threads, clock: Clock, owner: str, lease: timedelta) -> None:
+    """SQLite: refuse a second `run` on the same file, naming the first."""
+    other = another_run(await threads.db(store.running_workers, clock.now(), lease, kind="run"), owner)
+    if other is not None:
+        raise StoreError(
+            f"database {store.url}: another `news-monitor run` uses this SQLite file: pid {other.pid} on "
+            f"{other.host}, started {other.started_at:%Y-%m-%d %H:%M:%S}Z"
+            + (f", listening on {other.listen}" if other.listen else "")
+            + "; stop it first (one daemon per SQLite file; `news-monitor once` beside it is safe), "
+            "or use PostgreSQL for replicas")
 
 
 @contextlib.asynccontextmanager
@@ -104,22 +153,30 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
                        services: Services | None = None, owner: str | None = None,
                        logs: LogControl | None = None, intervals: Intervals = Intervals()) -> AsyncIterator[Runtime]:
     clock = clock or SystemClock()
-    owner = owner or default_owner()
+    owner = owner or new_owner()
     threads = Threads.start()
     store = Store.open(config.database, clock=clock)
-    resources = Resources(services or Services(), clock)
+    hosts = _shared_hosts(store, threads, clock, owner) if store.dialect == "postgresql" else None
+    resources = Resources(services or Services(), clock, hosts=hosts)
+    heartbeat: Heartbeat | None = None
     try:
         await threads.db(store.upgrade)
-        if store.dialect == "sqlite":  # one process owns a SQLite file: leases of a dead one are void
-            await threads.db(store.release_leases)
+        if mode == "run" and store.dialect == "sqlite":
+            await _claim_the_file(store, threads, clock, owner, config.replicas.lease)
+        released = await threads.db(store.release_dead_workers, clock.now(), config.replicas.lease, dead=pid_gone)
+        if released:
+            log.info("took back %d lease(s) of processes that are gone", released)
         await threads.db(store.sync_feeds, config.feeds, clock.now())
         live = LiveConfig(resources.build(1, config))
+        heartbeat = Heartbeat(store=store, live=live, threads=threads, clock=clock, me=me(mode, owner))
+        await heartbeat.start()
         metrics = Metrics()
         metrics.watch_store(store.stats)
-        pipeline = Pipeline(store=store, clock=clock, threads=threads, metrics=metrics)
+        wakeup = Wakeup()
+        pipeline = Pipeline(store=store, clock=clock, threads=threads, metrics=metrics, owner=owner, wakeup=wakeup)
         poller = Poller(store=store, pipeline=pipeline, live=live, clock=clock, threads=threads, metrics=metrics,
                         owner=owner)
-        dispatcher = Dispatcher(store=store, live=live, clock=clock, owner=owner)
+        dispatcher = Dispatcher(store=store, live=live, clock=clock, owner=owner, wakeup=wakeup)
         housekeeping = Housekeeping(store=store, live=live, threads=threads, clock=clock)
         daemon = Daemon(poller=poller, dispatcher=dispatcher, live=live, store=store, clock=clock,
                         followups=FollowUps(store=store, live=live, threads=threads, clock=clock),
@@ -132,7 +189,8 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         watcher = ConfigWatcher(lambda: live.current().config, on_change=reloader.reload)
         runtime = Runtime(mode=mode, config=config, owner=owner, store=store, threads=threads, live=live,
                           metrics=metrics, poller=poller, dispatcher=dispatcher, daemon=daemon, reloader=reloader,
-                          status=status, api=api, http=http, watcher=watcher, housekeeping=housekeeping)
+                          status=status, api=api, http=http, watcher=watcher, housekeeping=housekeeping,
+                          heartbeat=heartbeat, wakeup=wakeup)
         try:
             yield runtime
         finally:
@@ -141,6 +199,8 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
             await dispatcher.drain(timeout=5)
             await reloader.drain()
     finally:
+        if heartbeat is not None:
+            await heartbeat.stop()
         await resources.close_all()
         store.close()
         threads.close()

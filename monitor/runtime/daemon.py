@@ -2,7 +2,8 @@
 burst runs until nothing is due and returns (`once`, and the tests).
 
 Jobs are ticks, not a job per feed: the schedule of every feed lives in the
-database (store.claim_due_feeds).  Each job runs with max_instances=1 and
+database (store.claim_due_feeds).  The dispatcher runs its own loop, woken
+by new deliveries (monitor.runtime.wakeup).  Each job runs with max_instances=1 and
 coalesce=True, under a deadline, so a hung job cannot block later runs for
 ever.  Digest jobs follow the config: when a new snapshot is published they
 are made again from it.  On SIGTERM/SIGINT the scheduler stops taking new
@@ -41,7 +42,6 @@ BURST_ROUNDS = 5  # a burst polls again what became due meanwhile, this many tim
 @dataclass(frozen=True)
 class Intervals:
     poll: timedelta = timedelta(seconds=5)
-    dispatch: timedelta = timedelta(seconds=2)
     drain: timedelta = timedelta(seconds=7)
     job_deadline: timedelta = timedelta(minutes=10)
 
@@ -116,9 +116,6 @@ class Daemon:
         now = self._clock.now()
         scheduler.add_job(self._guard("poll", self._poll), IntervalTrigger(seconds=self._intervals.poll.total_seconds()),
                           id="poll", next_run_time=now)
-        scheduler.add_job(self._guard("dispatch", lambda: self._dispatcher.tick(wait=False)),
-                          IntervalTrigger(seconds=self._intervals.dispatch.total_seconds()), id="dispatch",
-                          next_run_time=now)
         scheduler.add_job(self._guard("housekeeping", self._housekeeping.run),
                           CronTrigger(hour=3, minute=17, timezone=timezone.utc), id="housekeeping")
         self._sync_digests(scheduler, self._live.current())
@@ -170,6 +167,10 @@ class Daemon:
         self._scheduler = scheduler = self._schedule()
         scheduler.start()
         follow = asyncio.create_task(self._follow_config(scheduler), name="digest jobs follow the config")
+        dispatch = asyncio.create_task(self._dispatcher.run(self._stop), name="dispatch")
+        # a daemon will extract pages soon: start the workers now, beside the first polls
+        # (`once` starts them on first need, so an idle cron run costs nothing)
+        warm = asyncio.create_task(self._live.current().extractor.start(), name="extraction workers")
         config = self._live.current().config
         log.info("news-monitor running: %d feeds, %d rules, %d channels", len(config.feeds), len(config.rules),
                  len(config.channels))
@@ -179,6 +180,8 @@ class Daemon:
             await self._stop.wait()
         finally:
             follow.cancel()
+            warm.cancel()
+            dispatch.cancel()  # sends in flight are their own tasks: drained below
             scheduler.pause()
             await self._drain()
             scheduler.shutdown(wait=False)

@@ -14,6 +14,7 @@ from monitor.runtime.threads import Threads
 log = logging.getLogger("monitor.runtime")
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
+IDLE_HOSTS = timedelta(days=1)  # per-host politeness rows of hosts not asked for this long are dropped
 
 
 class FollowUps:
@@ -47,6 +48,7 @@ class Housekeeping:
             done["article_text"] = await self._threads.db(self._store.prune_article_text, now - keep.article_text)
         if keep.hits is not None:
             done["hits"] = await self._threads.db(self._store.prune_hits, now - keep.hits)
+        done["hosts"] = await self._threads.db(self._store.forget_idle_hosts, now - IDLE_HOSTS)
         log.info("housekeeping: %s", ", ".join(f"{k} {v}" for k, v in done.items()),
                  extra={"event": "housekeeping", **done})
         return done

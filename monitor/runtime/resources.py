@@ -42,10 +42,14 @@ class Services:
     stream: IO[str] | None = None
 
 
+HostsFor = Callable[[FetchSettings], Any]  # the per-host limiter a fetcher with these settings uses
+
+
 class Resources:
-    def __init__(self, services: Services, clock: Clock) -> None:
+    def __init__(self, services: Services, clock: Clock, *, hosts: HostsFor | None = None) -> None:
         self._services = services
         self._clock = clock
+        self._hosts = hosts  # None: each fetcher limits hosts in this process
         self._alive: dict[int, Snapshot] = {}  # current or still in use, by generation
 
     def build(self, generation: int, config: Config, *, previous: Snapshot | None = None,
@@ -63,7 +67,7 @@ class Resources:
             fetcher = previous.fetcher
         else:
             fetcher = Fetcher(settings, transport=self._services.transport, resolver=self._services.resolver,
-                              clock=self._clock)
+                              clock=self._clock, hosts=self._hosts(settings) if self._hosts else None)
         workers, deadline = config.fetch.extract_workers, config.fetch.timeout.total_seconds()
         if previous is not None and (previous.extractor.workers, previous.extractor.deadline) == (workers, deadline):
             extractor = previous.extractor

@@ -26,6 +26,7 @@ from typing import Any
 from monitor.alerts.plan import plan_deliveries
 from monitor.config.model import Config
 from monitor.poll.settings import PollSettings
+from monitor.runtime.fingerprint import config_fingerprint
 from monitor.types import PlannedDelivery, RuleSpec
 
 
@@ -41,6 +42,7 @@ class Snapshot:
     problems: tuple[str, ...] = ()  # why the last edit (or part of it) was refused
     loaded_at: datetime | None = None
     rules_by_id: Mapping[str, RuleSpec] = field(default_factory=dict)
+    fingerprint: str = ""  # of the rules it matches with (monitor.runtime.fingerprint)
 
     @property
     def ruleset(self) -> Any:
@@ -67,7 +69,8 @@ def snapshot(generation: int, config: Config, *, channels: Mapping[str, Any], fe
              parser: Any = None, loaded_at: datetime | None = None, problems: tuple[str, ...] = ()) -> Snapshot:
     return Snapshot(generation=generation, config=config, channels=dict(channels), fetcher=fetcher,
                     extractor=extractor, parser=parser, poll=PollSettings.from_config(config), problems=problems,
-                    loaded_at=loaded_at, rules_by_id={r.id: r for r in config.rules})
+                    loaded_at=loaded_at, rules_by_id={r.id: r for r in config.rules},
+                    fingerprint=config_fingerprint(config))
 
 
 class LiveConfig:

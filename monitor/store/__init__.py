@@ -14,18 +14,20 @@ composes them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from monitor.clock import Clock, SystemClock
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
-from monitor.store import (articles, deliveries, feeds, followups, hits, leases, migrate, retention, stats,
-                           stories)
+from monitor.store import (articles, deliveries, feeds, followups, hits, hosts, leases, migrate, retention,
+                           stats, stories, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url
+from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
 from monitor.stories.views import StoryView
 from monitor.types import (
@@ -61,6 +63,11 @@ class Store:
         return self._db.dialect
 
     @property
+    def engine_url(self) -> URL:
+        """The database URL, password included (for a connection of one's own, e.g. LISTEN)."""
+        return self._db.engine.url
+
+    @property
     def url(self) -> str:
         """The database URL with any password hidden."""
         return self._db.engine.url.render_as_string(hide_password=True)
@@ -83,115 +90,202 @@ class Store:
 
     # -- feeds -----------------------------------------------------------------
 
+    @retrying
     def sync_feeds(self, specs: Sequence[FeedSpec], now: datetime) -> None:
         feeds.sync_feeds(self._db, specs, now)
 
+    @retrying
     def claim_due_feeds(self, now: datetime, *, limit: int, owner: str, lease: timedelta,
                         all_feeds: bool = False) -> list[FeedState]:
         return feeds.claim_due_feeds(self._db, now, limit=limit, owner=owner, lease=lease,
                                      all_feeds=all_feeds)
 
+    @retrying
     def finish_poll(self, outcome: PollOutcome, *, owner: str,
                     health: HealthConfig | None = None) -> feeds.FinishResult:
         """Write the poll's outcome (only while `owner` holds the feed's lease)
         and, with `health.notify`, queue its feed-health alert, in one transaction."""
         return feeds.finish_poll(self._db, outcome, owner=owner, health=health)
 
+    @retrying
+    def defer_poll(self, feed_id: int, *, owner: str, due_at: datetime) -> bool:
+        return feeds.defer_poll(self._db, feed_id, owner=owner, due_at=due_at)
+
+    @retrying
     def list_feeds(self) -> list[FeedView]:
         return feeds.list_feeds(self._db, self.clock.now())
 
+    @retrying
     def feed_health(self, feed_id: int, now: datetime) -> FeedHealth | None:
         return feeds.feed_health(self._db, feed_id, now)
 
-    def release_leases(self, owner: str | None = None, *, deliveries: bool = True) -> int:
-        """Void feed and delivery leases: all (one SQLite process, at start) or one owner's (at shutdown)."""
+    @retrying
+    def release_leases(self, owner: str, *, deliveries: bool = True) -> int:
+        """Void one owner's feed (and delivery) leases: a poller shutting down gives its feeds back."""
         return leases.release(self._db, owner, deliveries=deliveries)
+
+    # -- per-host politeness shared by every process ------------------------------------
+
+    @retrying
+    def take_host_slot(self, host: str, *, owner: str, now: datetime, per_host: int, spacing: timedelta,
+                       hold: timedelta) -> tuple[int, datetime] | None:
+        return hosts.take_slot(self._db, host, owner=owner, now=now, per_host=per_host, spacing=spacing, hold=hold)
+
+    @retrying
+    def free_host_slot(self, host: str, slot: int, *, owner: str) -> None:
+        hosts.free_slot(self._db, host, slot, owner=owner)
+
+    @retrying
+    def forget_idle_hosts(self, before: datetime) -> int:
+        return hosts.forget_idle(self._db, before)
+
+    # -- workers: who holds leases, and proof they are alive ---------------------------
+
+    @retrying
+    def register_worker(self, info: workers.WorkerInfo, now: datetime) -> None:
+        workers.register(self._db, info, now)
+
+    @retrying
+    def heartbeat(self, owner: str, now: datetime, lease: timedelta) -> int:
+        return workers.heartbeat(self._db, owner, now, lease)
+
+    @retrying
+    def deregister_worker(self, owner: str) -> None:
+        workers.deregister(self._db, owner)
+
+    @retrying
+    def running_workers(self, now: datetime, lease: timedelta, *, kind: str | None = None) -> list[workers.WorkerInfo]:
+        return workers.running(self._db, now, lease, kind=kind)
+
+    @retrying
+    def release_dead_workers(self, now: datetime, lease: timedelta, *,
+                             dead: Callable[[workers.WorkerInfo], bool]) -> int:
+        return workers.release_dead(self._db, now, lease, dead=dead)
+
+    @retrying
+    def newer_config(self, fresh: workers.Freshness, now: datetime) -> workers.WorkerInfo | None:
+        return workers.newer_config(self._db, fresh, now)
 
     # -- articles, stories, hits -------------------------------------------------
 
+    @retrying
     def unseen(self, feed_id: int, candidates: Sequence[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
         return articles.unseen(self._db, feed_id, candidates, self.clock.now())
 
-    def record(self, items: Sequence[RecordItem], now: datetime, *, stories: ClusterSettings) -> RecordResult:
-        """The outbox transaction: articles, their stories, hits and planned deliveries."""
-        return articles.record(self._db, items, now, threshold=stories.threshold, window=stories.window)
+    @retrying
+    def record(self, items: Sequence[RecordItem], now: datetime, *, stories: ClusterSettings,
+               fresh: workers.Freshness | None = None) -> RecordResult:
+        """The outbox transaction: articles, their stories, hits and planned
+        deliveries; StaleConfig (nothing written) when `fresh` says another
+        live process runs a newer config."""
+        return articles.record(self._db, items, now, threshold=stories.threshold, window=stories.window,
+                               fresh=fresh)
 
+    @retrying
     def list_hits(self, *, rule: str | None = None, since: datetime | None = None,
                   limit: int | None = None, feed: str | None = None, offset: int = 0) -> list[HitView]:
         return hits.list_hits(self._db, rule=rule, since=since, limit=limit, feed=feed, offset=offset)
 
+    @retrying
     def get_hit(self, hit_id: int) -> HitView | None:
         return hits.get_hit(self._db, hit_id)
 
+    @retrying
     def expire_story_index(self, before: datetime) -> int:
         """Forget articles indexed before `before`: they can no longer be joined."""
         return stories.expire_index(self._db, before)
 
+    @retrying
     def prune_article_text(self, before: datetime) -> int:
         return stories.prune_article_text(self._db, before)
 
+    @retrying
     def list_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[StoryView]:
         return stories.list_stories(self._db, since=since, limit=limit)
 
     # -- deliveries ----------------------------------------------------------------
 
+    @retrying
     def claim_due_deliveries(self, now: datetime, *, limit: int, owner: str, lease: timedelta,
                              channels: Collection[str] | None = None) -> list[Delivery]:
         return deliveries.claim_due_deliveries(self._db, now, limit=limit, owner=owner, lease=lease,
                                                channels=channels)
 
+    @retrying
     def mark_sent(self, delivery_id: int, now: datetime, detail: str = "", *, owner: str | None = None) -> bool:
         return deliveries.mark_sent(self._db, delivery_id, now, detail, owner=owner)
 
+    @retrying
     def mark_retry(self, delivery_id: int, *, next_attempt_at: datetime, error: str,
                    owner: str | None = None) -> bool:
         return deliveries.mark_retry(self._db, delivery_id, next_attempt_at=next_attempt_at, error=error,
                                      owner=owner)
 
+    @retrying
     def mark_dead(self, delivery_id: int, *, error: str, now: datetime, owner: str | None = None) -> bool:
         return deliveries.mark_dead(self._db, delivery_id, error=error, now=now, owner=owner)
 
+    @retrying
     def list_deliveries(self, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
         return deliveries.list_deliveries(self._db, status=status, limit=limit)
 
+    @retrying
     def replay(self, *, delivery_id: int | None = None, dead: bool = False, now: datetime) -> int:
         return deliveries.replay(self._db, delivery_id=delivery_id, dead=dead, now=now)
 
+    @retrying
     def digest_groups(self, digest: str) -> list[tuple[str, str]]:
         return deliveries.digest_groups(self._db, digest)
 
+    @retrying
     def take_digest(self, digest: str, *, channel: str, rule_id: str, now: datetime,
                     due_by: datetime | None = None) -> Delivery | None:
         return deliveries.take_digest(self._db, digest, channel=channel, rule_id=rule_id, now=now, due_by=due_by)
 
+    @retrying
     def overdue_digest_groups(self, before: datetime) -> list[tuple[str, str, str]]:
         return deliveries.overdue_digest_groups(self._db, before)
 
+    @retrying
     def fail_unknown_channels(self, known: Collection[str], *, now: datetime) -> dict[str, int]:
         return deliveries.fail_unknown_channels(self._db, known, now=now)
 
     # -- used by monitor.alerts --------------------------------------------------------
 
+    @retrying
     def count_sent(self, *, rule_id: str, channel: str, since: datetime) -> int:
         return deliveries.count_sent(self._db, rule_id=rule_id, channel=channel, since=since)
 
+    @retrying
+    def admit_alert(self, delivery_id: int, *, rule_id: str, channel: str, limit: int, now: datetime, owner: str,
+                    digest: str, due_at: datetime) -> bool:
+        """max_per_hour across processes: admit the alert, or move it into `digest`."""
+        return deliveries.admit(self._db, delivery_id, rule_id=rule_id, channel=channel, limit=limit, now=now,
+                                owner=owner, digest=digest, due_at=due_at)
+
+    @retrying
     def defer_delivery(self, delivery_id: int, *, digest: str, due_at: datetime, owner: str | None = None) -> bool:
         return deliveries.defer_delivery(self._db, delivery_id, digest=digest, due_at=due_at, owner=owner)
 
+    @retrying
     def set_delivery_kind(self, delivery_id: int, kind: str) -> None:
         deliveries.set_delivery_kind(self._db, delivery_id, kind)
 
     # -- health and metrics ----------------------------------------------------------
 
+    @retrying
     def stats(self) -> dict[str, dict]:
         return stats.stats(self._db)
 
+    @retrying
     def ping(self) -> None:
         stats.ping(self._db)
 
+    @retrying
     def queue_follow_ups(self, thresholds: Mapping[str, int], plans: Mapping[str, Sequence[PlannedDelivery]], *,
                          since: datetime, now: datetime) -> int:
         return followups.queue_follow_ups(self._db, thresholds, plans, since=since, now=now)
 
+    @retrying
     def prune_hits(self, before: datetime) -> int:
         return retention.prune_hits(self._db, before)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from monitor.store import storyindex
+from monitor.errors import StaleConfig
+from monitor.store import storyindex, workers
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting, Story
 from monitor.store.sqlutil import aware, chunks, insert_ignore
@@ -58,7 +59,7 @@ def unseen(db: Database, feed_id: int, candidates: Sequence[Candidate], now: dat
 
 
 def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshold: float,
-           window: timedelta) -> RecordResult:
+           window: timedelta, fresh: workers.Freshness | None = None) -> RecordResult:
     """One transaction for the batch: articles (reused by canonical URL),
     their stories (from the story index, joined or new), sightings, hits
     (one per rule and story: a repeat is ignored by the unique constraint)
@@ -73,6 +74,10 @@ def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshol
         conn = s.connection()
         if any(item.story is not None for item in items):
             storyindex.lock(conn)
+        newer = workers.newer_in(s, fresh, now) if fresh is not None else None
+        if newer is not None:
+            raise StaleConfig(f"{newer.owner} runs a newer config (loaded {newer.config_loaded_at:%H:%M:%S}Z) "
+                              f"than this process's {fresh.config}; not recording matches made with older rules")
         w = _Writer(conn, db.dialect, now, threshold=threshold, since=now - window)
         for item in items:
             article_id, story_id = w.article(item)

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 
 from monitor.health import FeedHealth, HealthEvent, event_key
 from monitor.store.engine import Database
@@ -71,7 +71,7 @@ def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "", *
 def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str,
                owner: str | None = None) -> bool:
     return _set(db, delivery_id, owner, attempts=DeliveryRow.attempts + 1,
-                next_attempt_at=aware(next_attempt_at), last_error=error)
+                next_attempt_at=aware(next_attempt_at), last_error=error, admitted_at=None)
 
 
 def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime,
@@ -218,6 +218,39 @@ def count_sent(db: Database, *, rule_id: str, channel: str, since: datetime) -> 
                     DeliveryRow.sent_at >= aware(since)))
     with db.read() as s:
         return int(s.execute(query).scalar_one())
+
+
+ADMIT_LOCK = 0x6E6D6C6D  # "nmlm": pg_advisory_xact_lock class of max_per_hour admissions
+
+
+def admit(db: Database, delivery_id: int, *, rule_id: str, channel: str, limit: int, now: datetime,
+          owner: str, digest: str, due_at: datetime) -> bool:
+    """max_per_hour across every process: admit this alert when the rule's
+    alerts sent on the channel in the last hour plus those admitted and still
+    in flight (leased) are under `limit`; otherwise move it into `digest`
+    (the hourly summary), due at `due_at`.  One transaction, serialised per
+    (rule, channel) by an advisory lock on PostgreSQL (SQLite has one writer).
+    Returns whether it was admitted (False also when `owner` lost the lease)."""
+    now = aware(now)
+    base = (DeliveryRow.digest.is_(None), DeliveryRow.kind == DeliveryKind.ALERT,
+            DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel)
+    with db.write() as s:
+        if db.dialect == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:k))"),
+                      {"c": ADMIT_LOCK, "k": f"{rule_id}\x1f{channel}"})
+        sent = s.execute(select(func.count()).select_from(DeliveryRow).where(
+            *base, DeliveryRow.status == DeliveryStatus.SENT,
+            DeliveryRow.sent_at >= now - timedelta(hours=1))).scalar_one()
+        flying = s.execute(select(func.count()).select_from(DeliveryRow).where(
+            *base, DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.admitted_at.is_not(None),
+            DeliveryRow.lease_until > now, DeliveryRow.id != delivery_id)).scalar_one()
+        mine = (DeliveryRow.id == delivery_id, DeliveryRow.status == DeliveryStatus.PENDING,
+                DeliveryRow.lease_owner == owner)
+        if sent + flying < limit:
+            return bool(s.execute(update(DeliveryRow).where(*mine).values(admitted_at=now)).rowcount)
+        s.execute(update(DeliveryRow).where(*mine).values(digest=digest, next_attempt_at=aware(due_at),
+                                                         lease_owner=None, lease_until=None, admitted_at=None))
+        return False
 
 
 def defer_delivery(db: Database, delivery_id: int, *, digest: str, due_at: datetime,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
@@ -97,10 +97,15 @@ class Database:
         self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction that commits on success and rolls back on error."""
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on error.
+        durable=False (PostgreSQL): the commit does not wait for the disk, for
+        writes whose loss in a server crash costs nothing (heartbeats, claims,
+        politeness slots); SQLite commits as usual."""
         with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
+                if not durable and self.dialect == "postgresql":
+                    session.execute(text("SET LOCAL synchronous_commit = off"))
                 yield session
 
     @contextmanager

@@ -156,6 +156,15 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str,
         return FinishResult(applied=True, health=event if queued else None)
 
 
+def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> bool:
+    """Give a feed's lease back without an outcome (the poll could not finish
+    for a reason that is not the feed's: the database, a newer config
+    elsewhere); it is due again at `due_at`, its state unchanged."""
+    with db.write() as s:
+        return bool(s.execute(update(Feed).where(Feed.id == feed_id, Feed.lease_owner == owner)
+                              .values(lease_owner=None, lease_until=None, next_poll_at=aware(due_at))).rowcount)
+
+
 @dataclass(frozen=True)
 class FinishResult:
     applied: bool  # False: the lease had passed to another owner; nothing was written

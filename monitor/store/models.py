@@ -177,6 +177,7 @@ class DeliveryRow(SQLModel, table=True):
     sent_at: Optional[datetime] = _ts()
     rule_id: Optional[str] = None
     payload: Optional[dict] = _json()  # kind "health": what happened to which feed
+    admitted_at: Optional[datetime] = _ts()  # let through a rule's max_per_hour (counts while in flight)
 
 
 class DeliveryHit(SQLModel, table=True):
@@ -184,3 +185,42 @@ class DeliveryHit(SQLModel, table=True):
 
     delivery_id: int = Field(sa_column=Column(Integer, ForeignKey("delivery.id"), primary_key=True))
     hit_id: int = Field(sa_column=Column(Integer, ForeignKey("hit.id"), primary_key=True, index=True))
+
+
+class Worker(SQLModel, table=True):
+    """One running news-monitor process (`run` or `once`): it renews its
+    leases with every heartbeat; a worker whose heartbeat is older than the
+    lease is dead, and its feeds and deliveries are taken over."""
+
+    __tablename__ = "worker"
+
+    owner: str = Field(primary_key=True)  # host:pid:random, the lease_owner of its leases
+    kind: str  # run | once
+    host: str
+    pid: int
+    version: str = ""
+    listen: Optional[str] = None  # its http.listen (run)
+    started_at: Optional[datetime] = _ts()
+    heartbeat_at: Optional[datetime] = _ts(index=True)
+    config: str = ""  # fingerprint of the rules it matches with (monitor.runtime.fingerprint)
+    config_loaded_at: Optional[datetime] = _ts()
+
+
+class HostSlot(SQLModel, table=True):
+    """Per-host politeness shared by every process: `fetch.per_host` slots a
+    host, each held by one request at a time (until: a crashed holder's slot
+    comes back), and the earliest start of the next request to it."""
+
+    __tablename__ = "host_slot"
+
+    host: str = Field(primary_key=True)
+    slot: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    owner: Optional[str] = None
+    until: Optional[datetime] = _ts()
+
+
+class HostPace(SQLModel, table=True):
+    __tablename__ = "host_pace"
+
+    host: str = Field(primary_key=True)
+    next_start_at: Optional[datetime] = _ts()

@@ -59,6 +59,7 @@ class Row:
     lease_owner: str | None = None
     created_at: datetime = T0
     sent_at: datetime | None = None
+    admitted_at: datetime | None = None
 
 
 @dataclass
@@ -107,7 +108,7 @@ class FakeStore:
         if (r := self._held(id, owner)) is None:
             return False
         r.attempts += 1
-        r.next_attempt_at, r.last_error = next_attempt_at, error
+        r.next_attempt_at, r.last_error, r.admitted_at = next_attempt_at, error, None
         return True
 
     def mark_dead(self, id: int, *, error: str, now: datetime, owner: str | None = None) -> bool:
@@ -129,6 +130,21 @@ class FakeStore:
         return sum(1 for r in self.rows if r.status == "sent" and r.digest is None and r.kind == "alert"
                    and r.rule_id == rule_id and r.channel == channel
                    and r.sent_at is not None and r.sent_at >= since)
+
+    def admit_alert(self, id: int, *, rule_id: str, channel: str, limit: int, now: datetime, owner: str,
+                    digest: str, due_at: datetime) -> bool:
+        sent = self.count_sent(rule_id=rule_id, channel=channel, since=now - timedelta(hours=1))
+        flying = sum(1 for r in self.rows if r.id != id and r.status == "pending" and r.digest is None
+                     and r.kind == "alert" and r.rule_id == rule_id and r.channel == channel
+                     and r.admitted_at is not None and r.lease_until is not None and r.lease_until > now)
+        r = self.get(id)
+        if r.status != "pending" or r.lease_owner != owner:
+            return False
+        if sent + flying < limit:
+            r.admitted_at = now
+            return True
+        r.digest, r.next_attempt_at, r.lease_owner, r.lease_until = digest, due_at, None, None
+        return False
 
     def defer_delivery(self, id: int, *, digest: str, due_at: datetime, owner: str | None = None) -> bool:
         if (r := self._held(id, owner)) is None:

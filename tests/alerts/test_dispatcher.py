@@ -69,10 +69,11 @@ async def test_a_channel_bug_is_a_failed_send(store: FakeStore, clock: FrozenClo
 
 
 async def test_lease_outlives_one_send(store: FakeStore, clock: FrozenClock) -> None:
-    d = dispatcher(store, specs(c=({}, 10)), clock, owner="t", built={"c": Scripted("hang")})
+    """The process's lease (renewed by its heartbeat), but never shorter than two send timeouts."""
+    d = dispatcher(store, specs(c=({}, 30)), clock, owner="t", built={"c": Scripted("hang")})
     row = store.add("c", (make_hit(1),), due=clock.now())
     await d.tick(wait=False)
-    assert row.lease_until == clock.now() + timedelta(seconds=25)
+    assert row.lease_until == clock.now() + timedelta(seconds=65)  # 2 x 30 s + 5 s, over the 45 s lease
     d.live.current().channels["c"].release.set()  # type: ignore[attr-defined]
     await d.drain(5)
 

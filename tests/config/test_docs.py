@@ -26,6 +26,7 @@ def doc_section(name: str) -> str:
     ("health", sections.HEALTH_KEYS),
     ("alerts", sections.ALERTS_KEYS),
     ("stories", sections.STORIES_KEYS),
+    ("replicas", sections.REPLICAS_KEYS),
     ("log", sections.LOG_KEYS),
     ("retention", sections.RETENTION_KEYS),
     ("feeds", feeds.FEED_KEYS),

@@ -44,6 +44,7 @@ def test_0002_upgrades_a_0001_database_and_keeps_its_rows(fresh_url: str) -> Non
         assert store.revision() == "0002"
         columns = {t: {c["name"] for c in inspect(store._db.engine).get_columns(t)} for t in ("feed", "delivery")}
         assert "health_alert" in columns["feed"] and "payload" in columns["delivery"]
+        store.upgrade()  # and on to head: the rows are still there for the store
         [view] = store.list_feeds()
         assert (view.name, view.error_count, view.items_per_day, view.full_text_rate) == ("A", 2, None, None)
         assert [d.key for d in store.list_deliveries()] == ["k1"]

@@ -68,7 +68,16 @@ def clock() -> FrozenClock:
     return FrozenClock(T0)
 
 
-TABLES = "feed, story, article, sighting, hit, delivery, delivery_hit"
+def _tables() -> str:
+    """Every table of the models (a table added later is truncated too)."""
+    from sqlmodel import SQLModel
+
+    import monitor.store.models  # noqa: F401 - registers the tables
+
+    return ", ".join(sorted(SQLModel.metadata.tables))
+
+
+TABLES = _tables()
 
 
 @pytest.fixture(scope="session")

@@ -198,11 +198,39 @@ def test_list_feeds_counts_articles_sighted_per_feed(store: Store) -> None:
     assert {f.name: f.articles for f in store.list_feeds()} == {"A": 2, "B": 1}
 
 
-def test_release_leases_frees_every_claim(store: Store) -> None:
+def test_a_heartbeat_keeps_a_live_owners_claims_and_a_dead_ones_expire(store: Store) -> None:
+    from monitor.store.workers import WorkerInfo
+
+    store.sync_feeds([spec("https://a.example/rss"), spec("https://b.example/rss")], T0)
+    for owner in ("live", "dead"):
+        store.register_worker(WorkerInfo(owner=owner, kind="run", host="h", pid=1), T0)
+        assert len(claim(store, owner=owner, limit=1)) == 1
+    beat = T0 + LEASE - timedelta(seconds=1)
+    assert store.heartbeat("live", beat, LEASE) == 1  # "dead" never beats again
+    later = T0 + LEASE + timedelta(seconds=1)
+    assert [f.url for f in claim(store, later, owner="other")] == ["https://b.example/rss"]  # dead's, taken over
+    assert [w.owner for w in store.running_workers(later, LEASE)] == ["live"]
+
+
+def test_release_dead_workers_voids_their_claims_at_once(store: Store) -> None:
+    from monitor.store.workers import WorkerInfo
+
     store.sync_feeds([spec("https://a.example/rss")], T0)
-    assert claim(store)
-    assert store.release_leases() == 1
-    assert claim(store, owner="restarted")
+    store.register_worker(WorkerInfo(owner="gone", kind="run", host="h", pid=99), T0)
+    assert claim(store, owner="gone")
+    assert store.release_dead_workers(T0, LEASE, dead=lambda w: w.pid == 99) == 1
+    assert claim(store, owner="restarted")  # no wait for the lease to run out
+    assert store.running_workers(T0, LEASE) == []
+
+
+def test_deregister_gives_back_feed_claims(store: Store) -> None:
+    from monitor.store.workers import WorkerInfo
+
+    store.sync_feeds([spec("https://a.example/rss")], T0)
+    store.register_worker(WorkerInfo(owner="me", kind="once", host="h", pid=1), T0)
+    assert claim(store, owner="me")
+    store.deregister_worker("me")
+    assert claim(store, owner="next")
 
 
 def test_concurrent_claimers_never_share_a_feed(store: Store) -> None:

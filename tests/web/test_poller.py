@@ -11,17 +11,17 @@ from tests.e2e.servers import page, rss
 from tests.web.conftest import reload_with, write_config
 
 
-def slow_feed(server, n: int = 6) -> str:
+def slow_feed(server, n: int = 6, delay: float = 0.6) -> str:
     for i in range(n):
         server.serve(f"/slow/{i}.html", page(f"Slow story {i}", [f"Paragraph {k} of slow story {i}, " * 12
                                                                    for k in range(3)]), "text/html")
-        server.delays[f"/slow/{i}.html"] = 0.6
+        server.delays[f"/slow/{i}.html"] = delay
     return server.serve("/slow.xml", rss("Slow", [{"title": f"Slow story {i}", "link": server.url(f"/slow/{i}.html"),
                                                     "guid": f"s-{i}"} for i in range(n)]))
 
 
 async def test_a_slow_feed_does_not_hold_up_the_others(tmp_path, server):
-    slow_feed(server)
+    slow_feed(server, n=10, delay=1.0)  # 10 s of pages, one at a time: the quick feed is done long before
     path = write_config(tmp_path, server, feeds=[{"url": server.url("/slow.xml"), "name": "Slow"}],
                         fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "per_host": 1,
                                "host_spacing": "0s"})

@@ -1,0 +1,131 @@
+"""Who this process is, and proof that it is alive.
+
+Every process registers as a worker (owner id, kind, host, pid, what config
+it matches with) and beats every `replicas.heartbeat`: each beat renews its
+worker row and every feed and delivery lease it holds to now +
+`replicas.lease`.  A
+process that dies stops beating, and within one lease its work is claimable
+by the others; a live one never loses work it is doing (a missed beat, e.g.
+the database briefly gone, is made up at the next one).
+
+    heartbeat = Heartbeat(store=, live=, threads=, clock=, me=WorkerInfo(...))
+    await heartbeat.start()        # register
+    async with heartbeat.beating(): ...
+    await heartbeat.stop()         # deregister: feed leases go back at once
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+from monitor import __version__
+from monitor.clock import Clock
+from monitor.runtime.snapshot import LiveConfig
+from monitor.runtime.threads import Threads
+from monitor.runtime.snapshot import Snapshot
+from monitor.store.workers import Freshness, WorkerInfo
+
+log = logging.getLogger("monitor.runtime")
+
+
+def freshness(snap: Snapshot, owner: str) -> Freshness:
+    """What this process matches with, to compare with the other live workers."""
+    assert snap.loaded_at is not None
+    replicas = snap.config.replicas
+    return Freshness(owner=owner, config=snap.fingerprint, loaded_at=snap.loaded_at, lease=replicas.lease,
+                     grace=replicas.config_grace)
+
+
+def new_owner() -> str:
+    """host:pid:random: unique even when a pid is reused."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def me(kind: str, owner: str, listen: str | None = None) -> WorkerInfo:
+    return WorkerInfo(owner=owner, kind=kind, host=socket.gethostname(), pid=os.getpid(), version=__version__,
+                      listen=listen)
+
+
+def pid_gone(worker: WorkerInfo) -> bool:
+    """A worker of this host whose process no longer exists (it cannot beat again)."""
+    if worker.host != socket.gethostname() or worker.pid == os.getpid():
+        return False
+    try:
+        os.kill(worker.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, as another user
+        return False
+    return False
+
+
+class Heartbeat:
+    def __init__(self, *, store: Any, live: LiveConfig, threads: Threads, clock: Clock, me: WorkerInfo) -> None:
+        self._store = store
+        self._live = live
+        self._threads = threads
+        self._clock = clock
+        self._me = me
+        self._registered = 0  # the snapshot generation last registered
+
+    @property
+    def owner(self) -> str:
+        return self._me.owner
+
+    async def start(self) -> None:
+        await self._register()
+
+    async def _register(self) -> None:
+        snap = self._live.current()
+        info = replace(self._me, config=snap.fingerprint, config_loaded_at=snap.loaded_at,
+                       listen=snap.config.http.listen if self._me.kind == "run" else None)
+        await self._threads.db(self._store.register_worker, info, self._clock.now())
+        self._registered = snap.generation
+
+    async def beat(self) -> None:
+        """One beat (never raises: a beat the database misses is made up at the next)."""
+        try:
+            if self._live.current().generation != self._registered:
+                await self._register()
+            replicas = self._live.current().config.replicas
+            await self._threads.db(self._store.heartbeat, self._me.owner, self._clock.now(), replicas.lease)
+        except Exception as exc:  # the database is away: the leases still have most of their time
+            log.warning("heartbeat of %s not recorded (%s: %s); retried at the next beat", self._me.owner,
+                        type(exc).__name__, exc)
+
+    @contextlib.asynccontextmanager
+    async def beating(self) -> AsyncIterator[None]:
+        task = asyncio.create_task(self._run(), name="heartbeat")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            changed = asyncio.ensure_future(self._live.wait_change(self._registered))
+            try:
+                beat = self._live.current().config.replicas.heartbeat
+                await asyncio.wait_for(asyncio.shield(changed), beat.total_seconds())
+            except TimeoutError:
+                pass
+            finally:
+                changed.cancel()
+            await self.beat()
+
+    async def stop(self) -> None:
+        try:
+            await self._threads.db(self._store.deregister_worker, self._me.owner)
+        except Exception as exc:  # the leases expire on their own
+            log.warning("could not deregister %s (%s); its leases expire within %s", self._me.owner, exc,
+                        self._live.current().config.replicas.lease)
