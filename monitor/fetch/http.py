@@ -100,11 +100,13 @@ class Fetcher:
             result = _with_validators(result, etag, last_modified)
         return result
 
-    async def fetch_page(self, url: str, *, base_is_file: bool = False) -> FetchResult:
-        """An untrusted article link: http(s) only, SSRF-guarded on every hop."""
+    async def fetch_page(self, url: str, *, feed_file: str | None = None) -> FetchResult:
+        """An untrusted article link: http(s) only, SSRF-guarded on every hop;
+        a file: link only for a file feed (`feed_file`, its URL) and only
+        inside that feed file's directory."""
         scheme = urlsplit(url).scheme.lower()
-        if scheme == "file" and base_is_file:
-            return await read_local(url, max_bytes=self._settings.max_bytes)
+        if scheme == "file" and feed_file is not None:
+            return await read_local(url, max_bytes=self._settings.max_bytes, inside_of=feed_file)
         if scheme not in ("http", "https"):
             return FetchResult(url=url, status=0, error_kind="blocked",
                                error=f"{url}: refused to fetch a {scheme or 'relative'}: link; "

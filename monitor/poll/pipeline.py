@@ -146,11 +146,11 @@ class Pipeline:
     async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
                        snap: Snapshot, progress: _Progress) -> None:
         gate = asyncio.Semaphore(self._article_concurrency)
-        base_is_file = fetched.url.startswith("file:")
+        feed_file = fetched.url if fetched.url.lower().startswith("file:") else None
 
         async def build(entry: Entry, canonical: str) -> Article:
             async with gate:
-                return await self._article(feed, entry, canonical, base_is_file, snap, progress.budget)
+                return await self._article(feed, entry, canonical, feed_file, snap, progress.budget)
 
         for start in range(0, len(fresh), self._record_batch):
             articles = await asyncio.gather(*(build(e, c) for e, c in fresh[start:start + self._record_batch]))
@@ -159,13 +159,13 @@ class Pipeline:
             recording.add_done_callback(_retrieve)
             progress.done(len(articles), await asyncio.shield(recording))
 
-    async def _article(self, feed: FeedState, entry: Entry, canonical: str, base_is_file: bool,
+    async def _article(self, feed: FeedState, entry: Entry, canonical: str, feed_file: str | None,
                        snap: Snapshot, budget: Budget) -> Article:
         extracted = None
         if entry.link and not budget.late(self._clock.monotonic()):
             try:  # a page still in flight near the poll deadline gives way to the feed's text
                 async with asyncio.timeout(budget.page_seconds(self._clock.monotonic())):
-                    extracted = await self._full_text(entry.link, base_is_file, snap)
+                    extracted = await self._full_text(entry.link, feed_file, snap)
             except TimeoutError:
                 log.info("article %s: not done before the poll deadline; using the feed's text", entry.link)
         chosen = decide.choose_text(entry, extracted)
@@ -173,8 +173,8 @@ class Pipeline:
         self._metrics.articles.labels(chosen.source.value).inc()
         return decide.make_article(feed, entry, canonical, chosen, lang, self._clock.now())
 
-    async def _full_text(self, link: str, base_is_file: bool, snap: Snapshot):  # type: ignore[no-untyped-def]
-        page = await snap.fetcher.fetch_page(link, base_is_file=base_is_file)
+    async def _full_text(self, link: str, feed_file: str | None, snap: Snapshot):  # type: ignore[no-untyped-def]
+        page = await snap.fetcher.fetch_page(link, feed_file=feed_file)
         if page.error:
             log.info("article %s: %s; using the feed's text", link, page.error)
             return None

@@ -49,3 +49,43 @@ async def test_empty_file(fetcher: Fetcher, tmp_path: Path) -> None:
 async def test_directory_is_not_a_feed(fetcher: Fetcher, tmp_path: Path) -> None:
     result = await fetcher.fetch_feed(tmp_path.as_uri(), etag=None, last_modified=None)
     assert result.error_kind == "file"
+
+
+def _outside_links(tmp_path: Path) -> dict[str, str]:
+    secrets = tmp_path / "secrets"
+    return {"relative up": f"file:{tmp_path / 'feeds'}/../secrets/x.html",
+            "absolute": (secrets / "x.html").as_uri(),
+            "localhost": "file://localhost" + str(secrets / "x.html"),
+            "single slash": "file:" + str(secrets / "x.html"),
+            "encoded dots": (tmp_path / "feeds").as_uri() + "/%2e%2e/secrets/x.html",
+            "symlink out": (tmp_path / "feeds" / "link.html").as_uri()}
+
+
+@pytest.mark.parametrize("kind", ["relative up", "absolute", "localhost", "single slash", "encoded dots",
+                                  "symlink out"])
+async def test_a_file_feeds_links_are_confined_to_its_directory(fetcher: Fetcher, tmp_path: Path,
+                                                                kind: str) -> None:
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "x.html").write_text("secret")
+    (tmp_path / "feeds" / "link.html").symlink_to(tmp_path / "secrets" / "x.html")
+    feed = (tmp_path / "feeds" / "feed.xml").as_uri()
+    result = await fetcher.fetch_page(_outside_links(tmp_path)[kind], feed_file=feed)
+    assert result.error_kind == "blocked" and result.body == b"", result
+    assert "outside" in (result.error or "")
+
+
+async def test_a_fifo_beside_the_feed_is_refused_without_blocking(fetcher: Fetcher, tmp_path: Path) -> None:
+    import asyncio
+    import os
+
+    os.mkfifo(tmp_path / "pipe.html")
+    try:
+        result = await asyncio.wait_for(
+            fetcher.fetch_page((tmp_path / "pipe.html").as_uri(), feed_file=(tmp_path / "f.xml").as_uri()), 10)
+    finally:  # release a reader stuck in open() (the bug), so the test ends either way
+        try:
+            os.close(os.open(tmp_path / "pipe.html", os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+    assert result.error_kind == "file" and "not a regular file" in (result.error or "")

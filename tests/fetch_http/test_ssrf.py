@@ -77,5 +77,5 @@ async def test_only_http_links(fetcher: Fetcher, url: str) -> None:
 async def test_file_links_allowed_when_the_feed_itself_is_a_file(fetcher: Fetcher, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page = tmp_path / "a.html"
     page.write_bytes(HTML)
-    result = await fetcher.fetch_page(page.as_uri(), base_is_file=True)
+    result = await fetcher.fetch_page(page.as_uri(), feed_file=(tmp_path / "feed.xml").as_uri())
     assert result.error is None and result.body == HTML
