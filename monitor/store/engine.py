@@ -4,12 +4,18 @@ SQLite: WAL, synchronous=NORMAL, busy_timeout=5000 and foreign_keys on every
 connection.  pysqlite's own transaction handling is turned off so that a write
 session starts with `BEGIN IMMEDIATE` (it takes the single writer lock up
 front, instead of failing with "database is locked" when a read transaction
-tries to become a write).  PostgreSQL: plain psycopg 3.
+tries to become a write).  A new SQLite file is made 0600 (owner only,
+whatever the umask) before anything is written to it, and SQLite gives its
+-wal and -shm files the same mode.
+PostgreSQL: plain psycopg 3 with a connect timeout (CONNECT_TIMEOUT seconds
+unless the URL sets `?connect_timeout=`), so a host or port that accepts and
+never answers like a PostgreSQL server fails the start instead of hanging it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +36,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA foreign_keys=ON",
 )
+
+CONNECT_TIMEOUT = 10  # seconds, for a PostgreSQL URL without ?connect_timeout=
 
 
 def normalise_url(url: str) -> URL:
@@ -61,20 +69,36 @@ def _sqlite_memory(url: URL) -> bool:
 def create_store_engine(url: str) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
+        args = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=args)
     if _sqlite_memory(parsed):
         engine = create_engine(parsed, poolclass=StaticPool,
                                connect_args={"check_same_thread": False})
     else:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 5})
-    _install_sqlite_hooks(engine)
+    _install_sqlite_hooks(engine, None if _sqlite_memory(parsed) else Path(parsed.database).expanduser())
     return engine
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _make_private(path: Path) -> None:
+    """A SQLite file just created (still empty: nothing is in it yet) becomes
+    0600 before anything is written, so its -wal and -shm files, which SQLite
+    creates with the main file's mode, are 0600 too.  A file with content
+    keeps the mode its owner gave it."""
+    try:
+        info = os.stat(path)
+        if info.st_size == 0 and info.st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:  # not ours to change: SQLite's own errors say what is wrong
+        pass
+
+
+def _install_sqlite_hooks(engine: Engine, path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        if path is not None:
+            _make_private(path)
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_conn.cursor()
         for pragma in SQLITE_PRAGMAS:
