@@ -7,16 +7,21 @@ and EVERY address it resolves to must be public, unless it falls inside one of
 checked (it pins it), so a DNS answer that changes between check and connect
 (DNS rebinding) cannot slip through.
 
-Refused: loopback, private (RFC 1918, fc00::/7), link-local (169.254/16,
-fe80::/10), multicast, reserved, unspecified, shared CGNAT 100.64/10, cloud
-metadata (169.254.169.254, fd00:ec2::254), anything else not globally
-routable, and the same addresses hidden in IPv4-mapped / 6to4 / NAT64 IPv6.
+Refused: cloud metadata addresses (169.254.169.254, fd00:ec2::254,
+100.100.100.200), every block of the IANA special-purpose registries
+(monitor.fetch.special: loopback, private, link-local, CGNAT, documentation,
+benchmarking, AS112, 6to4 relay anycast, IETF protocol assignments such as
+192.0.0.8, site-local fec0::/10, multicast, reserved, IPv6 outside 2000::/3),
+anything else `ipaddress` does not call global, and the same addresses hidden
+in IPv4-mapped / 6to4 / NAT64 IPv6 (judged by the IPv4 address inside).
 
 >>> blocked_reason("93.184.215.14", ())
 >>> blocked_reason("169.254.169.254", ())
 '169.254.169.254 is a cloud metadata address'
 >>> blocked_reason("::ffff:10.0.0.5", ())
-'10.0.0.5 is a private address'
+'10.0.0.5 is a private address (10.0.0.0/8)'
+>>> blocked_reason("192.0.0.8", ())
+'192.0.0.8 is an IETF protocol assignment (192.0.0.0/24)'
 >>> blocked_reason("10.0.0.5", parse_networks(["10.0.0.0/8"]))
 """
 
@@ -27,13 +32,14 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
+from monitor.fetch.special import special_block
+
 Resolver = Callable[[str], Awaitable[list[str]]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
              ipaddress.ip_address("100.100.100.200")}  # AWS/GCP/Azure, AWS IPv6, Alibaba
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -68,19 +74,10 @@ def _embedded(ip: Address) -> Address | None:
 def _kind(ip: Address) -> str | None:
     if ip in _METADATA:
         return "a cloud metadata address"
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
-        return "a shared (CGNAT) address"
-    if ip.is_private:
-        return "a private address"
-    if ip.is_reserved or not ip.is_global:
+    special = special_block(ip)
+    if special:
+        return special
+    if not ip.is_global:  # whatever this Python's tables add
         return "a reserved address"
     return None
 
@@ -96,11 +93,9 @@ def _refusal(address: str, allow: Sequence[Network]) -> tuple[str, str] | None:
         if candidate is not None and any(candidate.version == n.version and candidate in n
                                          for n in allow):
             return None
-    for candidate in (inner, ip):
-        kind = _kind(candidate) if candidate is not None else None
-        if kind:
-            return str(candidate), kind
-    return None
+    judged = inner if inner is not None else ip  # a translation prefix: the IPv4 address decides
+    kind = _kind(judged)
+    return (str(judged), kind) if kind else None
 
 
 def blocked_reason(address: str, allow: Sequence[Network]) -> str | None:
