@@ -103,10 +103,13 @@ class LogControl:
 
 
 def secret_values(config: Any) -> list[str]:
-    """Every secret a config holds: each value the loader marked as a Secret
-    (channel URLs, passwords, secrets, tokens, the database URL) - for the
-    database only its password - and every feed's extra header values."""
+    """Every secret a config holds (the policy is monitor.config.secrets):
+    each value the loader marked as a Secret (channel URLs, passwords,
+    secrets, tokens, Authorization-like headers, `*_file` contents, the
+    database URL: only its password) and feeds' Authorization-like header
+    values.  Other configured text (`X-Team: desk`) is not hidden."""
     from monitor.config.model import Secret
+    from monitor.config.secrets import is_secret_header
 
     found: list[str] = []
 
@@ -125,7 +128,8 @@ def secret_values(config: Any) -> list[str]:
                     walk(getattr(value, f.name))
 
     walk(config)
-    found += [value for feed in getattr(config, "feeds", ()) for _, value in feed.headers]
+    found += [value for feed in getattr(config, "feeds", ()) for name, value in feed.headers
+              if is_secret_header(name)]
     return [s for s in found if s]
 
 

@@ -292,6 +292,7 @@ class Delivery:
     hits: tuple[HitView, ...]
     kind: DeliveryKind = DeliveryKind.ALERT
     payload: dict[str, Any] | None = None  # kind "health": {"event", "message", "feed": {...}}
+    created_at: datetime | None = None  # when it was queued: the webhook body's fixed `created_at`
 
 
 @dataclass(frozen=True)

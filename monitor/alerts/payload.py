@@ -5,14 +5,17 @@
      "hits": [{"id", "url", "title", "source", "published", "matched_at",
                "snippet", "terms", "outlets"}],
      "article": <hits[0]>            # only for a single alert / follow-up
-     "sent_at": "2026-01-01T08:00:00Z"}
+     "created_at": "2026-01-01T08:00:00Z"}   # when it was queued: fixed
+
+The body is byte-identical on every attempt (same `webhook-id`, same bytes);
+the time of the attempt is in the `webhook-timestamp` header only.
 
 A feed-health alert (kind "health") has no rule and no hits:
 
     {"id", "type": "health", "event": "failing"|"silent"|"recovered", "message",
      "feed": {"id", "name", "url", "status", "error_count", "last_error",
               "last_error_kind", "last_success_at", "next_poll_at"},
-     "at": <when it was decided>, "sent_at"}
+     "at": <when it was decided>, "created_at"}
 """
 
 from __future__ import annotations
@@ -46,9 +49,12 @@ def hit_json(hit: HitView) -> dict[str, Any]:
     }
 
 
-def payload(delivery: Delivery, sent_at: datetime) -> dict[str, Any]:
+def payload(delivery: Delivery, now: datetime) -> dict[str, Any]:
+    """The body; `now` stands in for `created_at` only for a delivery that was
+    never queued (test-channel's sample)."""
+    created_at = iso(delivery.created_at or now)
     if delivery.kind == DeliveryKind.HEALTH:
-        return {"id": delivery.key, "type": "health", **(delivery.payload or {}), "sent_at": iso(sent_at)}
+        return {"id": delivery.key, "type": "health", **(delivery.payload or {}), "created_at": created_at}
     hits = [hit_json(h) for h in delivery.hits]
     first = delivery.hits[0] if delivery.hits else None
     body: dict[str, Any] = {
@@ -59,7 +65,7 @@ def payload(delivery: Delivery, sent_at: datetime) -> dict[str, Any]:
     }
     if delivery.kind in SINGLE_KINDS and len(hits) == 1:
         body["article"] = hits[0]
-    body["sent_at"] = iso(sent_at)
+    body["created_at"] = created_at
     return body
 
 

@@ -19,12 +19,15 @@ from monitor.config.fields import (Ctx, as_bool, as_duration, as_int, as_str, as
                                    as_str_map, normalised, section)
 from monitor.config.model import AlertsConfig, Secret
 from monitor.config.schedules import normalise_quiet_hours
+from monitor.config.secrets import SECRET_OPTIONS, is_secret_header, is_secret_option
 from monitor.config.yamltree import Node
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec
 
 COMMON_KEYS = ("type", "max_attempts", "timeout", "template", "quiet_hours", "concurrency")
-SECRET_OPTIONS = ("password", "secret", "token", "webhook_url", "urls", "headers", "url")
+# Hidden in config messages (headers too: a value may be a credential); which
+# values are secrets in logs is monitor.config.secrets' policy.
+HIDDEN_OPTIONS = tuple(sorted(SECRET_OPTIONS)) + ("headers",)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def read_channel(ctx: Ctx, name: str, node: Node, alerts: AlertsConfig = AlertsC
     ctype = CHANNEL_TYPES[kind]
     reported = len(ctx.problems)
     s = section(ctx, node, where, COMMON_KEYS + ctype.keys, required=ctype.required,
-                secret=SECRET_OPTIONS)
+                secret=HIDDEN_OPTIONS)
     values: dict[str, Any] = {}
     for key in ctype.keys + ("template", "quiet_hours"):
         if key in s and key not in ctype.required and s[key].value == "":
@@ -77,7 +80,8 @@ def read_channel(ctx: Ctx, name: str, node: Node, alerts: AlertsConfig = AlertsC
         if key in s:
             value = _READERS.get(key, _text)(ctx, s[key], f"{where}.{key}")
             if value is not None:
-                values[key] = Secret(value) if key in SECRET_OPTIONS and isinstance(value, str) else value
+                secret = is_secret_option(key) or (s[key].source or "").startswith("file ")
+                values[key] = Secret(value) if secret and isinstance(value, str) else value
     common = {
         "template": values.pop("template", None),
         "quiet_hours": values.pop("quiet_hours", None),
@@ -173,7 +177,9 @@ def _readable_file(ctx: Ctx, node: Node, where: str) -> str | None:
 
 def _headers(ctx: Ctx, node: Node, where: str) -> dict[str, str] | None:
     headers = as_str_map(ctx, node, where)
-    return {k: Secret(v) for k, v in headers.items()} if headers is not None else None
+    if headers is None:
+        return None
+    return {k: Secret(v) if is_secret_header(k) else v for k, v in headers.items()}
 
 
 _READERS: dict[str, Callable[[Ctx, Node, str], Any]] = {

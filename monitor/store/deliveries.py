@@ -59,7 +59,7 @@ def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[n
     found = hits_by_id(s, sorted({h for hit_ids in ids.values() for h in hit_ids}))
     return [Delivery(id=row.id, channel=row.channel, key=row.key, attempts=row.attempts,
                      hits=tuple(found[i] for i in ids[row.id] if i in found), kind=row.kind,
-                     payload=row.payload)
+                     payload=row.payload, created_at=read_ts(row.created_at))
             for row in rows]
 
 

@@ -87,7 +87,7 @@ class FakeStore:
         for r in due:
             r.lease_until, r.lease_owner = now + lease, owner
         return [Delivery(id=r.id, channel=r.channel, key=r.key, attempts=r.attempts,
-                         hits=r.hits, kind=r.kind) for r in due]
+                         hits=r.hits, kind=r.kind, created_at=r.created_at) for r in due]
 
     def _held(self, id: int, owner: str | None) -> Row | None:
         """The row when a mark may apply: still pending (and leased by `owner`)."""

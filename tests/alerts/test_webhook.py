@@ -53,7 +53,10 @@ async def test_retried_through_503s_until_accepted_with_verifiable_signature(
         assert req.headers["content-type"] == "application/json"
     stamps = [int(r.headers["webhook-timestamp"]) for r in rx.requests]
     assert stamps == sorted(stamps) and stamps[0] == int((clock.now() - timedelta(seconds=90)).timestamp())
+    # one message, resent: the same bytes every time (the attempt time is in the header)
+    assert len({r.body for r in rx.requests}) == 1
     body = rx.requests[-1].json()
+    assert body["created_at"] == "2026-03-02T06:30:00Z"  # when it was queued, not sent
     assert body["id"] == row.key and body["type"] == "alert"
     assert body["rule"] == {"id": "china-envoy-nk", "name": "Chinese envoy to North Korea"}
     assert body["article"] == body["hits"][0]
@@ -131,5 +134,5 @@ async def test_digest_payload_lists_every_hit(store: FakeStore, clock: FrozenClo
     body = json.loads(rx.requests[0].body)
     assert body["type"] == "digest" and "article" not in body
     assert [h["id"] for h in body["hits"]] == [1, 2]
-    assert body["sent_at"] == "2026-03-02T06:30:00Z"
+    assert body["created_at"] == "2026-03-02T06:30:00Z"
     await d.live.current().channels["hook"].aclose()

@@ -72,3 +72,36 @@ def test_secret_values_cover_every_secret_in_a_config(tmp_path):
     found = set(secret_values(load_config(tmp_path / "m.yaml")))
     assert {"db-pass-123", "api-token-456", "Bearer feed-key-789", "https://hooks.example/abc-secret-path",
             "whsec-1", "pw-from-a-file"} <= found, found
+
+
+def test_only_secret_values_are_hidden_not_every_configured_string(tmp_path):
+    """Issue 14 defect 3: `headers: {X-Team: desk}` made every "desk" in the log
+    `***` (`delivery hit-2-***-email`); only credentials are secrets."""
+    import io
+    import logging
+
+    from monitor.config import load_config
+    from monitor.logs import LogControl, secret_values
+
+    (tmp_path / "user.txt").write_text("monitor-user-from-file\n")
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump({
+        "feeds": [{"url": "https://example.com/feed", "name": "Paid",
+                   "headers": {"X-Desk": "world", "X-Api-Key": "feed-api-key-1"}}],
+        "channels": {"desk-email": {"type": "email", "host": "smtp.example", "from": "a@example.com",
+                                    "to": ["b@example.com"], "username_file": str(tmp_path / "user.txt"),
+                                    "password": "pw-5678"},
+                     "hook": {"type": "webhook", "url": "https://hooks.example/p",
+                              "headers": {"X-Team": "desk", "Authorization": "Bearer hook-tok-2"}}},
+    }))
+    found = set(secret_values(load_config(tmp_path / "m.yaml")))
+    assert {"feed-api-key-1", "Bearer hook-tok-2", "https://hooks.example/p", "monitor-user-from-file"} <= found
+    assert not {"desk", "world", "smtp.example", "a@example.com", "b@example.com"} & found, found
+
+    out = io.StringIO()
+    logs = LogControl(out)
+    logs.apply("text", "INFO", found)
+    try:
+        logging.getLogger("test.secrets").warning("delivery hit-2-desk-email sent; Bearer hook-tok-2")
+    finally:
+        logs.close()
+    assert "delivery hit-2-desk-email sent; ***" in out.getvalue()
