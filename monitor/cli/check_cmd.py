@@ -31,6 +31,16 @@ def register(app: typer.Typer) -> None:
             count = len(exc.problems)
             typer.echo(f"config has {count} problem{'s' if count != 1 else ''}", err=True)
             raise typer.Exit(1) from None
+        from monitor.store.engine import sqlite_path, sqlite_problem
+
+        db = sqlite_path(cfg.database)
+        problem = sqlite_problem(db) if db is not None else None
+        if problem is not None:
+            typer.echo(f"{path}: database: {problem}", err=True)
+            typer.echo("config has 1 problem", err=True)
+            raise typer.Exit(1)
         files = ", ".join(str(f) for f in cfg.files)
         typer.echo(f"config OK: {len(cfg.feeds)} feeds, {len(cfg.rules)} rules, "
                    f"{len(cfg.channels)} channels (files: {files})")
+        if db is not None:
+            typer.echo(f"database: {db}" + ("" if db.exists() else " (created at the first run)"))

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         """List deliveries, newest first (subcommand: retry)."""
         if ctx.invoked_subcommand is not None:
             return
-        store = open_store(load_or_exit(config))
+        store = open_store(load_or_exit(config), existing=True)
         try:
             found = store.list_deliveries(status=status.value if status else None, limit=limit)
         finally:
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         if (delivery_id is None) == (not dead):
             typer.echo("give a delivery ID or --dead (not both)", err=True)
             raise typer.Exit(2)
-        store = open_store(load_or_exit(config))
+        store = open_store(load_or_exit(config), existing=True)
         try:
             n = store.replay(delivery_id=delivery_id, dead=dead, now=SystemClock().now())
         finally:

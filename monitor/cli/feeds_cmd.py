@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         """List feeds and their health: status, last success, consecutive errors,
         next poll, items per day, full-text rate, last error with its kind."""
         cfg = load_or_exit(config)
-        store = open_store(cfg)
+        store = open_store(cfg, existing=True)
         try:
             found = [f for f in store.list_feeds() if f.active or inactive]
         finally:

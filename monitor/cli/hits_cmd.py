@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             typer.echo(f"--since: {exc}", err=True)
             raise typer.Exit(2) from None
-        store = open_store(cfg)
+        store = open_store(cfg, existing=True)
         try:
             found = store.list_hits(rule=rule, since=cutoff, limit=limit)
         finally:

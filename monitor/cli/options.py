@@ -38,9 +38,18 @@ def load_or_exit(value: Path | None):
         raise typer.Exit(1) from None
 
 
-def open_store(config):
+def open_store(config, *, existing: bool = False):
+    """The config's store, schema upgraded.  existing=True (commands that
+    only read what the daemon recorded): a SQLite file that does not exist is
+    refused, naming it, instead of silently creating an empty database."""
     from monitor.store import Store
+    from monitor.store.engine import sqlite_path
 
+    path = sqlite_path(config.database)
+    if existing and path is not None and not path.exists():
+        typer.echo(f"no database at {path} (database: in {config.path}); nothing was recorded there: "
+                   "check --config, or run `news-monitor once` / `run` first", err=True)
+        raise typer.Exit(1)
     store = Store.open(config.database)
     store.upgrade()
     return store

@@ -47,7 +47,13 @@ def list_stories(config: Path, since: str, limit: int, now: datetime) -> list[St
         window = parse_duration(since)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--since") from None
+    from monitor.store.engine import sqlite_path
+
     settings = load_config(config)
+    path = sqlite_path(settings.database)
+    if path is not None and not path.exists():
+        raise StoreError(f"no database at {path} (database: in {config}); nothing was recorded there: "
+                         "check --config, or run `news-monitor once` / `run` first")
     store = Store.open(settings.database)
     try:
         return store.list_stories(since=now - window, limit=limit)

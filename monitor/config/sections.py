@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
                                    as_size, as_str, as_str_list, normalised, section)
@@ -14,6 +16,9 @@ from monitor.config.model import (AlertsConfig, Defaults, FetchConfig, HealthCon
 from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline",
              "parse_deadline", "parse_memory", "match_deadline")
@@ -31,29 +36,55 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATABASE_SCHEMES = ("sqlite", "postgresql")
 
 
+DEFAULT_DATABASE = "sqlite:///data/monitor.db"
+
+
 def read_database(ctx: Ctx, node: Node | None) -> str:
-    default = "sqlite:///data/monitor.db"
-    if node is None:
-        return default
-    text = as_str(ctx, node, "database")
-    if text is None:
-        return default
+    """The database URL; a relative SQLite path is resolved from the config
+    file's directory, like every other path in the config (`file:` feeds,
+    `*_file` secrets, `rule_files`), whatever the working directory."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    if node is None:
+        return sqlite_from(ctx.base_dir, make_url(DEFAULT_DATABASE))
+    text = as_str(ctx, node, "database")
+    if text is None:
+        return DEFAULT_DATABASE
     try:
         url = make_url(text)
     except ArgumentError:
         ctx.error(node, "database", f"expected a database URL like sqlite:///data/monitor.db or "
                                     f"postgresql+psycopg://user@host/db, got {node.describe()}")
-        return default
+        return DEFAULT_DATABASE
     if url.get_backend_name() not in DATABASE_SCHEMES:
         ctx.error(node, "database", f"unsupported database '{url.get_backend_name()}'; "
                                     "use sqlite:///PATH or postgresql+psycopg://user@host/db")
-        return default
+        return DEFAULT_DATABASE
+    if url.get_backend_name() == "sqlite":
+        return sqlite_from(ctx.base_dir, url)
     if url.password:
         return Secret(text, url.render_as_string(hide_password=True))
     return text
+
+
+def sqlite_from(base_dir: Path, url: URL) -> str:
+    """A SQLite URL with its relative path made absolute from `base_dir`
+    (`:memory:` and absolute paths unchanged).
+
+    >>> from sqlalchemy.engine import make_url
+    >>> sqlite_from(Path("/etc/news"), make_url("sqlite:///data/m.db"))
+    'sqlite:////etc/news/data/m.db'
+    >>> sqlite_from(Path("/etc/news"), make_url("sqlite:////var/lib/m.db"))
+    'sqlite:////var/lib/m.db'
+    """
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return url.render_as_string(hide_password=False)
+    path = Path(database).expanduser()
+    if not path.is_absolute():
+        path = (base_dir / path).resolve()
+    return url.set(database=str(path)).render_as_string(hide_password=False)
 
 
 def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:

@@ -156,6 +156,7 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
     owner = owner or new_owner()
     threads = Threads.start()
     store = Store.open(config.database, clock=clock)
+    log.info("database: %s", store.location)
     hosts = _shared_hosts(store, threads, clock, owner) if store.dialect == "postgresql" else None
     resources = Resources(services or Services(), clock, hosts=hosts)
     heartbeat: Heartbeat | None = None

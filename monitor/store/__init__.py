@@ -26,7 +26,7 @@ from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (articles, deliveries, feeds, followups, hits, hosts, leases, migrate, retention,
                            stats, stories, workers)
-from monitor.store.engine import Database, create_store_engine, normalise_url
+from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
 from monitor.stories.views import StoryView
@@ -72,6 +72,13 @@ class Store:
         """The database URL with any password hidden."""
         return self._db.engine.url.render_as_string(hide_password=True)
 
+    @property
+    def location(self) -> str:
+        """Where the data is, for people: the SQLite file's absolute path, or
+        the URL (password hidden)."""
+        path = sqlite_path(self._db.engine.url)
+        return f"{path} (SQLite)" if path is not None else self.url
+
     def upgrade(self) -> None:
         """Alembic upgrade to head (idempotent).  StoreError names the
         database when it cannot be reached."""
@@ -79,8 +86,11 @@ class Store:
             migrate.upgrade(self._db.engine)
         except OperationalError as exc:
             reason = str(exc.orig or exc).strip().splitlines()[0]
+            if self.dialect == "sqlite":
+                raise StoreError(f"cannot open {self._db.engine.url.database}: {reason} "
+                                 "(check the folder's permissions and `database:`)") from None
             raise StoreError(f"database {self.url}: cannot upgrade the schema: {reason} "
-                             "(check the `database:` URL and that the server is running)") from exc
+                             "(check the `database:` URL and that the server is running)") from None
 
     def revision(self) -> str | None:
         return migrate.current_revision(self._db.engine)

@@ -14,6 +14,7 @@ never answers like a PostgreSQL server fails the start instead of hanging it.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -66,6 +67,45 @@ def _sqlite_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:")
 
 
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (absolute), None for PostgreSQL or `:memory:`."""
+    parsed = normalise_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite" or _sqlite_memory(parsed) or (parsed.database or "").startswith("file:"):
+        return None
+    return Path(parsed.database or "").expanduser().absolute()
+
+
+def sqlite_problem(path: Path) -> str | None:
+    """Why this process cannot create or write the SQLite file at `path`
+    (one line, with the fix), or None.  Creates nothing."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    fix = f"make {folder} writable by this user (uid {os.getuid()}) or change `database:`"
+    if not folder.is_dir():
+        return f"cannot create {path}: {folder} is not a folder; change `database:`"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        verb = "write" if path.exists() else "create"
+        return f"cannot {verb} {path}: permission denied; {fix}"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"cannot write {path}: permission denied; {fix}"
+    return None
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    problem = sqlite_problem(path)
+    if problem is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            problem = f"cannot create {path}: {reason}"
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                problem += "; make the folder writable by this user or change `database:`"
+    if problem is not None:
+        raise StoreError(problem)
+
+
 def create_store_engine(url: str) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "postgresql":
@@ -75,7 +115,9 @@ def create_store_engine(url: str) -> Engine:
         engine = create_engine(parsed, poolclass=StaticPool,
                                connect_args={"check_same_thread": False})
     else:
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(parsed)
+        if path is not None:
+            _prepare_sqlite_file(path)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 5})
     _install_sqlite_hooks(engine, None if _sqlite_memory(parsed) else Path(parsed.database).expanduser())
     return engine

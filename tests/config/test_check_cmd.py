@@ -27,8 +27,9 @@ def test_check_ok_prints_a_summary(cfg) -> None:
     """)
     result = run_check("--config", str(path))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (f"config OK: 2 feeds, 2 rules, 1 channels "
-                                     f"(files: {path}, {cfg.root / 'rules' / 'a.yaml'})")
+    assert result.stdout.strip().splitlines() == [
+        f"config OK: 2 feeds, 2 rules, 1 channels (files: {path}, {cfg.root / 'rules' / 'a.yaml'})",
+        f"database: {cfg.root / 'data' / 'monitor.db'} (created at the first run)"]
 
 
 def test_check_lists_every_problem_and_exits_1(cfg) -> None:

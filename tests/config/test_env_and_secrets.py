@@ -15,7 +15,7 @@ def test_variables_and_defaults_are_expanded(cfg) -> None:
         http: {listen: "${HOST}:${PORT:-8080}"}
         feeds: [{url: "https://x.example/$${raw}/rss", name: "cost $5"}]
     """, env={"WORKERS": "7", "HOST": "0.0.0.0", "EVERY": ""})
-    assert config.database == "sqlite:///x.db"
+    assert config.database == f"sqlite:///{cfg.root / 'x.db'}"
     assert config.poll.interval == timedelta(minutes=5)  # empty counts as unset for :-
     assert config.poll.concurrency == 7  # an unquoted ${VAR} takes the type of its value
     assert config.poll.jitter == 0.5  # a quoted one is read as the number it holds

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_shipped_example_config_loads() -> None:
     config = load_config(REPO / "config" / "monitor.yaml", environ={})
-    assert config.database == "sqlite:///data/monitor.db"
+    assert config.database == f"sqlite:///{REPO / 'data' / 'monitor.db'}"  # ../data from config/
     assert {r.id for r in config.rules} == {"china-envoy-nk", "nk-nuclear-test"}
     assert REPO / "config" / "rules" / "nuclear.yaml" in config.files
     seed = next(f for f in config.feeds if f.name == "Seed desk")
@@ -36,7 +36,7 @@ def test_unset_sections_take_every_default(cfg) -> None:
     assert config.poll == PollConfig()
     assert config.fetch == FetchConfig()
     assert config.http.listen == "127.0.0.1:8080" and config.http.token is None
-    assert config.database == "sqlite:///data/monitor.db"
+    assert config.database == f"sqlite:///{cfg.root / 'data' / 'monitor.db'}"  # beside the config
     assert config.defaults.notify == ("console",)
     assert set(config.channels) == {"console"}  # without channels: a console channel exists
     assert config.health.after_errors == 5 and config.health.silent_factor == 4.0

@@ -75,6 +75,7 @@ def test_bad_since_names_the_option(tmp_path) -> None:  # type: ignore[no-untype
 def test_database_without_tables_says_to_upgrade(tmp_path) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "monitor.yaml"
     config.write_text(f"database: sqlite:///{tmp_path}/empty.db\nfeeds: []\n")
+    (tmp_path / "empty.db").touch()  # a database without tables (a missing one is refused sooner)
     result = CliRunner().invoke(_app(), ["stories", "--config", str(config)])
     assert result.exit_code == 2
     assert "news-monitor db upgrade" in result.output
