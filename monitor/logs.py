@@ -1,8 +1,10 @@
 """Logging set-up: `log: {format: text|json, level: INFO}`.
 
 Secrets never reach the log: every line, fully formatted (message,
-traceback, JSON extras), has each secret the config holds replaced by `***`.
-The list is refreshed when the config is reloaded.
+traceback, JSON extras), has each secret the config holds, and each part of a
+secret URL (monitor.redact), replaced by `***`.  The list is refreshed when
+the config is reloaded.  Apprise and urllib3 log at WARNING at most (their
+DEBUG lines print rewritten channel URLs and payloads).
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from monitor.redact import Redactor
+
+__all__ = ["LogControl", "Redactor", "secret_values"]
+
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 NOISY = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan", "charset_normalizer",
-         "alembic", "asyncio", "watchfiles")
+         "alembic", "asyncio", "watchfiles", "apprise", "urllib3")
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,25 +40,6 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str, ensure_ascii=False)
-
-
-class Redactor:
-    """Replaces every secret in a text by ***; `update` swaps the list."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.update(secrets)
-
-    def update(self, secrets: Iterable[str]) -> None:
-        # longest first, so a secret that contains another is replaced whole
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-                if len(secret) >= 8:  # JSON logs escape some characters: cover that spelling too
-                    text = text.replace(json.dumps(secret)[1:-1], "***")
-        return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -130,6 +117,7 @@ def secret_values(config: Any) -> list[str]:
     walk(config)
     found += [value for feed in getattr(config, "feeds", ()) for name, value in feed.headers
               if is_secret_header(name)]
+    found += [value for feed in getattr(config, "feeds", ()) for value in feed.secrets]
     return [s for s in found if s]
 
 

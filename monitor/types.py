@@ -126,6 +126,7 @@ class FeedSpec:
     interval: timedelta
     tags: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[str, ...] = ()  # ${VAR} values in the URL's path, query or userinfo: kept out of logs
 
 
 @dataclass(frozen=True)

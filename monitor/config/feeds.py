@@ -37,8 +37,20 @@ def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta) -> tuple[FeedSp
         tags = as_str_list(ctx, s["tags"], f"{where}.tags") if "tags" in s else ()
         headers = as_str_map(ctx, s["headers"], f"{where}.headers") if "headers" in s else {}
         feeds.append(FeedSpec(url=url, name=name or default_name(url), interval=every or interval,
-                              tags=tags or (), headers=tuple((headers or {}).items())))
+                              tags=tags or (), headers=tuple((headers or {}).items()),
+                              secrets=url_secrets(url, s["url"].env_values)))
     return tuple(feeds)
+
+
+def url_secrets(url: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    """The ${VAR} values in a feed URL that are secrets: those that do not
+    stand in its host (`?apikey=${KEY}`, a password, a token in the path).
+
+    >>> url_secrets("https://news.example/f?apikey=k3y", ("news.example", "k3y"))
+    ('k3y',)
+    """
+    host = urlsplit(url).hostname or ""
+    return tuple(v for v in values if v and v.lower() not in host)
 
 
 def resolve_feed_url(ctx: Ctx, node: Node, where: str) -> str | None:

@@ -36,6 +36,7 @@ class Node:
     quoted: bool = False
     key_lines: dict[str, int] = field(default_factory=dict)
     source: str | None = None  # "$VAR" / "file X": where a value came from; never printed
+    env_values: tuple[str, ...] = ()  # the values ${VAR}s put in the text (secrets where they stand in a URL)
     hidden: bool = False  # a secret: messages name it but never show it
     expanded: bool = False  # text came from ${VAR} expansion: "5" may stand for 5
     invalid: bool = False  # already reported (e.g. an unset ${VAR}): no second message
@@ -159,7 +160,7 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, key: str, line: int, col: int) -> Node:
         text = str(node.value)
         quoted = node.style is not None
-        source, expanded = None, False
+        source, expanded, env_values = None, False, ()
         if "$" in text and node.tag == "tag:yaml.org,2002:str":
             try:
                 new_text, used = expand(text, self.environ)
@@ -168,6 +169,7 @@ class _Builder:
                 return Node(None, self.display, line, col, raw=text, quoted=quoted, invalid=True)
             if used:
                 source = "$" + ", $".join(used)
+                env_values = tuple(self.environ[name] for name in used)
             if new_text != text:
                 text, expanded = new_text, True
                 # an empty expansion is empty text, not YAML null
@@ -179,4 +181,4 @@ class _Builder:
         except yaml.YAMLError:
             value = text
         return Node(value, self.display, line, col, raw=text, quoted=quoted, source=source,
-                    expanded=expanded)
+                    expanded=expanded, env_values=env_values)

@@ -101,3 +101,24 @@ def test_secrets_never_appear_in_errors_or_reprs(cfg) -> None:
     assert config.channels["mail"].options.password == "hunter2-from-env"
     assert f"{config.channels['hook'].options.secret}" == "whsec-1"
     assert config.database == "postgresql+psycopg://u:dbpass@db/monitor"
+
+
+def test_var_parts_of_a_feed_url_are_kept_out_of_logs(cfg) -> None:
+    import io
+    import logging
+
+    from monitor.logs import LogControl, secret_values
+
+    config = cfg.load("""
+        feeds: [{url: "https://${NEWS_HOST}/rss?apikey=${NEWS_KEY}", name: Wire}]
+    """, env={"NEWS_HOST": "wire.example", "NEWS_KEY": "k3ySecretValue"})
+    assert config.feeds[0].url == "https://wire.example/rss?apikey=k3ySecretValue"
+    assert "k3ySecretValue" in secret_values(config) and "wire.example" not in secret_values(config)
+    stream = io.StringIO()
+    logs = LogControl(stream)
+    logs.apply("text", "INFO", secret_values(config))
+    try:
+        logging.getLogger("monitor.test").warning("feed %s: HTTP 401", config.feeds[0].url)
+    finally:
+        logs.close()
+    assert "k3ySecretValue" not in stream.getvalue() and "https://wire.example/rss?apikey=***" in stream.getvalue()

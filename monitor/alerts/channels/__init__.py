@@ -3,6 +3,7 @@
     base.py     the Channel protocol and Deps (transport, clock, stream)
     console.py  webhook.py  slack.py  email.py  apprise.py   one type each
     http.py     an HTTP answer -> SendResult (webhook and Slack)
+    redacted.py every channel's answers with its secrets hidden (each channel built is wrapped)
 
     build_channels(specs, deps)          one Channel per ChannelSpec
     channel_spec("hook", "webhook", {"url": ...}, timeout=...)
@@ -18,6 +19,7 @@ from typing import Any
 
 from monitor.alerts.channels import apprise, console, email, slack, webhook
 from monitor.alerts.channels.base import Channel, Deps
+from monitor.alerts.channels.redacted import redacted
 from monitor.errors import ChannelError
 from monitor.types import ChannelSpec
 
@@ -29,15 +31,16 @@ COMMON = ("concurrency", "max_attempts", "timeout", "template", "quiet_hours")
 
 
 def build_channels(specs: Mapping[str, ChannelSpec], deps: Deps) -> dict[str, Channel]:
-    """One Channel per spec; ChannelError naming the channel when one cannot be
-    built (the ones built before it have opened no connection yet)."""
+    """One Channel per spec, its answers redacted (monitor.alerts.channels.redacted);
+    ChannelError naming the channel when one cannot be built (the ones built
+    before it have opened no connection yet)."""
     built: dict[str, Channel] = {}
     for name, spec in specs.items():
         module = TYPES.get(spec.type)
         try:
             if module is None:
                 raise ChannelError(f"unknown type {spec.type!r}; use one of {', '.join(sorted(TYPES))}")
-            built[name] = module.build(spec, deps)
+            built[name] = redacted(module.build(spec, deps), spec)
         except ChannelError as exc:
             where = f" ({spec.source})" if spec.source else ""
             raise ChannelError(f"channel {name!r}{where}: {exc}") from exc

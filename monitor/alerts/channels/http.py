@@ -16,11 +16,12 @@ from monitor.alerts.retry import parse_retry_after
 from monitor.types import SendResult
 
 RETRYABLE = {408, 425, 429}
+RAW_LIMIT = 2000  # of the reply body kept in memory; channels.redacted redacts, then keeps an excerpt
 
 
 def classify(response: httpx.Response, now: datetime) -> SendResult:
     detail = f"HTTP {response.status_code}"
-    text = response.text.strip()[:200] if response.content else ""
+    text = response.text.strip()[:RAW_LIMIT] if response.content else ""
     if text:
         detail += f": {text}"
     if 200 <= response.status_code < 300:
