@@ -13,22 +13,23 @@ import dataclasses
 from typing import Any
 
 from monitor.alerts.channels.base import Channel
-from monitor.config.secrets import SECRET_OPTIONS, is_secret_header
 from monitor.logs import secret_values
 from monitor.redact import Redactor, excerpt
 from monitor.types import ChannelSpec, Delivery, SendResult
 
 DETAIL_LIMIT = 240
-# option names that hold secrets even when a spec was made from plain strings (tests, samples)
-SECRET_FIELDS = tuple(sorted(SECRET_OPTIONS))
 
 
 def channel_secrets(spec: ChannelSpec) -> list[str]:
-    """Every secret among the channel's options."""
+    """Every secret among the channel's options (also when a spec was made from
+    plain strings: tests, samples), by monitor.config.secrets' policy."""
+    # imported here: monitor.config imports the channel types, which import this module
+    from monitor.config.secrets import SECRET_OPTIONS, is_secret_header
+
     found = secret_values(spec.options)
     options = spec.options
     if dataclasses.is_dataclass(options) and not isinstance(options, type):
-        for name in SECRET_FIELDS:
+        for name in sorted(SECRET_OPTIONS):
             found += _strings(getattr(options, name, None))
         headers = getattr(options, "headers", None) or {}
         found += [str(v) for k, v in dict(headers).items() if is_secret_header(str(k))]
