@@ -30,6 +30,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from monitor.config.model import HealthConfig
+from monitor.units import iso
 
 log = logging.getLogger("monitor.health")
 
@@ -64,7 +65,7 @@ class HealthEvent:
 
     def payload(self, feed: FeedHealth, at: datetime) -> dict[str, Any]:
         """What the delivery carries (webhook body: type "health", event, feed)."""
-        return {"event": self.kind, "message": self.message, "at": _iso(at), "feed": feed_json(feed)}
+        return {"event": self.kind, "message": self.message, "at": iso(at), "feed": feed_json(feed)}
 
 
 def usual_interval(feed: FeedHealth) -> timedelta:
@@ -120,17 +121,11 @@ def _span(delta: timedelta) -> str:
     return f"{secs}s"
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def feed_json(feed: FeedHealth) -> dict[str, Any]:
     return {"id": feed.id, "name": feed.name, "url": feed.url, "status": feed.status,
             "error_count": feed.error_count, "last_error": feed.last_error,
-            "last_error_kind": feed.last_error_kind, "last_success_at": _iso(feed.last_success_at),
-            "next_poll_at": _iso(feed.next_poll_at)}
+            "last_error_kind": feed.last_error_kind, "last_success_at": iso(feed.last_success_at),
+            "next_poll_at": iso(feed.next_poll_at)}
 
 
 def event_key(feed_id: int, event: HealthEvent, now: datetime) -> str:

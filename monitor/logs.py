@@ -13,6 +13,7 @@ import dataclasses
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from monitor.redact import Redactor
+from monitor.units import iso
 
 __all__ = ["LogControl", "Redactor", "secret_values"]
 
@@ -31,7 +33,7 @@ NOISY = ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": iso(datetime.fromtimestamp(record.created, timezone.utc), "milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -40,6 +42,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str, ensure_ascii=False)
+
+
+class UtcFormatter(logging.Formatter):
+    converter = staticmethod(time.gmtime)
+
+
+def text_formatter() -> logging.Formatter:
+    """`2026-03-02T06:30:00Z INFO    message`: the time in UTC, written like
+    every other time in a log line (monitor.units.iso, seconds)."""
+    return UtcFormatter("%(asctime)s %(levelname)-7s %(message)s", "%Y-%m-%dT%H:%M:%SZ")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -68,8 +80,7 @@ class LogControl:
         level = "DEBUG" if self._verbose else level.upper()
         if self._applied == (fmt, level):
             return
-        inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s",
-                                                                         "%H:%M:%S")
+        inner = JsonFormatter() if fmt == "json" else text_formatter()
         handler = logging.StreamHandler(self._stream)
         handler.setFormatter(RedactingFormatter(inner, self.redact))
         root = logging.getLogger()

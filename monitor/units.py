@@ -62,12 +62,16 @@ def format_duration(delta: timedelta) -> str:
     return "".join(parts)
 
 
-def iso(when: datetime | None) -> str | None:
-    """UTC, ISO 8601, with `Z`: how every time is written for machines.
+def iso(when: datetime | None, timespec: str = "auto") -> str | None:
+    """UTC, ISO 8601, with `Z`: how every time is written, for machines (JSON
+    of the CLI, the API and webhooks) and in log lines (timespec="seconds").
+    The one date formatter: use it, not isoformat().
 
     >>> iso(datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc))
     '2026-12-02T08:30:00Z'
+    >>> iso(datetime(2026, 12, 2, 8, 30, 5, 250000, tzinfo=timezone.utc), "seconds")
+    '2026-12-02T08:30:05Z'
     """
     if when is None:
         return None
-    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return when.astimezone(timezone.utc).isoformat(timespec=timespec).replace("+00:00", "Z")

@@ -36,6 +36,7 @@ from monitor.alerts.digest import sweep_overdue
 from monitor.alerts.limits import SUMMARY_KEY, next_hour
 from monitor.alerts.retry import Outcome, decide
 from monitor.clock import Clock
+from monitor.units import iso
 from monitor.types import ChannelSpec, Delivery, DeliveryKind, RuleSpec, SendResult
 
 log = logging.getLogger(__name__)
@@ -188,8 +189,10 @@ class Dispatcher:
             applied = await asyncio.to_thread(self.store.mark_sent, delivery.id, now, result.detail,
                                               owner=self.owner)
         elif outcome.action == "retry":
-            log.info("delivery %s on %s failed (%s); retry at %s", delivery.key,
-                     delivery.channel, outcome.error, outcome.next_attempt_at, extra=event)
+            # WARNING: a channel failing for hours must show at WARNING, not only its dead ends
+            log.warning("delivery %s on %s failed (attempt %d: %s); retry at %s", delivery.key,
+                        delivery.channel, delivery.attempts + 1, outcome.error,
+                        iso(outcome.next_attempt_at, "seconds"), extra=event)
             applied = await asyncio.to_thread(self.store.mark_retry, delivery.id,
                                               next_attempt_at=outcome.next_attempt_at,
                                               error=outcome.error, owner=self.owner)

@@ -2,8 +2,7 @@
 
     {"id": "<delivery key>", "type": "alert"|"digest"|"summary"|"follow-up"|"health",
      "rule": {"id": ..., "name": ...},
-     "hits": [{"id", "url", "title", "source", "published", "matched_at",
-               "snippet", "terms", "outlets"}],
+     "hits": [<monitor.views.hit_json: the same object as `hits --json` and /api/hits>],
      "article": <hits[0]>            # only for a single alert / follow-up
      "created_at": "2026-01-01T08:00:00Z"}   # when it was queued: fixed
 
@@ -21,32 +20,14 @@ A feed-health alert (kind "health") has no rule and no hits:
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from monitor.types import Delivery, DeliveryKind, HitView
+from monitor.types import Delivery, DeliveryKind
+from monitor.units import iso
+from monitor.views import hit_json
 
 SINGLE_KINDS = ("alert", "follow-up")
-
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def hit_json(hit: HitView) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "url": hit.url,
-        "title": hit.title,
-        "source": hit.source,
-        "published": iso(hit.published),
-        "matched_at": iso(hit.matched_at),
-        "snippet": hit.snippet,
-        "terms": list(hit.terms),
-        "outlets": list(hit.also),
-    }
 
 
 def payload(delivery: Delivery, now: datetime) -> dict[str, Any]:

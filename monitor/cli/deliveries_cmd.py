@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from monitor.cli.options import ConfigOption, load_or_exit, open_store
-from monitor.cli.render import ago, dumps, plain, table
+from monitor.cli.render import ago, dumps, table
 from monitor.clock import SystemClock
-from monitor.types import DeliveryView, SendResult
+from monitor.store.deliveries import ORPHAN_GRACE
+from monitor.types import DeliveryStatus, DeliveryView, SendResult
+from monitor.units import format_duration
+from monitor.views import delivery_json, orphaned
 
 
 class Status(str, Enum):
@@ -26,13 +31,18 @@ class Status(str, Enum):
     dead = "dead"
 
 
-def delivery_record(d: DeliveryView) -> dict:
-    """The documented shape of a delivery in `deliveries --json`."""
-    return {"id": d.id, "key": d.key, "channel": d.channel, "kind": d.kind, "status": d.status,
-            "rule": d.rule, "attempts": d.attempts, "next_attempt_at": plain(d.next_attempt_at),
-            "last_error": d.last_error, "created_at": plain(d.created_at),
-            "sent_at": plain(d.sent_at), "hit_ids": list(d.hit_ids),
-            "detail": getattr(d, "detail", "") or ""}
+def when(d: DeliveryView, now: datetime, channels: Sequence[str]) -> str:
+    """The time that matters for its status: the next attempt of a pending
+    one, when a sent one went, when a dead one was queued."""
+    if orphaned(d, channels):
+        left = (d.next_attempt_at or now) + ORPHAN_GRACE - now
+        return ("orphaned: channel not in the config; dead " +
+                (f"in {format_duration(left)}" if left.total_seconds() > 0 else "at the next dispatch"))
+    if d.status == DeliveryStatus.PENDING:
+        return f"next {ago(d.next_attempt_at, now)}" if d.next_attempt_at else "waits for its digest"
+    if d.status == DeliveryStatus.SENT:
+        return f"sent {ago(d.sent_at, now)}"
+    return f"queued {ago(d.created_at, now)}"
 
 
 def register(app: typer.Typer) -> None:
@@ -48,20 +58,21 @@ def register(app: typer.Typer) -> None:
         """List deliveries, newest first (subcommand: retry)."""
         if ctx.invoked_subcommand is not None:
             return
-        store = open_store(load_or_exit(config), existing=True)
+        cfg = load_or_exit(config)
+        channels = list(cfg.channels)
+        store = open_store(cfg, existing=True)
         try:
             found = store.list_deliveries(status=status.value if status else None, limit=limit)
         finally:
             store.close()
         if as_json:
-            typer.echo(dumps([delivery_record(d) for d in found]))
+            typer.echo(dumps([delivery_json(d, channels=channels) for d in found]))
         elif not found:
             typer.echo("no deliveries" + (f" with status {status.value}" if status else ""))
         else:
             now = SystemClock().now()
-            typer.echo(table([(d.id, d.status, d.channel, d.kind, d.rule, d.attempts,
-                               ago(d.sent_at or d.created_at, now),
-                               (d.last_error or "")[:60]) for d in found],
+            typer.echo(table([(d.id, "orphaned" if orphaned(d, channels) else d.status, d.channel, d.kind, d.rule,
+                               d.attempts, when(d, now, channels), (d.last_error or "")[:60]) for d in found],
                              ("id", "status", "channel", "kind", "rule", "tries", "when", "last error")))
 
     @group.command("retry")
@@ -75,11 +86,15 @@ def register(app: typer.Typer) -> None:
         store = open_store(load_or_exit(config), existing=True)
         try:
             n = store.replay(delivery_id=delivery_id, dead=dead, now=SystemClock().now())
+            found = store.get_delivery(delivery_id) if n == 0 and delivery_id is not None else None
         finally:
             store.close()
         if n == 0 and delivery_id is not None:
-            typer.echo(f"delivery {delivery_id} is not dead (see `news-monitor deliveries --status dead`)",
-                       err=True)
+            if found is None:
+                typer.echo(f"no delivery {delivery_id} (see `news-monitor deliveries`)", err=True)
+            else:
+                typer.echo(f"delivery {delivery_id} is {found.status}, not dead: only dead deliveries are "
+                           "replayed (see `news-monitor deliveries --status dead`)", err=True)
             raise typer.Exit(1)
         typer.echo(f"{n} {'delivery' if n == 1 else 'deliveries'} queued again")
 

@@ -16,6 +16,7 @@ import typer
 
 from monitor.cli.options import ConfigOption, config_path
 from monitor.errors import ConfigError, MatchTimeout
+from monitor import views
 from monitor.types import Document, Match
 
 FETCH_TIMEOUT = 20.0
@@ -95,8 +96,7 @@ def match_json(loaded: Loaded, matches: list[Match], why: Any = None) -> dict[st
         "input": loaded.input,
         "title": loaded.doc.title if loaded.doc else "",
         "lang": loaded.doc.lang if loaded.doc else "",
-        "matches": [{"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms),
-                     "snippet": m.snippet.marked()} for m in matches],
+        "matches": [views.match_json(m) for m in matches],
     }
     if why is not None:
         out["why_not"] = why.to_dict()

@@ -10,11 +10,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from monitor.units import iso
+from monitor.views import feed_json as feed_record, hit_json as hit_record  # noqa: F401  (the shared views)
+
 
 def plain(value: Any) -> Any:
     """JSON-ready: datetimes as ISO 8601, tuples as lists, dataclasses as dicts."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
@@ -22,28 +25,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     return value
-
-
-def hit_record(hit) -> dict[str, Any]:
-    """The documented shape of a hit in `hits --json` and the API."""
-    return {
-        "id": hit.id, "rule": hit.rule, "url": hit.url, "title": hit.title, "source": hit.source,
-        "published": plain(hit.published), "matched_at": plain(hit.matched_at), "snippet": hit.snippet,
-        "terms": list(hit.terms), "rule_name": hit.rule_name, "story_id": hit.story_id, "outlets": list(hit.outlets),
-    }
-
-
-def feed_record(feed) -> dict[str, Any]:
-    """The documented shape of a feed in `feeds --json` and /api/feeds (issue 5:
-    url, status, error_count, last_error, next_poll_at are relied on)."""
-    return {
-        "id": feed.id, "url": feed.url, "name": feed.name, "status": feed.status, "error_count": feed.error_count,
-        "last_error": feed.last_error, "last_error_kind": feed.last_error_kind,
-        "last_poll_at": plain(feed.last_poll_at), "last_success_at": plain(feed.last_success_at),
-        "next_poll_at": plain(feed.next_poll_at), "articles": feed.articles, "tags": list(feed.tags),
-        "configured_url": feed.configured_url, "active": feed.active,
-        "items_per_day": feed.items_per_day, "full_text_rate": feed.full_text_rate,
-    }
 
 
 def dumps(records: Any) -> str:

@@ -212,7 +212,7 @@ class Poller:
 def _log_outcome(feed: FeedState, outcome: PollOutcome) -> None:
     if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
         log.warning("feed %s (%s): %s [%s]; next try %s", feed.name, feed.url, outcome.error,
-                    outcome.error_kind, outcome.next_poll_at.strftime("%H:%M:%S"),
+                    outcome.error_kind, iso(outcome.next_poll_at, "seconds"),
                     extra={"event": "poll", "feed": feed.url, "status": str(outcome.status)})
     else:
         log.info("feed %s: %s, %d entries, %d new", feed.name, outcome.status, outcome.entries,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from monitor.units import iso
 from monitor.alerts import Dispatcher
 from monitor.clock import Clock, SystemClock
 from monitor.config.model import Config
@@ -142,7 +143,7 @@ async def _claim_the_file(store: Store, threads: Threads, clock: Clock, owner: s
     if other is not None:
         raise StoreError(
             f"database {store.url}: another `news-monitor run` uses this SQLite file: pid {other.pid} on "
-            f"{other.host}, started {other.started_at:%Y-%m-%d %H:%M:%S}Z"
+            f"{other.host}, started {iso(other.started_at, 'seconds')}"
             + (f", listening on {other.listen}" if other.listen else "")
             + "; stop it first (one daemon per SQLite file; `news-monitor once` beside it is safe), "
             "or use PostgreSQL for replicas")

@@ -210,8 +210,8 @@ class Store:
         return stories.prune_article_text(self._db, before)
 
     @retrying
-    def list_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[StoryView]:
-        return stories.list_stories(self._db, since=since, limit=limit)
+    def list_stories(self, *, since: datetime | None = None, limit: int = 100, offset: int = 0) -> list[StoryView]:
+        return stories.list_stories(self._db, since=since, limit=limit, offset=offset)
 
     # -- deliveries ----------------------------------------------------------------
 
@@ -236,8 +236,12 @@ class Store:
         return deliveries.mark_dead(self._db, delivery_id, error=error, now=now, owner=owner)
 
     @retrying
-    def list_deliveries(self, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
-        return deliveries.list_deliveries(self._db, status=status, limit=limit)
+    def list_deliveries(self, *, status: str | None = None, limit: int = 100, offset: int = 0) -> list[DeliveryView]:
+        return deliveries.list_deliveries(self._db, status=status, limit=limit, offset=offset)
+
+    @retrying
+    def get_delivery(self, delivery_id: int) -> DeliveryView | None:
+        return deliveries.get_delivery(self._db, delivery_id)
 
     @retrying
     def replay(self, *, delivery_id: int | None = None, dead: bool = False, now: datetime) -> int:

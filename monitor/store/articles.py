@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from monitor.units import iso
+from monitor.views import evidence_json
 from monitor.errors import StaleConfig
 from monitor.store import storyindex, workers
 from monitor.store.engine import Database
@@ -76,7 +78,7 @@ def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshol
             storyindex.lock(conn)
         newer = workers.newer_in(s, fresh, now) if fresh is not None else None
         if newer is not None:
-            raise StaleConfig(f"{newer.owner} runs a newer config (loaded {newer.config_loaded_at:%H:%M:%S}Z) "
+            raise StaleConfig(f"{newer.owner} runs a newer config (loaded {iso(newer.config_loaded_at, 'seconds')}) "
                               f"than this process's {fresh.config}; not recording matches made with older rules")
         w = _Writer(conn, db.dialect, now, threshold=threshold, since=now - window)
         for item in items:
@@ -93,8 +95,7 @@ def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshol
 
 def explanation(match: Match) -> dict:
     return {
-        "evidence": [{"term": e.term, "found": e.found, "field": e.field,
-                      "start": e.start, "end": e.end, "word": e.word} for e in match.evidence],
+        "evidence": [evidence_json(e) for e in match.evidence],
         "snippet": match.snippet.text,
         "marks": [list(m) for m in match.snippet.marks],
     }

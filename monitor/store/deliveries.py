@@ -19,6 +19,11 @@ from monitor.types import Delivery, DeliveryKind, DeliveryStatus, DeliveryView
 
 log = logging.getLogger("monitor.health")
 
+# A delivery whose channel is not in the config waits this long past its due
+# time before it is marked dead (another replica may run a config that has
+# the channel); `deliveries` shows it as orphaned meanwhile.  docs/alerts.md.
+ORPHAN_GRACE = timedelta(minutes=10)
+
 
 def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str, lease: timedelta,
                          channels: Collection[str] | None = None) -> list[Delivery]:
@@ -65,7 +70,10 @@ def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[n
 
 def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "", *,
               owner: str | None = None) -> bool:
-    return _set(db, delivery_id, owner, status=DeliveryStatus.SENT, sent_at=aware(now), detail=detail or None)
+    """`attempts` counts every try, this one included; the error of an
+    earlier failed try is cleared (the delivery succeeded)."""
+    return _set(db, delivery_id, owner, status=DeliveryStatus.SENT, sent_at=aware(now), detail=detail or None,
+                attempts=DeliveryRow.attempts + 1, last_error=None)
 
 
 def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str,
@@ -107,14 +115,24 @@ def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
         return s.execute(query).rowcount or 0
 
 
-def list_deliveries(db: Database, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
-    query = select(DeliveryRow).order_by(DeliveryRow.created_at.desc(), DeliveryRow.id.desc()).limit(limit)
+def list_deliveries(db: Database, *, status: str | None = None, limit: int = 100,
+                    offset: int = 0) -> list[DeliveryView]:
+    query = (select(DeliveryRow).order_by(DeliveryRow.created_at.desc(), DeliveryRow.id.desc())
+             .limit(limit).offset(offset))
     if status is not None:
         query = query.where(DeliveryRow.status == status)
     with db.read() as s:
         rows = list(s.execute(query).scalars())
         hit_ids = _hit_ids(s, [r.id for r in rows])
     return [_view(row, hit_ids[row.id]) for row in rows]
+
+
+def get_delivery(db: Database, delivery_id: int) -> DeliveryView | None:
+    with db.read() as s:
+        row = s.get(DeliveryRow, delivery_id)
+        if row is None:
+            return None
+        return _view(row, _hit_ids(s, [row.id])[row.id])
 
 
 def _view(row: DeliveryRow, hit_ids: list[int]) -> DeliveryView:
@@ -181,7 +199,7 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
 
 
 def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime,
-                          grace: timedelta = timedelta(minutes=10)) -> dict[str, int]:
+                          grace: timedelta = ORPHAN_GRACE) -> dict[str, int]:
     """Mark dead the due, unleased deliveries (digests not yet folded excepted)
     whose channel is not in `known` and that have waited `grace` past their
     due time (another replica may already run a config that has the channel),

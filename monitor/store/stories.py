@@ -28,7 +28,8 @@ def prune_article_text(db: Database, before: datetime) -> int:
         return s.execute(query).rowcount or 0
 
 
-def list_stories(db: Database, *, since: datetime | None = None, limit: int = 100) -> list[StoryView]:
+def list_stories(db: Database, *, since: datetime | None = None, limit: int = 100,
+                 offset: int = 0) -> list[StoryView]:
     """Stories with an article stored since `since` (all when None), newest
     first: title, first seen, outlets (feed names in the order they carried
     it), the rules that matched it and its articles' URLs."""
@@ -36,7 +37,7 @@ def list_stories(db: Database, *, since: datetime | None = None, limit: int = 10
     if since is not None:
         active = active.where(ArticleRow.created_at >= aware(since))
     query = (select(Story).where(Story.id.in_(active.scalar_subquery()))
-             .order_by(Story.first_seen_at.desc(), Story.id.desc()).limit(limit))
+             .order_by(Story.first_seen_at.desc(), Story.id.desc()).limit(limit).offset(offset))
     with db.read() as s:
         rows = list(s.execute(query).scalars())
         ids = sorted(row.id for row in rows if row.id is not None)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from monitor.units import iso
+
 
 @dataclass(frozen=True)
 class StoryView:
@@ -21,7 +23,7 @@ class StoryView:
         return {
             "id": self.id,
             "title": self.title,
-            "first_seen_at": self.first_seen_at.isoformat() if self.first_seen_at else None,
+            "first_seen_at": iso(self.first_seen_at),  # the one JSON view of a story (CLI and API)
             "article_count": self.article_count,
             "outlets": list(self.outlets),
             "rules": list(self.rules),

@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from monitor import __version__
-from monitor.cli.render import feed_record, hit_record, plain
 from monitor.clock import Clock
 from monitor.errors import MatchTimeout, RuleError
 from monitor.rules import MAX_DOCUMENT_CHARS
@@ -31,6 +30,20 @@ from monitor.web.bodylimit import BodyLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
 from monitor.web.tester import run_rule_test, timed_out
+from monitor.views import delivery_json, feed_json, hit_json, page
+
+LIMIT = Query(100, ge=1, le=1000, description="At most this many items.")
+OFFSET = Query(0, ge=0, description="Skip this many items (the `next_offset` of the page before).")
+
+
+class Page(BaseModel):
+    """The envelope of every list endpoint: `items`, newest first; ask for
+    the next page with `offset=next_offset` (null: this is the last page)."""
+
+    items: list[dict[str, Any]]
+    offset: int
+    limit: int
+    next_offset: int | None
 
 
 @dataclass(frozen=True)
@@ -96,36 +109,42 @@ def build_api(deps: WebDeps) -> FastAPI:
         body = await deps.threads.cpu(deps.metrics.render)
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    @api.get("/api/hits", tags=["hits"])
+    def paged(found: list[Any], view: Any, offset: int, limit: int) -> dict[str, Any]:
+        """`found` was asked for limit + 1 items: one more says a next page exists."""
+        return page([view(f) for f in found[:limit]], offset=offset, limit=limit, more=len(found) > limit)
+
+    @api.get("/api/hits", tags=["hits"], response_model=Page)
     async def hits(rule: str | None = None, feed: str | None = Query(None, description="Feed name."),
                    since: str | None = Query(None, description="e.g. 2h, 7d, or an ISO time"),
-                   limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                   limit: int = Query(50, ge=1, le=1000), offset: int = OFFSET) -> dict[str, Any]:
         found = await store_call(store.list_hits, rule=rule, feed=feed, since=_since(since, clock.now()),
                                  limit=limit + 1, offset=offset)
-        more = len(found) > limit
-        return {"hits": [hit_record(h) for h in found[:limit]], "offset": offset, "limit": limit,
-                "next_offset": offset + limit if more else None}
+        return paged(found, hit_json, offset, limit)
 
     @api.get("/api/hits/{hit_id}", tags=["hits"])
     async def hit(hit_id: int) -> dict[str, Any]:
         found = await store_call(store.get_hit, hit_id)
         if found is None:
             raise HTTPException(404, f"no hit {hit_id}")
-        return hit_record(found)
+        return hit_json(found)
 
-    @api.get("/api/stories", tags=["stories"])
-    async def stories(since: str | None = Query("24h"), limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
-        found = await store_call(store.list_stories, since=_since(since, clock.now()), limit=limit)
-        return plain(found)
+    @api.get("/api/stories", tags=["stories"], response_model=Page)
+    async def stories(since: str | None = Query("24h"), limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+        found = await store_call(store.list_stories, since=_since(since, clock.now()), limit=limit + 1,
+                                 offset=offset)
+        return paged(found, lambda s: s.to_json(), offset, limit)
 
-    @api.get("/api/feeds", tags=["feeds"])
-    async def feeds() -> list[dict[str, Any]]:
-        return [feed_record(f) for f in await store_call(store.list_feeds) if f.active]
+    @api.get("/api/feeds", tags=["feeds"], response_model=Page)
+    async def feeds(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+        active = [f for f in await store_call(store.list_feeds) if f.active]
+        return paged(active[offset:offset + limit + 1], feed_json, offset, limit)
 
-    @api.get("/api/deliveries", tags=["deliveries"])
+    @api.get("/api/deliveries", tags=["deliveries"], response_model=Page)
     async def deliveries(status: str | None = Query(None, pattern="^(pending|sent|dead)$"),
-                         limit: int = Query(100, ge=1, le=1000)) -> list[Any]:
-        return plain(await store_call(store.list_deliveries, status=status, limit=limit))
+                         limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+        found = await store_call(store.list_deliveries, status=status, limit=limit + 1, offset=offset)
+        channels = list(deps.status.snapshot().config.channels)
+        return paged(found, lambda d: delivery_json(d, channels=channels), offset, limit)
 
     @api.post("/api/deliveries/{delivery_id}/replay", tags=["deliveries"])
     async def replay_one(delivery_id: int) -> dict[str, int]:
@@ -138,10 +157,11 @@ def build_api(deps: WebDeps) -> FastAPI:
     async def replay_dead() -> dict[str, int]:
         return {"replayed": await store_call(store.replay, dead=True, now=clock.now())}
 
-    @api.get("/api/rules", tags=["rules"])
-    async def rules() -> list[dict[str, Any]]:
-        return [{"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify), "mode": r.mode,
-                 "source": r.source} for r in deps.status.snapshot().config.rules]
+    @api.get("/api/rules", tags=["rules"], response_model=Page)
+    async def rules(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+        specs = list(deps.status.snapshot().config.rules)[offset:offset + limit + 1]
+        return paged(specs, lambda r: {"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify),
+                                       "mode": r.mode, "source": r.source}, offset, limit)
 
     @api.post("/api/test-rule", tags=["rules"])
     async def test_rule(body: RuleTest) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from monitor.runtime.status import Status
+from monitor.units import iso
 from monitor.runtime.threads import Threads
 
 STALE_AFTER = timedelta(minutes=5)
@@ -24,7 +25,7 @@ async def readiness(store: Any, status: Status, threads: Threads, now: datetime)
         reference = daemon.last_cycle_at or daemon.started_at
         recent = reference is not None and now - reference <= STALE_AFTER
         last = daemon.last_cycle_at
-        checks["last_cycle"] = {"ok": recent, "at": last.isoformat() if last else None}
+        checks["last_cycle"] = {"ok": recent, "at": iso(last)}
     problems = list(status.snapshot().problems)
     checks["config"] = {"ok": not problems, "problems": problems}
     return all(c["ok"] for c in checks.values()), checks

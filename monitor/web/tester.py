@@ -16,6 +16,7 @@ from typing import Any
 from monitor.runtime.snapshot import Snapshot
 from monitor.runtime.threads import Threads
 from monitor.types import Document, RuleSpec
+from monitor.views import match_json
 
 
 async def run_rule_test(snap: Snapshot, threads: Threads, *, query: str | None, rule: str | None = None,
@@ -48,9 +49,7 @@ async def run_rule_test(snap: Snapshot, threads: Threads, *, query: str | None, 
     return {
         "query": spec.query, "rule": spec.id if rule else None, "matched": bool(matches),
         "title": doc.title, "lang": doc.lang, "source": fetched,
-        "matches": [{"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms), "snippet": m.snippet.marked(),
-                     "evidence": [{"term": e.term, "found": e.found, "field": e.field, "start": e.start,
-                                   "end": e.end, "word": e.word} for e in m.evidence]} for m in matches],
+        "matches": [match_json(m) for m in matches],
         "why_not": why.to_dict(), "why_not_text": why.text(),
     }
 

@@ -101,6 +101,7 @@ class FakeStore:
         if (r := self._held(id, owner)) is None:
             return False
         r.status, r.sent_at, r.detail = "sent", now, detail
+        r.attempts, r.last_error = r.attempts + 1, None
         return True
 
     def mark_retry(self, id: int, *, next_attempt_at: datetime, error: str,
@@ -190,7 +191,7 @@ class FakeStore:
         return Delivery(id=row.id, channel=channel, key=row.key, attempts=0, hits=hits,
                         kind="digest")
 
-    def list_deliveries(self, *, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
+    def list_deliveries(self, *, status: str | None = None, limit: int = 100, offset: int = 0) -> list[DeliveryView]:
         return [DeliveryView(id=r.id, key=r.key, channel=r.channel, kind=r.kind,
                              status=r.status, attempts=r.attempts,  # type: ignore[arg-type]
                              next_attempt_at=r.next_attempt_at, last_error=r.last_error,

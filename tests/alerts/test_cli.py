@@ -60,12 +60,50 @@ def test_list_filter_json_and_retry(tmp_path) -> None:
     out = runner.invoke(app, ["deliveries", "retry", str(second.id), "--config", config])
     assert out.exit_code == 0 and "1 delivery queued again" in out.output
     out = runner.invoke(app, ["deliveries", "retry", str(first.id), "--config", config])
-    assert out.exit_code == 1 and "is not dead" in out.output
+    assert out.exit_code == 1 and "is sent, not dead" in out.output
     out = runner.invoke(app, ["deliveries", "retry", "--dead", "--config", config])
     assert out.exit_code == 0 and "1 delivery queued again" in out.output
     out = runner.invoke(app, ["deliveries", "retry", "--config", config])
     assert out.exit_code == 2
     assert {d.status for d in store.list_deliveries()} == {"sent", "pending"}
+    store.close()
+
+
+def test_deliveries_read_as_what_happened(tmp_path) -> None:
+    """Issue 14 defect 7: tries count every attempt, a pending delivery shows its
+    next attempt, a success clears the old error, a missing id is "no delivery",
+    and a removed channel's deliveries show as orphaned with the grace left."""
+    from monitor.clock import SystemClock
+
+    config, db = write_config(tmp_path, {"console": {"type": "console"}})
+    store = seed(db, 3)
+    now = SystemClock().now()
+    [first, second, third] = store.claim_due_deliveries(T0, limit=3, owner="t", lease=timedelta(minutes=1))
+    store.mark_retry(first.id, next_attempt_at=now + timedelta(minutes=30), error="HTTP 503")
+    store.mark_retry(second.id, next_attempt_at=T0, error="HTTP 503")
+    store.mark_sent(second.id, T0, "printed")
+    store.mark_retry(third.id, next_attempt_at=now, error="HTTP 503")
+    runner, app = CliRunner(), build_app()
+
+    records = {r["id"]: r for r in json.loads(runner.invoke(app, ["deliveries", "--config", config, "--json"]).output)}
+    assert (records[first.id]["attempts"], records[first.id]["last_error"]) == (1, "HTTP 503")
+    assert (records[second.id]["status"], records[second.id]["attempts"], records[second.id]["last_error"]) \
+        == ("sent", 2, None)  # two tries, the second accepted: no error left
+    assert records[first.id]["next_attempt_at"].endswith("Z") and records[first.id]["orphaned"] is False
+    rows = {line.split()[0]: line for line in runner.invoke(app, ["deliveries", "--config", config]).output.splitlines()}
+    assert "next in 29m" in rows[str(first.id)] or "next in 30m" in rows[str(first.id)], rows
+    assert "sent " in rows[str(second.id)] and "HTTP 503" not in rows[str(second.id)]
+
+    out = runner.invoke(app, ["deliveries", "retry", "9999", "--config", config])
+    assert out.exit_code == 1 and "no delivery 9999" in out.output and "not dead" not in out.output
+
+    (tmp_path / "monitor.yaml").write_text(yaml.safe_dump({  # the console channel removed
+        "database": db, "channels": {"other": {"type": "console"}}, "defaults": {"notify": ["other"]}}))
+    rows = {line.split()[0]: line for line in runner.invoke(app, ["deliveries", "--config", config]).output.splitlines()}
+    assert "orphaned" in rows[str(third.id)], rows
+    assert "dead in 9m" in rows[str(third.id)] or "dead in 10m" in rows[str(third.id)], rows
+    records = {r["id"]: r for r in json.loads(runner.invoke(app, ["deliveries", "--config", config, "--json"]).output)}
+    assert records[third.id]["orphaned"] is True and records[second.id]["orphaned"] is False
     store.close()
 
 

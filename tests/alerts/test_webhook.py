@@ -102,6 +102,29 @@ async def test_dead_after_max_attempts_then_replayed(store: FakeStore, clock: Fr
     await d.live.current().channels["hook"].aclose()
 
 
+async def test_a_failing_delivery_warns_with_the_retry_time_in_the_log_format(
+        store: FakeStore, clock: FrozenClock, receiver, caplog) -> None:
+    """Issue 14 defect 6: a channel down for hours must show at WARNING, and its
+    retry time is written like every other time (ISO 8601, UTC, `Z`)."""
+    import logging
+
+    from monitor.logs import text_formatter
+
+    rx = receiver(503, 200)
+    row = store.add("hook", (make_hit(1),), due=clock.now())
+    d = hook_dispatcher(store, {"hook": webhook_spec(rx.url)}, clock)
+    with caplog.at_level(logging.INFO, logger="monitor.alerts.dispatcher"):
+        await d.tick()
+    [failed] = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert failed.levelno == logging.WARNING
+    assert failed.getMessage() == ("delivery alert-1 on hook failed (attempt 1: HTTP 503); "
+                                   "retry at 2026-03-02T06:30:30Z")
+    assert row.next_attempt_at == clock.now() + timedelta(seconds=30)
+    failed.created = clock.now().timestamp()
+    assert text_formatter().format(failed).startswith("2026-03-02T06:30:00Z WARNING delivery alert-1")
+    await d.live.current().channels["hook"].aclose()
+
+
 async def test_4xx_is_permanent(store: FakeStore, clock: FrozenClock, receiver) -> None:
     rx = receiver((404, {}, b"no such hook"))
     specs = {"hook": webhook_spec(rx.url)}

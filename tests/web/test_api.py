@@ -24,14 +24,15 @@ async def test_readyz_fails_when_the_config_on_disk_is_invalid(polled):
 async def test_hits_are_listed_filtered_and_paginated(polled):
     async with client(polled.api) as http:
         page = (await http.get("/api/hits")).json()
-        assert [h["rule"] for h in page["hits"]] == ["china-envoy-nk"]
-        hit = page["hits"][0]
+        assert [h["rule"] for h in page["items"]] == ["china-envoy-nk"]
+        hit = page["items"][0]
+        assert hit["matched_at"].endswith("Z") and hit["outlets"][0] == hit["source"]
         assert "**" in hit["snippet"] and hit["terms"]
         assert (await http.get(f"/api/hits/{hit['id']}")).json()["url"] == hit["url"]
-        assert (await http.get("/api/hits", params={"rule": "other"})).json()["hits"] == []
-        assert (await http.get("/api/hits", params={"feed": "Wire RSS"})).json()["hits"]
-        assert (await http.get("/api/hits", params={"feed": "Broken feed"})).json()["hits"] == []
-        assert len((await http.get("/api/hits", params={"since": "1h"})).json()["hits"]) == 1
+        assert (await http.get("/api/hits", params={"rule": "other"})).json()["items"] == []
+        assert (await http.get("/api/hits", params={"feed": "Wire RSS"})).json()["items"]
+        assert (await http.get("/api/hits", params={"feed": "Broken feed"})).json()["items"] == []
+        assert len((await http.get("/api/hits", params={"since": "1h"})).json()["items"]) == 1
         one = (await http.get("/api/hits", params={"limit": 1})).json()
         assert one["next_offset"] is None
         assert (await http.get("/api/hits", params={"since": "yesterday"})).status_code == 400
@@ -40,19 +41,20 @@ async def test_hits_are_listed_filtered_and_paginated(polled):
 
 async def test_feeds_show_health(polled):
     async with client(polled.api) as http:
-        feeds = {f["name"]: f for f in (await http.get("/api/feeds")).json()}
+        feeds = {f["name"]: f for f in (await http.get("/api/feeds")).json()["items"]}
     assert feeds["Wire RSS"]["status"] == "ok"
     assert feeds["Broken feed"]["status"] == "failing" and "404" in feeds["Broken feed"]["last_error"]
 
 
 async def test_stories_rules_and_deliveries(polled):
     async with client(polled.api) as http:
-        stories = (await http.get("/api/stories")).json()
+        stories = (await http.get("/api/stories")).json()["items"]
         assert len(stories) == 2  # the envoy story and the weather story
-        rules = (await http.get("/api/rules")).json()
+        rules = (await http.get("/api/rules")).json()["items"]
         assert rules[0]["id"] == "china-envoy-nk" and "NEAR/20" in rules[0]["query"]
-        deliveries = (await http.get("/api/deliveries")).json()
-        assert [d["status"] for d in deliveries] == ["sent"]
+        deliveries = (await http.get("/api/deliveries")).json()["items"]
+        assert [(d["status"], d["attempts"], d["orphaned"]) for d in deliveries] == [("sent", 1, False)]
+        assert deliveries[0]["created_at"].endswith("Z")
         assert (await http.get("/api/deliveries", params={"status": "bogus"})).status_code == 422
         assert (await http.post("/api/deliveries/replay-dead", json={})).json() == {"replayed": 0}
         assert (await http.post(f"/api/deliveries/{deliveries[0]['id']}/replay", json={})).status_code == 404
@@ -91,6 +93,15 @@ async def test_openapi_describes_the_api(polled):
         spec = (await http.get("/openapi.json")).json()
     assert {"/api/hits", "/api/stories", "/api/feeds", "/api/deliveries", "/api/rules", "/api/test-rule",
             "/api/deliveries/{delivery_id}/replay"} <= set(spec["paths"])
+    # one envelope for every list, described in the OpenAPI document
+    for path in ("/api/hits", "/api/stories", "/api/feeds", "/api/deliveries", "/api/rules"):
+        answer = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answer == {"$ref": "#/components/schemas/Page"}, (path, answer)
+    assert set(spec["components"]["schemas"]["Page"]["properties"]) == {"items", "offset", "limit", "next_offset"}
+    async with client(polled.api) as http:
+        for path in ("/api/hits", "/api/stories", "/api/feeds", "/api/deliveries", "/api/rules"):
+            first = (await http.get(path, params={"limit": 1})).json()
+            assert set(first) == {"items", "offset", "limit", "next_offset"} and len(first["items"]) == 1, path
 
 
 async def test_status_page_shows_hits_feeds_and_tester(polled):

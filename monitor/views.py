@@ -1,0 +1,67 @@
+"""One JSON view per record, shared by the CLI (`--json`), the HTTP API and
+the webhook body: a hit, a feed, a delivery, a story, a match and its
+evidence look the same wherever they are read.  Times are ISO 8601 UTC with
+`Z` (monitor.units.iso); `outlets` is every outlet (feed name) that carried
+the story, the hit's own first.  Documented in docs/alerts.md and the API's
+OpenAPI description; keep it stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from monitor.types import DeliveryView, Evidence, FeedView, HitView, Match
+from monitor.units import iso
+
+
+def hit_json(hit: HitView) -> dict[str, Any]:
+    return {
+        "id": hit.id, "rule": hit.rule, "rule_name": hit.rule_name, "url": hit.url, "title": hit.title,
+        "source": hit.source, "published": iso(hit.published), "matched_at": iso(hit.matched_at),
+        "snippet": hit.snippet, "terms": list(hit.terms), "story_id": hit.story_id,
+        "outlets": list(hit.outlets) or ([hit.source] if hit.source else []),
+    }
+
+
+def feed_json(feed: FeedView) -> dict[str, Any]:
+    return {
+        "id": feed.id, "url": feed.url, "name": feed.name, "status": str(feed.status),
+        "error_count": feed.error_count, "last_error": feed.last_error, "last_error_kind": feed.last_error_kind,
+        "last_poll_at": iso(feed.last_poll_at), "last_success_at": iso(feed.last_success_at),
+        "next_poll_at": iso(feed.next_poll_at), "articles": feed.articles, "tags": list(feed.tags),
+        "configured_url": feed.configured_url, "active": feed.active,
+        "items_per_day": feed.items_per_day, "full_text_rate": feed.full_text_rate,
+    }
+
+
+def delivery_json(d: DeliveryView, *, channels: Sequence[str] | None = None) -> dict[str, Any]:
+    """`attempts` counts every try made; `next_attempt_at` is set while it is
+    pending.  With the configured `channels`, `orphaned` says whether its
+    channel is missing from the config (it is marked dead after a grace)."""
+    return {
+        "id": d.id, "key": d.key, "channel": d.channel, "kind": str(d.kind), "status": str(d.status),
+        "rule": d.rule, "attempts": d.attempts, "next_attempt_at": iso(d.next_attempt_at),
+        "last_error": d.last_error, "created_at": iso(d.created_at), "sent_at": iso(d.sent_at),
+        "hit_ids": list(d.hit_ids), "detail": d.detail or "",
+        "orphaned": orphaned(d, channels),
+    }
+
+
+def orphaned(d: DeliveryView, channels: Sequence[str] | None) -> bool:
+    return channels is not None and d.status == "pending" and d.channel not in channels
+
+
+def evidence_json(e: Evidence) -> dict[str, Any]:
+    return {"term": e.term, "found": e.found, "field": e.field, "start": e.start, "end": e.end, "word": e.word}
+
+
+def match_json(m: Match) -> dict[str, Any]:
+    """A match with its explanation (`match --json`, the rule tester)."""
+    return {"rule": m.rule_id, "name": m.rule_name, "terms": list(m.terms), "snippet": m.snippet.marked(),
+            "evidence": [evidence_json(e) for e in m.evidence]}
+
+
+def page(items: list[Any], *, offset: int, limit: int, more: bool) -> dict[str, Any]:
+    """The one envelope of every list endpoint of the API."""
+    return {"items": items, "offset": offset, "limit": limit, "next_offset": offset + limit if more else None}
