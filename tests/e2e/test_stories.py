@@ -55,7 +55,8 @@ def test_three_outlets_one_story_one_alert_naming_the_others(cli, server, receiv
     assert len(posts) == 1
     alert = posts[0].json()
     hit = alert["hits"][0]
-    assert sorted([hit["source"], *hit["outlets"]]) == ["Daily", "Herald", "Wire"], hit
+    assert sorted(hit["outlets"]) == ["Daily", "Herald", "Wire"] and hit["outlets"][0] == hit["source"], hit
+    assert hit["outlets"] == hits[0]["outlets"]  # one meaning: every outlet, in the CLI and the webhook
     stories = cli.json("stories", "--json")
     by_size = sorted(stories, key=lambda s: len(s["outlets"]))
     assert len(stories) == 2
