@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -33,7 +33,8 @@ from monitor.web.tester import run_rule_test, timed_out
 from monitor.views import delivery_json, feed_json, hit_json, page
 
 LIMIT = Query(100, ge=1, le=1000, description="At most this many items.")
-OFFSET = Query(0, ge=0, description="Skip this many items (the `next_offset` of the page before).")
+MAX_OFFSET = 10**9  # past it SQLite overflows long before a page exists
+OFFSET = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many items (the `next_offset` of the page before).")
 
 
 class Page(BaseModel):
@@ -68,16 +69,30 @@ class RuleTest(BaseModel):
                             description="Fetch and extract this page (SSRF-guarded) instead of `text`.")
 
 
+MAX_ID = 2**63 - 1  # database ids are signed 64-bit: a larger one names nothing
+
+
+def _id() -> Any:
+    """A path id parameter (one object per route: FastAPI binds it to its name)."""
+    return Path(..., ge=1, le=MAX_ID, description="A database id (1 to 2^63-1).")
+
+
 def _since(value: str | None, now: datetime) -> datetime | None:
+    """`since=` as a time; 400 saying why for text that is no duration or
+    time, or one reaching before year 1 (e.g. 99999999d)."""
     if not value:
         return None
+    shown = value if len(value) <= 40 else value[:37] + "..."
     try:
         return now - parse_duration(value)
-    except ValueError:
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, OverflowError) or "too large" in str(exc):
+            raise HTTPException(400, f"since: {shown!r} reaches before year 1; use e.g. 30d") from None
         try:
-            return datetime.fromisoformat(value)
+            found = datetime.fromisoformat(value)
         except ValueError:
-            raise HTTPException(400, f"since: expected a duration like 2h or an ISO time, got {value!r}") from None
+            raise HTTPException(400, f"since: expected a duration like 2h or an ISO time, got {shown!r}") from None
+    return found
 
 
 def build_api(deps: WebDeps) -> FastAPI:
@@ -122,7 +137,7 @@ def build_api(deps: WebDeps) -> FastAPI:
         return paged(found, hit_json, offset, limit)
 
     @api.get("/api/hits/{hit_id}", tags=["hits"])
-    async def hit(hit_id: int) -> dict[str, Any]:
+    async def hit(hit_id: int = _id()) -> dict[str, Any]:
         found = await store_call(store.get_hit, hit_id)
         if found is None:
             raise HTTPException(404, f"no hit {hit_id}")
@@ -147,7 +162,7 @@ def build_api(deps: WebDeps) -> FastAPI:
         return paged(found, lambda d: delivery_json(d, channels=channels), offset, limit)
 
     @api.post("/api/deliveries/{delivery_id}/replay", tags=["deliveries"])
-    async def replay_one(delivery_id: int) -> dict[str, int]:
+    async def replay_one(delivery_id: int = _id()) -> dict[str, int]:
         n = await store_call(store.replay, delivery_id=delivery_id, now=clock.now())
         if not n:
             raise HTTPException(404, f"no dead delivery {delivery_id}")
