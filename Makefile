@@ -10,7 +10,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CONFIG ?= config/monitor.yaml
+# Your own copy (git-ignored) when it exists, else the shipped example.
+CONFIG ?= $(if $(wildcard config/local.yaml),config/local.yaml,config/monitor.yaml)
 UV_VERSION := 0.13.9
 NEED_311 = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "news-monitor needs Python 3.11 or newer")'
 

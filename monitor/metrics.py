@@ -26,7 +26,7 @@ class Metrics:
                                 ["text_source"], registry=r)
         self.hits = Counter("news_monitor_hits_recorded", "Hits recorded by this process, by rule.", ["rule"],
                             registry=r)
-        self.cycle_seconds = Histogram("news_monitor_cycle_seconds", "Duration of one burst poll cycle (once).", registry=r,
+        self.cycle_seconds = Histogram("news_monitor_cycle_seconds", "Duration of one poll cycle: a burst under once, the polls one tick started under run.", registry=r,
                                        buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600))
         self.poll_seconds = Histogram("news_monitor_poll_seconds", "Duration of one feed's poll.", registry=r,
                                       buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")  # a bare number is seconds
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3,
@@ -18,6 +18,8 @@ def parse_duration(value: str | int | float) -> timedelta:
     datetime.timedelta(seconds=600)
     >>> parse_duration(30)
     datetime.timedelta(seconds=30)
+    >>> parse_duration("5")
+    datetime.timedelta(seconds=5)
     """
     if isinstance(value, bool):
         raise ValueError(f"expected a duration like 30s, 10m, 2h, got {value!r}")
@@ -26,7 +28,7 @@ def parse_duration(value: str | int | float) -> timedelta:
     m = _DURATION.match(str(value))
     if not m:
         raise ValueError(f"expected a duration like 30s, 10m, 2h or 7d, got {value!r}")
-    return timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2)])
+    return timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2) or "s"])
 
 
 def parse_size(value: str | int) -> int:

@@ -17,7 +17,7 @@ def _logging(config, verbose: bool = False) -> LogControl:  # type: ignore[no-un
     return logs
 
 
-async def _once(config, all_feeds: bool) -> int:  # type: ignore[no-untyped-def]
+async def _once(config, all_feeds: bool, strict: bool = False) -> int:  # type: ignore[no-untyped-def]
     from monitor.runtime.builder import open_runtime
 
     async with open_runtime(config, mode="once") as runtime:
@@ -26,6 +26,9 @@ async def _once(config, all_feeds: bool) -> int:  # type: ignore[no-untyped-def]
     new = sum(o.new_articles for o in cycle.outcomes)
     typer.echo(f"polled {len(cycle.outcomes)} feeds ({len(cycle.failing)} failing): "
                f"{new} new articles, {len(cycle.hits)} new hits", err=True)
+    if strict and cycle.failing:
+        typer.echo(f"--strict: {len(cycle.failing)} of {len(cycle.outcomes)} feeds failed", err=True)
+        return 1
     return 0
 
 
@@ -47,11 +50,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def once(config: Path | None = ConfigOption,
              all_feeds: bool = typer.Option(False, "--all", help="Poll every feed, due or not."),
+             strict: bool = typer.Option(False, "--strict",
+                                         help="Exit 1 when any feed failed (default: 0 whenever the cycle ran)."),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
         """Poll every feed that is due, record hits, send due alerts, then exit."""
         cfg = load_or_exit(config)
         _logging(cfg, verbose)
-        raise typer.Exit(asyncio.run(_once(cfg, all_feeds)))
+        raise typer.Exit(asyncio.run(_once(cfg, all_feeds, strict)))
 
     @app.command()
     def healthcheck(config: Path | None = ConfigOption,

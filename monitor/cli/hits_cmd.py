@@ -43,6 +43,11 @@ def register(app: typer.Typer) -> None:
             found = store.list_hits(rule=rule, since=cutoff, limit=limit)
         finally:
             store.close()
+        if rule and not found and rule not in {r.id for r in cfg.rules}:
+            known = ", ".join(r.id for r in cfg.rules) or "none"
+            typer.echo(f"unknown rule {rule!r}: the config defines {known} (nothing is recorded under that id)",
+                       err=True)
+            raise typer.Exit(2)
         records = [hit_record(h) for h in found]
         fmt = Format.json if as_json else fmt
         if fmt is Format.json:

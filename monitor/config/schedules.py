@@ -132,12 +132,21 @@ def _check_cron(fields: list[str], zone: str) -> None:
 
 
 def normalise_mode(value: str) -> str:
-    """A rule's mode: 'immediate' or 'digest:<schedule>' (ValueError otherwise)."""
+    """A rule's mode: 'immediate', 'digest:<schedule>' or a bare schedule,
+    normalised to 'digest:<schedule>' (ValueError otherwise).
+
+    >>> normalise_mode("hourly"), normalise_mode("digest: daily@8:00")
+    ('digest:hourly', 'digest:daily@08:00')
+    """
     text = value.strip()
     if text == "immediate":
         return text
     if text.startswith("digest:"):
         return "digest:" + normalise_schedule(text[len("digest:"):].strip())
+    try:  # a bare schedule (`mode: hourly`, `mode: daily@08:00`) is a digest on it
+        return "digest:" + normalise_schedule(text)
+    except ValueError:
+        pass
     raise ValueError("expected 'immediate' or a digest like {digest: daily@08:00 Europe/Berlin}; "
                      + SCHEDULE_HELP.replace("expected ", "schedules: "))
 

@@ -149,3 +149,22 @@ def overran(feed: FeedState, now: datetime, *, recorded: int, fresh: int, deadli
     return failed(feed, FetchResult(url=feed.url, status=0), now, settings=settings, rand=rand,
                   error=f"polling took longer than {limit} (fetch, article pages, extraction); "
                         "retried with backoff", error_kind="poll-timeout")
+
+
+def page_problem(link: str, error: str, kind: str | None) -> str:
+    """One short log line for an article page not used: the link once (cut to
+    100 characters), the reason without the link repeated in it.
+
+    >>> page_problem("https://x.example/" + "a" * 200, "blocked: https://x.example/" + "a" * 200 +
+    ...              " resolves to 10.0.0.1 (private)", "blocked")[:60]
+    'article link blocked (https://x.example/aaaaaaaaaaaaaaaaaaaa'
+    >>> len(page_problem("https://x.example/" + "a" * 200, "blocked: https://x.example/" + "a" * 200 +
+    ...                  " resolves to 10.0.0.1 (private)", "blocked")) <= 200
+    True
+    """
+    short = link if len(link) <= 100 else link[:99] + "…"
+    reason = error.replace(link, "the link").strip()
+    if len(reason) > 80:
+        reason = reason[:79] + "…"
+    what = "blocked" if kind == "blocked" else "not fetched"
+    return f"article link {what} ({short}): {reason}; using the feed's text"

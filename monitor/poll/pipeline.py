@@ -176,7 +176,7 @@ class Pipeline:
     async def _full_text(self, link: str, feed_file: str | None, snap: Snapshot):  # type: ignore[no-untyped-def]
         page = await snap.fetcher.fetch_page(link, feed_file=feed_file)
         if page.error:
-            log.info("article %s: %s; using the feed's text", link, page.error)
+            log.info("%s", decide.page_problem(link, page.error, page.error_kind))
             return None
         if not page.body:
             return None

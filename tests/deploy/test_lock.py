@@ -253,3 +253,15 @@ def test_ci_installs_through_make() -> None:
     commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     assert "make install" in commands and "make test" in commands
     assert not [c for c in commands if "pip install" in c], ".ci/run must install through make (the lock)"
+
+
+def test_the_shipped_config_is_tracked_and_not_ignored() -> None:
+    """Issue 14: config/monitor.yaml was tracked and listed in .gitignore, so an
+    operator's edits met `git pull`; the example is tracked, a local copy ignored."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "config/monitor.yaml"], cwd=root)
+    assert ignored.returncode == 1, "config/monitor.yaml is tracked: it must not be in .gitignore"
+    local = subprocess.run(["git", "check-ignore", "--no-index", "-q", "config/local.yaml"], cwd=root)
+    assert local.returncode == 0, "config/local.yaml (the operator's copy) should be ignored"

@@ -127,3 +127,19 @@ def _unwritable(prefix: list[str], tmp_path: Path) -> None:
         assert proc.returncode == code, proc.stderr
         assert f"cannot create {locked / 'monitor.db'}: permission denied" in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) <= 2, proc.stderr  # no traceback
+
+
+def test_once_strict_exits_1_when_a_feed_fails(elsewhere: Path) -> None:
+    """Issue 14: `once` exits 0 whatever the feeds did; `--strict` makes a failed feed exit 1."""
+    (elsewhere / "monitor.yaml").write_text(CONFIG.replace('feeds: [{url: "file:feed.xml", name: Local}]',
+                                                           'feeds: [{url: "file:feed.xml", name: Local}, '
+                                                           '{url: "file:missing.xml", name: Gone}]'))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    codes = []
+    for extra in ([], ["--strict"]):
+        proc = subprocess.run([sys.executable, "-m", "monitor", "once", "--all", *extra, "--config",
+                               str(elsewhere / "monitor.yaml")], env=env, capture_output=True, text=True,
+                              timeout=120, start_new_session=True)
+        codes.append(proc.returncode)
+    assert codes == [0, 1], proc.stderr
+    assert "--strict: 1 of 2 feeds failed" in proc.stderr
