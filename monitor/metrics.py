@@ -33,6 +33,12 @@ class Metrics:
         self.database_errors = Counter("news_monitor_database_errors",
                                        "Database calls that failed after their retries (not counted as feed or "
                                        "channel errors).", registry=r)
+        self.websub_pushes = Counter("news_monitor_websub_pushes",
+                                     "Content pushed by WebSub hubs, by result (accepted, bad-signature: dropped, "
+                                     "unknown subscription, busy).", ["result"], registry=r)
+        self.websub_requests = Counter("news_monitor_websub_requests",
+                                       "Subscription requests to WebSub hubs, by mode and outcome.",
+                                       ["mode", "outcome"], registry=r)
         self.extract_seconds = Histogram("news_monitor_extraction_seconds", "Duration of one page extraction.",
                                          registry=r, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 20))
 

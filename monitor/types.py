@@ -177,6 +177,7 @@ class FeedState:
     status: FeedStatus = FeedStatus.NEW
     headers: tuple[tuple[str, str], ...] = ()
     configured_url: str = ""  # as the operator wrote it: only its origin is trusted, whatever url became
+    pushed: bool = False  # a WebSub hub pushes it (verified, lease running): polled at the safety interval
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,8 @@ class FetchResult:
     permanent_url: str | None = None  # set when a 301/308 moved the feed
     retry_after: timedelta | None = None
     max_age: timedelta | None = None  # from Cache-Control / Expires
+    hub: str | None = None  # WebSub: the HTTP Link header's rel="hub"
+    self_url: str | None = None  # WebSub: the HTTP Link header's rel="self" (the topic)
     error: str | None = None
     error_kind: str | None = None
     elapsed: float = 0.0
@@ -217,6 +220,8 @@ class ParsedFeed:
     entries: tuple[Entry, ...]
     title: str = ""
     ttl: timedelta | None = None  # RSS <ttl>
+    hub: str | None = None  # WebSub: the document's <link rel="hub"> (JSON Feed: hubs[])
+    self_url: str | None = None  # WebSub: the document's <link rel="self"> (JSON Feed: feed_url)
     warning: str | None = None  # a bozo problem we kept going through
     error: str | None = None  # nothing usable (not a feed, refused DTD, ...)
     error_kind: str | None = None
@@ -321,6 +326,9 @@ class PollOutcome:
     title: str | None = None
     entries: int = 0  # entries in the fetched feed
     new_articles: int = 0
+    interval: timedelta | None = None  # the delay to next_poll_at before jitter
+    interval_reason: str = "configured"  # monitor.poll.schedule.Reason: why it is that delay
+    websub: Any = None  # monitor.websub.discover.Discovered when a full document was read, else None
 
 
 @dataclass(frozen=True)
@@ -362,6 +370,10 @@ class FeedView:
     active: bool = True
     items_per_day: float | None = None  # new items a day over the last 7 days
     full_text_rate: float | None = None  # share of its recent articles with full text (vs feed text)
+    interval: timedelta | None = None  # as configured
+    effective_interval: timedelta | None = None  # the delay the last poll chose (before jitter)
+    interval_reason: str | None = None  # why it differs: monitor.poll.schedule.Reason
+    push: str | None = None  # WebSub: what the subscription is doing, e.g. "subscribed at <hub> until ..."
 
 
 @dataclass(frozen=True)

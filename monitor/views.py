@@ -9,6 +9,7 @@ OpenAPI description; keep it stable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from monitor.types import DeliveryView, Evidence, FeedView, HitView, Match
@@ -32,7 +33,13 @@ def feed_json(feed: FeedView) -> dict[str, Any]:
         "next_poll_at": iso(feed.next_poll_at), "articles": feed.articles, "tags": list(feed.tags),
         "configured_url": feed.configured_url, "active": feed.active,
         "items_per_day": feed.items_per_day, "full_text_rate": feed.full_text_rate,
+        "interval": _seconds(feed.interval), "effective_interval": _seconds(feed.effective_interval),
+        "interval_reason": feed.interval_reason, "push": feed.push,
     }
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()
 
 
 def delivery_json(d: DeliveryView, *, channels: Sequence[str] | None = None) -> dict[str, Any]:

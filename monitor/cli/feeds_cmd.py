@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from monitor.cli.options import ConfigOption, load_or_exit, open_store
-from monitor.cli.render import ago, dumps, feed_record, table
+from monitor.cli.render import ago, dumps, feed_record, interval_text, table
 from monitor.clock import SystemClock
 
 
@@ -29,10 +29,14 @@ def register(app: typer.Typer) -> None:
             return
         now = SystemClock().now()
         rows = [(f.name[:28], f.status, f.error_count, ago(f.last_success_at, now), ago(f.next_poll_at, now),
-                 _number(f.items_per_day), _percent(f.full_text_rate), f.articles, _last_error(f))
+                 interval_text(f), _number(f.items_per_day), _percent(f.full_text_rate), f.articles,
+                 _last_error(f))
                 for f in found]
-        typer.echo(table(rows, ("feed", "status", "errors", "last success", "next poll", "items/day",
+        typer.echo(table(rows, ("feed", "status", "errors", "last success", "next poll", "interval", "items/day",
                                 "full text", "articles", "last error")))
+        for f in found:
+            if f.push:
+                typer.echo(f"websub: {f.name}: {f.push}")
         moved = [f for f in found if f.configured_url and f.url != f.configured_url]
         for f in moved:
             typer.echo(f"note: {f.name} moved permanently: {f.configured_url} -> {f.url}")

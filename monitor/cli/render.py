@@ -7,10 +7,10 @@ import dataclasses
 import io
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from monitor.units import iso
+from monitor.units import format_duration, iso
 from monitor.views import feed_json as feed_record, hit_json as hit_record  # noqa: F401  (the shared views)
 
 
@@ -25,6 +25,23 @@ def plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def interval_text(feed) -> str:  # type: ignore[no-untyped-def]
+    """The interval polled, and why when it is not the one configured.
+
+    >>> from types import SimpleNamespace as F
+    >>> interval_text(F(interval=timedelta(minutes=1), effective_interval=timedelta(minutes=4),
+    ...                 interval_reason="cache-control"))
+    '4m (cache-control; configured 1m)'
+    >>> interval_text(F(interval=timedelta(minutes=10), effective_interval=None, interval_reason=None))
+    '10m'
+    """
+    configured = format_duration(feed.interval) if feed.interval else "-"
+    effective = feed.effective_interval
+    if effective is None or feed.interval_reason in (None, "configured") or effective == feed.interval:
+        return configured
+    return f"{format_duration(effective)} ({feed.interval_reason}; configured {configured})"
 
 
 def dumps(records: Any) -> str:

@@ -20,11 +20,11 @@ from monitor.config.rules import (RuleSources, add_aliases, add_rule_files, add_
                                   check_channels, read_rules)
 from monitor.config.sections import (read_alerts, read_database, read_defaults, read_fetch,
                                      read_health, read_http, read_log, read_poll, read_replicas,
-                                     read_retention, read_stories)
+                                     read_retention, read_stories, read_websub)
 from monitor.config.yamltree import Node, read_yaml
 from monitor.errors import ConfigError
 
-TOP_KEYS = ("database", "poll", "fetch", "http", "feeds", "aliases", "rules", "rule_files",
+TOP_KEYS = ("database", "poll", "fetch", "http", "websub", "feeds", "aliases", "rules", "rule_files",
             "channels", "defaults", "health", "alerts", "stories", "replicas", "log", "retention")
 
 
@@ -63,6 +63,7 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         poll=poll,
         fetch=read_fetch(ctx, top.get("fetch")),
         http=read_http(ctx, top.get("http")),
+        websub=read_websub(ctx, top.get("websub")),
         feeds=read_feeds(ctx, top.get("feeds"), poll.interval),
         aliases=dict(sources.aliases),
         rules=rules,

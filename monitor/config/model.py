@@ -46,6 +46,7 @@ class PollConfig:
     parse_deadline: timedelta = timedelta(seconds=15)  # CPU time parsing one feed document may use
     parse_memory: int = 1_000_000_000  # bytes parsing one feed document may add to its worker
     match_deadline: timedelta = timedelta(seconds=5)  # matching one article against every rule
+    adaptive: bool = False  # server hints and the observed rhythm may stretch the interval (up to max_stretch)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ class FetchConfig:
 class HttpConfig:
     listen: str = "127.0.0.1:8080"
     token: str | None = None
+    public_url: str | None = None  # how others reach this daemon, e.g. https://monitor.example.com (WebSub)
+
+
+@dataclass(frozen=True)
+class WebSubConfig:
+    enabled: bool = True  # subscribe to the hubs feeds declare (needs http.public_url)
+    safety_interval: timedelta = timedelta(hours=1)  # a pushed feed is still polled this often
+    lease: timedelta = timedelta(days=10)  # the lease asked of hubs (renewed before it ends)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ class Config:
     poll: PollConfig = field(default_factory=PollConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
+    websub: WebSubConfig = field(default_factory=WebSubConfig)
     feeds: tuple[FeedSpec, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[RuleSpec, ...] = ()

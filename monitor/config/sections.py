@@ -8,11 +8,12 @@ import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
                                    as_size, as_str, as_str_list, normalised, section)
 from monitor.config.model import (AlertsConfig, Defaults, FetchConfig, HealthConfig, HttpConfig,
-                                  LogConfig, PollConfig, ReplicasConfig, RetentionConfig, Secret)
+                                  LogConfig, PollConfig, ReplicasConfig, RetentionConfig, Secret, WebSubConfig)
 from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
@@ -21,10 +22,11 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline",
-             "parse_deadline", "parse_memory", "match_deadline")
+             "parse_deadline", "parse_memory", "match_deadline", "adaptive")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
               "host_spacing", "max_entries", "extract_workers", "parse_workers")
-HTTP_KEYS = ("listen", "token")
+HTTP_KEYS = ("listen", "token", "public_url")
+WEBSUB_KEYS = ("enabled", "safety_interval", "lease")
 DEFAULTS_KEYS = ("notify", "mode")
 HEALTH_KEYS = ("notify", "after_errors", "silent_factor")
 LOG_KEYS = ("format", "level")
@@ -104,6 +106,7 @@ def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
         parse_memory=_get(s, "parse_memory", d.parse_memory, lambda n: as_size(ctx, n, "poll.parse_memory")),
         match_deadline=_get(s, "match_deadline", d.match_deadline,
                             lambda n: as_duration(ctx, n, "poll.match_deadline")),
+        adaptive=read_bool(ctx, s, "adaptive", "poll", d.adaptive),
     )
     if poll.min_interval > poll.max_interval and node is not None:
         ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")
@@ -166,7 +169,28 @@ def read_http(ctx: Ctx, node: Node | None) -> HttpConfig:
         elif text is not None:
             listen = text
     token = as_str(ctx, s["token"], "http.token", empty_ok=True) if "token" in s else None
-    return HttpConfig(listen=listen, token=Secret(token) if token else None)
+    public_url = None
+    if "public_url" in s:
+        text = as_str(ctx, s["public_url"], "http.public_url", empty_ok=True)
+        parts = urlsplit(text or "")
+        if text and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
+            ctx.error(s["public_url"], "http.public_url", "expected the URL hubs reach this daemon at, like "
+                                                          f"https://monitor.example.com, got {s['public_url'].describe()}")
+        elif text:
+            public_url = text.rstrip("/")
+    return HttpConfig(listen=listen, token=Secret(token) if token else None, public_url=public_url)
+
+
+def read_websub(ctx: Ctx, node: Node | None) -> WebSubConfig:
+    """`websub: {enabled: true, safety_interval: 1h, lease: 10d}`."""
+    d = WebSubConfig()
+    s = section(ctx, node, "websub", WEBSUB_KEYS)
+    return WebSubConfig(
+        enabled=read_bool(ctx, s, "enabled", "websub", d.enabled),
+        safety_interval=_get(s, "safety_interval", d.safety_interval,
+                             lambda n: as_duration(ctx, n, "websub.safety_interval")),
+        lease=_get(s, "lease", d.lease, lambda n: as_duration(ctx, n, "websub.lease")),
+    )
 
 
 def read_defaults(ctx: Ctx, node: Node | None) -> Defaults:

@@ -28,7 +28,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 
@@ -43,6 +43,7 @@ from monitor.fetch.politeness import (FEED_ACCEPT, PAGE_ACCEPT, parse_max_age,
                                       parse_retry_after, request_headers)
 from monitor.fetch.settings import FetchSettings
 from monitor.types import FetchResult
+from monitor.websub.discover import link_header_rels
 
 __all__ = ["FetchSettings", "Fetcher"]
 
@@ -114,6 +115,35 @@ class Fetcher:
         sent = request_headers(user_agent=self._settings.user_agent, accept=PAGE_ACCEPT)
         return await self._fetch(url, sent, trusted_origin=None)
 
+    async def post_form(self, url: str, form: Sequence[tuple[str, str]], *, trusted_like: str | None = None) -> FetchResult:
+        """POST a form (a WebSub hub request) under the same deadline, caps and
+        politeness as a GET.  The URL came from a feed, so it is SSRF-guarded
+        unless it is on the origin of `trusted_like` (the feed the operator
+        configured).  Redirects are not followed: a hub answers where it is."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            return FetchResult(url=url, status=0, error_kind="blocked",
+                               error=f"{url}: refused to POST to a {scheme or 'relative'}: URL; hubs must be http(s)")
+        started = time.monotonic()
+        body = urlencode(list(form)).encode("ascii")
+        sent = [("User-Agent", self._settings.user_agent), ("Content-Type", "application/x-www-form-urlencoded")]
+        trusted = _is_trusted(url, _origin(trusted_like) if trusted_like else None)
+        try:
+            async with self._hosts.slot(urlsplit(url).hostname or ""), self._inflight:
+                async with asyncio.timeout(self._settings.timeout.total_seconds()):
+                    hop = await self._hop(url, sent, trusted=trusted, method="POST", content=body,
+                                          purpose="a WebSub hub named by a feed may not be internal")
+        except Exception as exc:  # noqa: BLE001 - classify() re-raises what is not a URL problem
+            kind, message = failures.classify(exc, url, timeout=self._settings.timeout,
+                                              max_bytes=self._settings.max_bytes)
+            return _error(url, 0, kind, started, message)
+        if hop.location is not None or not 200 <= hop.status < 300:
+            return FetchResult(url=url, status=hop.status, body=hop.body[:500], error_kind="http",
+                               error=f"HTTP {hop.status} {hop.reason} from {url}",
+                               retry_after=parse_retry_after(hop.headers.get("retry-after"), self._clock.now()),
+                               elapsed=time.monotonic() - started)
+        return FetchResult(url=url, status=hop.status, body=hop.body, elapsed=time.monotonic() - started)
+
     async def _fetch(self, url: str, headers: list[tuple[str, str]], *,
                      trusted_origin: _Origin | None) -> FetchResult:
         """GET `url`, following redirects; hops on `trusted_origin` skip the guard."""
@@ -158,7 +188,8 @@ class Fetcher:
                                               max_bytes=self._settings.max_bytes)
             return _error(current, status, kind, started, message)
 
-    async def _hop(self, url: str, headers: list[tuple[str, str]], *, trusted: bool, purpose: str) -> _Hop:
+    async def _hop(self, url: str, headers: list[tuple[str, str]], *, trusted: bool, purpose: str,
+                   method: str = "GET", content: bytes | None = None) -> _Hop:
         """One request; untrusted: guarded, and refused saying `purpose`."""
         target, extensions, address = httpx.URL(url), {}, None
         sent = list(headers)
@@ -169,7 +200,7 @@ class Fetcher:
             if target.scheme == "https":
                 extensions["sni_hostname"] = host
             target = target.copy_with(host=address)
-        request = self._client.build_request("GET", target, headers=sent, extensions=extensions)
+        request = self._client.build_request(method, target, headers=sent, extensions=extensions, content=content)
         try:
             response = await self._client.send(request, stream=True)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
@@ -180,7 +211,8 @@ class Fetcher:
             if code in _REDIRECTS and rheaders.get("location"):
                 return _Hop(code, reason, rheaders, location=rheaders["location"], address=address)
             if not 200 <= code < 300:
-                return _Hop(code, reason, rheaders, address=address)
+                body = await self._read(response) if method == "POST" else b""  # a hub says why it refused
+                return _Hop(code, reason, rheaders, body=body, address=address)
             return _Hop(code, reason, rheaders, body=await self._read(response), address=address)
         finally:
             await response.aclose()
@@ -202,6 +234,9 @@ class Fetcher:
                              etag=headers.get("etag"), last_modified=headers.get("last-modified"),
                              permanent_url=permanent_url, retry_after=retry_after,
                              max_age=parse_max_age(headers, now), elapsed=time.monotonic() - started)
+        links = link_header_rels(headers.get_list("link"), base=url) if "link" in headers else {}
+        if links.get("hub"):
+            result = replace(result, hub=links["hub"], self_url=links.get("self"))
         if hop.status == 304:
             return replace(result, not_modified=True)
         if not 200 <= hop.status < 300:

@@ -89,6 +89,7 @@ def _parse(body: bytes, *, url: str, content_type: str, max_entries: int) -> Par
     raw = list(result.get("entries", []))
     title = _text_of(result.feed.get("title_detail")) or str(result.feed.get("title", ""))
     ttl = _ttl(result.feed.get("ttl"))
+    hub, self_url = _rel_link(result.feed, "hub"), _rel_link(result.feed, "self")
     bozo = _bozo_text(result.get("bozo_exception")) if result.get("bozo") else decoded.warning
     if not raw:
         if not result.get("version") and looks_like_html(body, content_type):
@@ -96,10 +97,18 @@ def _parse(body: bytes, *, url: str, content_type: str, max_entries: int) -> Par
         if not result.get("version"):
             return ParsedFeed((), error=f"the body is not RSS, Atom or JSON Feed ({bozo or 'no feed element'})",
                               error_kind="not-a-feed")
-        return ParsedFeed((), title=title, ttl=ttl, warning=bozo)
+        return ParsedFeed((), title=title, ttl=ttl, warning=bozo, hub=hub, self_url=self_url)
     entries, notes = _select(raw, url, max_entries, total)
     warning = "; ".join(n for n in (bozo, *notes) if n) or None
-    return ParsedFeed(tuple(entries), title=title, ttl=ttl, warning=warning)
+    return ParsedFeed(tuple(entries), title=title, ttl=ttl, warning=warning, hub=hub, self_url=self_url)
+
+
+def _rel_link(feed: Any, rel: str) -> str | None:
+    """The first <link rel=...> of the feed (Atom, or atom:link in RSS): WebSub's hub and self."""
+    for link in feed.get("links") or ():
+        if str(link.get("rel", "")).lower() == rel and link.get("href"):
+            return str(link["href"])[:2000]
+    return None
 
 
 def _cut_items(body: bytes, keep: int) -> tuple[bytes, int]:

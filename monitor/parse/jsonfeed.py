@@ -38,8 +38,11 @@ def parse_json_feed(body: bytes, *, url: str, max_entries: int = MAX_ENTRIES) ->
 
     entries, notes = first_of_each([i for i in items if isinstance(i, dict)], keyed, _entry, max_entries,
                                    what="an id")
+    hubs = [h for h in doc.get("hubs") or () if isinstance(h, dict)] if isinstance(doc.get("hubs"), list) else []
+    hub = next((_str(h.get("url")) for h in hubs if _str(h.get("type")).lower() == "websub"), None)
     return ParsedFeed(tuple(entries), title=" ".join(_str(doc.get("title")).split()),
-                      warning="; ".join(notes) or None)
+                      warning="; ".join(notes) or None, hub=hub or None,
+                      self_url=resolve_link(url, _str(doc.get("feed_url"))) or None)
 
 
 def _entry(item: dict[str, Any], key: str, link: str) -> Entry:

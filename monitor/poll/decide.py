@@ -102,13 +102,18 @@ def plan_hits(matches: Sequence[Match], plan: Callable[[str, datetime], Sequence
 def succeeded(feed: FeedState, fetched: FetchResult, now: datetime, *, settings: ScheduleSettings,
               rand: Callable[[], float], not_modified: bool = False, ttl: timedelta | None = None,
               observed: timedelta | None = None, title: str | None = None, entries: int = 0,
-              new_articles: int = 0, warning: str | None = None) -> PollOutcome:
+              new_articles: int = 0, warning: str | None = None, safety_interval: timedelta | None = None,
+              websub: object = None) -> PollOutcome:
+    """`safety_interval`: the feed is pushed by a WebSub hub; `websub`: what
+    the full document said about its hub (None after a 304: unknown)."""
     kind = PollKind.NOT_MODIFIED if not_modified else PollKind.OK
     when = next_poll(now=now, interval=feed.interval, result_kind=kind, error_count=0,
                      retry_after=fetched.retry_after, max_age=fetched.max_age, ttl=ttl,
-                     observed_interval=observed, settings=settings, rand=rand)
+                     observed_interval=observed, safety_interval=safety_interval if feed.pushed else None,
+                     settings=settings, rand=rand)
     return PollOutcome(
-        feed_id=feed.id, polled_at=now, next_poll_at=when,
+        feed_id=feed.id, polled_at=now, next_poll_at=when.when, interval=when.delay,
+        interval_reason=when.reason.value, websub=websub,
         status=FeedStatus.NOT_MODIFIED if not_modified else FeedStatus.OK, error_count=0,
         etag=fetched.etag or feed.etag, last_modified=fetched.last_modified or feed.last_modified,
         new_url=fetched.permanent_url, title=title, entries=entries, new_articles=new_articles,
@@ -121,7 +126,8 @@ def failed(feed: FeedState, fetched: FetchResult, now: datetime, *, error: str, 
     when = next_poll(now=now, interval=feed.interval, result_kind=PollKind.GONE if gone else PollKind.ERROR,
                      error_count=count, retry_after=fetched.retry_after, settings=settings, rand=rand)
     return PollOutcome(
-        feed_id=feed.id, polled_at=now, next_poll_at=when, status=FeedStatus.GONE if gone else FeedStatus.FAILING,
+        feed_id=feed.id, polled_at=now, next_poll_at=when.when, interval=when.delay,
+        interval_reason=when.reason.value, status=FeedStatus.GONE if gone else FeedStatus.FAILING,
         error_count=count, etag=feed.etag, last_modified=feed.last_modified, error=error,
         error_kind=error_kind, new_url=fetched.permanent_url)
 
@@ -143,6 +149,7 @@ def overran(feed: FeedState, now: datetime, *, recorded: int, fresh: int, deadli
     if recorded:
         return PollOutcome(
             feed_id=feed.id, polled_at=now, next_poll_at=now + settings.min_interval, status=FeedStatus.OK,
+            interval=settings.min_interval, interval_reason="partial",
             error_count=0, etag=None, last_modified=None, new_articles=recorded,
             error=f"warning: stopped after {recorded} of {fresh} new entries at the {limit} poll deadline; "
                   "the rest follow in the next polls", error_kind="partial")

@@ -31,12 +31,22 @@ from monitor.runtime.snapshot import Snapshot
 from monitor.runtime.threads import Threads
 from monitor.runtime.wakeup import Wakeup
 from monitor.stories.key import story_key
-from monitor.types import Article, Entry, FeedState, FetchResult, PollOutcome, RecordedHit, RecordItem
+from monitor.types import Article, Entry, FeedState, FetchResult, ParsedFeed, PollOutcome, RecordedHit, RecordItem
+from monitor.websub.discover import discover
 
 log = logging.getLogger("monitor.pipeline")
 
 ARTICLE_CONCURRENCY = 8  # article pages fetched at once per feed
 RECORD_BATCH = 50  # articles written per transaction
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What pushed content gave: new articles, their hits, or why nothing."""
+
+    new_articles: int = 0
+    hits: tuple[RecordedHit, ...] = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,21 +137,50 @@ class Pipeline:
                                  gone=fetched.error_kind == "gone")
         if fetched.not_modified:
             return decide.succeeded(feed, fetched, self._clock.now(), settings=schedule, rand=self._rand,
-                                    not_modified=True)
+                                    not_modified=True, safety_interval=snap.poll.safety_interval)
         parsed = await snap.parser.parse(fetched.body, url=fetched.url, content_type=fetched.content_type,
                                          max_entries=snap.poll.max_entries)
         if parsed.error:
             return decide.failed(feed, fetched, self._clock.now(), error=parsed.error,
                                  error_kind=parsed.error_kind or "parse", settings=schedule, rand=self._rand)
+        fresh = await self._ingest(feed, fetched, parsed, snap, progress)
+        now = self._clock.now()
+        observed = observed_publish_interval([e.published for e in parsed.entries if e.published], now)
+        found = discover(header_hub=fetched.hub, header_self=fetched.self_url, doc_hub=parsed.hub,
+                         doc_self=parsed.self_url, url=fetched.url)
+        return decide.succeeded(feed, fetched, now, settings=schedule, rand=self._rand, ttl=parsed.ttl,
+                                observed=observed, title=parsed.title, entries=len(parsed.entries),
+                                new_articles=fresh, warning=parsed.warning,
+                                safety_interval=snap.poll.safety_interval, websub=found)
+
+    async def _ingest(self, feed: FeedState, fetched: FetchResult, parsed: ParsedFeed, snap: Snapshot,
+                      progress: _Progress) -> int:
+        """Parsed entries -> the new ones -> articles, matches, the outbox; how many were new."""
         candidates = [(e, entry_url(e, fetched.url)) for e in parsed.entries]
         fresh = await self._threads.db(self._store.unseen, feed.id, candidates)
         progress.started(len(fresh))
         await self._process(feed, fetched, fresh, snap, progress)
-        now = self._clock.now()
-        observed = observed_publish_interval([e.published for e in parsed.entries if e.published], now)
-        return decide.succeeded(feed, fetched, now, settings=schedule, rand=self._rand, ttl=parsed.ttl,
-                                observed=observed, title=parsed.title, entries=len(parsed.entries),
-                                new_articles=len(fresh), warning=parsed.warning)
+        return len(fresh)
+
+    async def ingest_push(self, feed: FeedState, body: bytes, content_type: str, snap: Snapshot) -> PushResult:
+        """Content a WebSub hub pushed for `feed`: the same parse, dedup,
+        extraction, matching and outbox as a poll, under the same deadline; the
+        feed's schedule is the poll's and stays as it is."""
+        limit = snap.poll.deadline.total_seconds()
+        progress = _Progress(Budget(started=self._clock.monotonic(), limit=limit))
+        pushed = FetchResult(url=feed.url, status=200, body=body, content_type=content_type)
+        try:
+            async with asyncio.timeout(limit):
+                parsed = await snap.parser.parse(body, url=feed.url, content_type=content_type,
+                                                 max_entries=snap.poll.max_entries)
+                if parsed.error:
+                    return PushResult(error=f"{parsed.error_kind or 'parse'}: {parsed.error}")
+                fresh = await self._ingest(feed, pushed, parsed, snap, progress)
+        except TimeoutError:
+            return PushResult(progress.recorded, tuple(progress.hits),
+                              error=f"stopped after {progress.recorded} of {progress.fresh} new entries at the "
+                                    "poll deadline; the next poll brings the rest")
+        return PushResult(fresh, tuple(progress.hits))
 
     async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
                        snap: Snapshot, progress: _Progress) -> None:

@@ -59,6 +59,7 @@ class Poller:
         self._newer: WorkerInfo | None = None  # the process with a newer config, while this one is behind
         self._more = False  # the last claim filled every slot: more feeds may be due
         self._draining = False
+        self._said_no_callback = False  # the missing http.public_url was logged as a warning
         self._running: set[asyncio.Task[PollResult]] = set()
         self._watching: set[asyncio.Task[None]] = set()
         self.last_cycle_at: datetime | None = None
@@ -163,7 +164,7 @@ class Poller:
                 return result
             try:
                 finished = await self._threads.db(self._store.finish_poll, outcome, owner=self._owner,
-                                                  health=snap.config.health)
+                                                  health=snap.config.health, websub_policy=snap.poll.websub)
             except StoreUnavailable as exc:  # what was recorded stays; the lease runs out, the feed is polled again
                 self._metrics.database_errors.inc()
                 log.warning("feed %s: poll outcome not recorded, the database is unavailable (%s); polled again "
@@ -172,11 +173,25 @@ class Poller:
             if not finished.applied:
                 log.warning("feed %s: poll outcome not recorded: its lease passed to another owner",
                             feed.url, extra={"event": "poll-finish-refused", "feed": feed.url})
+            elif finished.websub_note:
+                self._log_websub(feed, finished.websub_note)
         self._metrics.polls.labels(outcome.status).inc()
         if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
             self._metrics.poll_errors.labels(outcome.error_kind or "error").inc()
         _log_outcome(feed, outcome)
         return result
+
+    def _log_websub(self, feed: FeedState, note: str) -> None:
+        """What changed about a feed's WebSub subscription.  The refusal for
+        want of http.public_url is a warning once per process (every feed
+        concerned says it in `feeds`), then debug."""
+        refused = "http.public_url" in note
+        level = logging.WARNING if refused and not self._said_no_callback else \
+            logging.DEBUG if refused else logging.INFO
+        self._said_no_callback = self._said_no_callback or refused
+        log.log(level, "feed %s: %s%s", feed.url, note,
+                "; `news-monitor feeds` shows every feed concerned" if refused else "",
+                extra={"event": "websub", "feed": feed.url})
 
     async def _defer(self, feed: FeedState, why: str) -> None:
         """Not the feed's fault: its state stays, its lease goes back, it is due again at once."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from monitor.config.model import Config
 
-SECTIONS = ("database", "poll", "fetch", "http", "defaults", "health", "alerts", "stories", "replicas", "log",
+SECTIONS = ("database", "poll", "fetch", "http", "websub", "defaults", "health", "alerts", "stories", "replicas", "log",
             "retention")
 
 

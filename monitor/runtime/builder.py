@@ -48,6 +48,8 @@ from monitor.store import Store
 from monitor.store.workers import WorkerInfo
 from monitor.web.api import WebDeps, build_api
 from monitor.web.server import HttpServer
+from monitor.websub.intake import PushIntake
+from monitor.websub.subscriber import Subscriber
 
 log = logging.getLogger("monitor.runtime")
 
@@ -180,11 +182,15 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
                         owner=owner)
         dispatcher = Dispatcher(store=store, live=live, clock=clock, owner=owner, wakeup=wakeup)
         housekeeping = Housekeeping(store=store, live=live, threads=threads, clock=clock)
+        subscriber = Subscriber(store=store, live=live, threads=threads, clock=clock, metrics=metrics,
+                                owner=owner) if mode == "run" else None  # only a serving daemon is called back
         daemon = Daemon(poller=poller, dispatcher=dispatcher, live=live, store=store, clock=clock,
                         followups=FollowUps(store=store, live=live, threads=threads, clock=clock),
-                        housekeeping=housekeeping, intervals=intervals)
+                        housekeeping=housekeeping, intervals=intervals, subscriber=subscriber)
         status = Status(live, daemon.state if mode == "run" else None)
-        api = build_api(WebDeps(store=store, status=status, metrics=metrics, clock=clock, threads=threads))
+        intake = PushIntake(store=store, live=live, threads=threads, clock=clock, pipeline=pipeline, metrics=metrics)
+        api = build_api(WebDeps(store=store, status=status, metrics=metrics, clock=clock, threads=threads,
+                                websub=intake))
         http = HttpServer(api)
         reloader = Reloader(path=config.path, live=live, resources=resources, store=store, threads=threads,
                             clock=clock, http=http, logs=logs)
@@ -197,6 +203,7 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
             yield runtime
         finally:
             await http.stop()
+            await intake.drain(timeout=5)
             await poller.drain(timeout=5)
             await dispatcher.drain(timeout=5)
             await reloader.drain()

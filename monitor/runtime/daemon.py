@@ -48,7 +48,8 @@ class Intervals:
 
 class Daemon:
     def __init__(self, *, poller: Poller, dispatcher: Any, live: LiveConfig, store: Any, clock: Clock,
-                 followups: FollowUps, housekeeping: Housekeeping, intervals: Intervals = Intervals()) -> None:
+                 followups: FollowUps, housekeeping: Housekeeping, intervals: Intervals = Intervals(),
+                 subscriber: Any = None) -> None:
         self._poller = poller
         self._dispatcher = dispatcher
         self._live = live
@@ -57,6 +58,7 @@ class Daemon:
         self._followups = followups
         self._housekeeping = housekeeping
         self._intervals = intervals
+        self._subscriber = subscriber  # monitor.websub.subscriber.Subscriber: talks to hubs (run only)
         self._stop = asyncio.Event()
         self._scheduler: AsyncIOScheduler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
@@ -116,6 +118,10 @@ class Daemon:
         now = self._clock.now()
         scheduler.add_job(self._guard("poll", self._poll), IntervalTrigger(seconds=self._intervals.poll.total_seconds()),
                           id="poll", next_run_time=now)
+        if self._subscriber is not None:
+            scheduler.add_job(self._guard("websub", self._subscriber.tick),
+                              IntervalTrigger(seconds=self._intervals.poll.total_seconds()), id="websub",
+                              next_run_time=now)
         scheduler.add_job(self._guard("housekeeping", self._housekeeping.run),
                           CronTrigger(hour=3, minute=17, timezone=timezone.utc), id="housekeeping")
         self._sync_digests(scheduler, self._live.current())

@@ -25,7 +25,7 @@ from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (articles, deliveries, feeds, followups, hits, hosts, leases, migrate, retention,
-                           stats, stories, workers)
+                           stats, stories, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -111,11 +111,12 @@ class Store:
                                      all_feeds=all_feeds)
 
     @retrying
-    def finish_poll(self, outcome: PollOutcome, *, owner: str,
-                    health: HealthConfig | None = None) -> feeds.FinishResult:
+    def finish_poll(self, outcome: PollOutcome, *, owner: str, health: HealthConfig | None = None,
+                    websub_policy: websub.Policy | None = None) -> feeds.FinishResult:
         """Write the poll's outcome (only while `owner` holds the feed's lease)
-        and, with `health.notify`, queue its feed-health alert, in one transaction."""
-        return feeds.finish_poll(self._db, outcome, owner=owner, health=health)
+        and, with `health.notify`, queue its feed-health alert, and with
+        `websub_policy` bring its WebSub subscription in line, in one transaction."""
+        return feeds.finish_poll(self._db, outcome, owner=owner, health=health, websub_policy=websub_policy)
 
     @retrying
     def defer_poll(self, feed_id: int, *, owner: str, due_at: datetime) -> bool:
@@ -133,6 +134,31 @@ class Store:
     def release_leases(self, owner: str, *, deliveries: bool = True) -> int:
         """Void one owner's feed (and delivery) leases: a poller shutting down gives its feeds back."""
         return leases.release(self._db, owner, deliveries=deliveries)
+
+    # -- WebSub subscriptions (monitor.websub) ----------------------------------------
+
+    @retrying
+    def claim_subscriptions(self, now: datetime, *, limit: int, owner: str,
+                            lease: timedelta) -> list[websub.SubscriptionTask]:
+        return websub.claim_due(self._db, now, limit=limit, owner=owner, lease=lease)
+
+    @retrying
+    def subscription_requested(self, task: websub.SubscriptionTask, *, owner: str, now: datetime,
+                               outcome: websub.Outcome) -> bool:
+        return websub.requested(self._db, task, owner=owner, now=now, outcome=outcome)
+
+    @retrying
+    def verify_subscription(self, token: str, query: Mapping[str, str], now: datetime):  # type: ignore[no-untyped-def]
+        """The answer to a hub's verification of intent (monitor.websub.intent.Verdict)."""
+        return websub.verify(self._db, token, query, now)
+
+    @retrying
+    def push_target(self, token: str, now: datetime) -> websub.PushTarget | None:
+        return websub.push_target(self._db, token, now)
+
+    @retrying
+    def note_push(self, token: str, now: datetime) -> None:
+        websub.pushed(self._db, token, now)
 
     # -- per-host politeness shared by every process ------------------------------------
 

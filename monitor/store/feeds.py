@@ -17,6 +17,8 @@ from monitor.store.deliveries import enqueue_health
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Sighting
 from monitor.store.sqlutil import aware, insert_ignore, read_ts
+from monitor.store import websub
+from monitor.store.feedstate import feed_state
 from monitor.types import FeedSpec, FeedState, FeedStatus, FeedView, PollOutcome
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
         gone = [row.id for url, row in rows.items() if url not in wanted and row.active and row.id not in kept]
         if gone:
             s.execute(update(f).where(f.c.id.in_(gone)).values(active=False, lease_owner=None, lease_until=None))
+            websub.unsubscribe_feeds(s, gone, now)
 
 
 def _adopt_moved(s, owner, wanted: dict[str, FeedSpec], url: str):  # type: ignore[no-untyped-def]
@@ -101,32 +104,25 @@ def claim_due_feeds(db: Database, now: datetime, *, limit: int, owner: str, leas
         if rows:
             s.execute(update(Feed).where(Feed.id.in_([r.id for r in rows]))
                       .values(lease_owner=owner, lease_until=now + lease))
-        return [_state(row) for row in rows]
+        pushed = websub.pushed_feeds(s, [r.id for r in rows], now)
+        return [feed_state(row, pushed=row.id in pushed) for row in rows]
 
 
-def _state(row: Feed) -> FeedState:
-    return FeedState(
-        id=row.id, url=row.url, name=row.name, tags=tuple(row.tags or ()),
-        interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
-        last_modified=row.last_modified, error_count=row.error_count,
-        status=FeedStatus(row.status),
-        headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
-        configured_url=row.configured_url,
-    )
-
-
-def finish_poll(db: Database, outcome: PollOutcome, *, owner: str,
-                health: HealthConfig | None = None) -> FinishResult:
+def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: HealthConfig | None = None,
+                websub_policy: websub.Policy | None = None) -> FinishResult:
     """Write what a poll decided and release the feed's lease, only while
     `owner` still holds it (a replica that took the feed over after the lease
     expired keeps its own record).  In the same transaction, when
     `health.notify` is set: decide the feed-health event (monitor.health) and
-    queue its deliveries."""
+    queue its deliveries.  With `websub_policy`, the hub the poll found (or
+    its absence) updates the feed's WebSub subscription, in the same transaction."""
     polled = aware(outcome.polled_at)
     values: dict[str, object] = {
         "status": outcome.status, "error_count": outcome.error_count, "last_poll_at": polled,
         "next_poll_at": aware(outcome.next_poll_at), "last_error": outcome.error,
-        "last_error_kind": outcome.error_kind, "lease_owner": None, "lease_until": None}
+        "last_error_kind": outcome.error_kind, "lease_owner": None, "lease_until": None,
+        "interval_reason": outcome.interval_reason,
+        "effective_interval_seconds": int(outcome.interval.total_seconds()) if outcome.interval else None}
     if FeedStatus(outcome.status).healthy:
         values["last_success_at"] = polled
     if outcome.status == FeedStatus.OK:  # a full response defines the validators
@@ -146,14 +142,17 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str,
         s.execute(update(Feed).where(Feed.id == outcome.feed_id, Feed.lease_owner == owner).values(**values))
         if outcome.new_url and outcome.new_url != row.url:
             _move(s, outcome.feed_id, row.url, outcome.new_url)
+        note = None
+        if websub_policy is not None and outcome.websub is not None:
+            note = websub.note_discovery(s, outcome.feed_id, outcome.websub, websub_policy, polled)
         if health is None or not health.notify:
-            return FinishResult(applied=True)
+            return FinishResult(applied=True, websub_note=note)
         feed = _health(s, s.get(Feed, outcome.feed_id, populate_existing=True), polled)
         event = decide(feed, health, polled)
         if event is None:
-            return FinishResult(applied=True)
+            return FinishResult(applied=True, websub_note=note)
         queued = enqueue_health(s, feed, event, channels=health.notify, now=polled)
-        return FinishResult(applied=True, health=event if queued else None)
+        return FinishResult(applied=True, health=event if queued else None, websub_note=note)
 
 
 def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> bool:
@@ -169,6 +168,7 @@ def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> b
 class FinishResult:
     applied: bool  # False: the lease had passed to another owner; nothing was written
     health: HealthEvent | None = None  # the feed-health event queued with it
+    websub_note: str | None = None  # what changed about the feed's WebSub subscription, to log
 
 
 def _move(s, feed_id: int, old_url: str, new_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -202,6 +202,7 @@ def list_feeds(db: Database, now: datetime) -> list[FeedView]:
              .outerjoin(texts, texts.c.feed_id == Feed.id)
              .order_by(Feed.active.desc(), Feed.name, Feed.id))
     with db.read() as s:
+        push = websub.descriptions(s, now)
         return [
             FeedView(
                 id=row.id, url=row.url, name=row.name, status=row.status,
@@ -213,6 +214,10 @@ def list_feeds(db: Database, now: datetime) -> list[FeedView]:
                 items_per_day=(round(int(items) / HEALTH_WINDOW.days, 2)
                                if row.last_success_at is not None else None),
                 full_text_rate=round(int(full) / int(made), 3) if made else None,
+                interval=timedelta(seconds=row.interval_seconds),
+                effective_interval=(timedelta(seconds=row.effective_interval_seconds)
+                                    if row.effective_interval_seconds else None),
+                interval_reason=row.interval_reason, push=push.get(row.id),
             )
             for row, n, items, made, full in s.execute(query)
         ]

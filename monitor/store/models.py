@@ -59,6 +59,8 @@ class Feed(SQLModel, table=True):
     lease_until: Optional[datetime] = _ts()
     created_at: Optional[datetime] = _ts()
     health_alert: Optional[str] = None  # what the last feed-health alert said: failing | silent | None
+    effective_interval_seconds: Optional[int] = None  # the delay the last poll chose, before jitter
+    interval_reason: Optional[str] = None  # why (monitor.poll.schedule.Reason)
 
 
 class Story(SQLModel, table=True):
@@ -224,3 +226,35 @@ class HostPace(SQLModel, table=True):
 
     host: str = Field(primary_key=True)
     next_start_at: Optional[datetime] = _ts()
+
+
+class WebSubSubscription(SQLModel, table=True):
+    """A feed's WebSub subscription (monitor.websub): at which hub, under which
+    topic, with which callback token and HMAC secret, what we want (subscribe |
+    unsubscribe) and where it stands (new | requested | subscribed | denied |
+    failing | unsubscribed | no-callback).  `next_action_at` is when a
+    subscriber talks to the hub next (request, renewal, retry); the row is
+    claimed with a lease for that, so one replica does it."""
+
+    __tablename__ = "websub_subscription"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    feed_id: int = Field(sa_column=Column(Integer, ForeignKey("feed.id"), nullable=False, unique=True))
+    hub: str
+    topic: str
+    token: str = Field(unique=True)  # the callback path: /websub/<token>
+    secret: str  # hub.secret: pushes are signed with it
+    wanted: str = "subscribe"
+    state: str = "new"
+    lease_seconds: Optional[int] = None
+    expires_at: Optional[datetime] = _ts()
+    next_action_at: Optional[datetime] = _ts(index=True)
+    requested_at: Optional[datetime] = _ts()
+    verified_at: Optional[datetime] = _ts()
+    last_push_at: Optional[datetime] = _ts()
+    pushes: int = 0
+    error: Optional[str] = None
+    error_count: int = 0
+    lease_owner: Optional[str] = None
+    lease_until: Optional[datetime] = _ts()
+    created_at: Optional[datetime] = _ts()

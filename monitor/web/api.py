@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from monitor import __version__
@@ -25,7 +25,7 @@ from monitor.metrics import Metrics
 from monitor.runtime.status import Status
 from monitor.runtime.threads import Threads
 from monitor.units import parse_duration
-from monitor.web.auth import TOKEN_COOKIE, TokenGuard
+from monitor.web.auth import TOKEN_COOKIE, WEBSUB_CALLBACK, TokenGuard
 from monitor.web.bodylimit import BodyLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
@@ -54,6 +54,7 @@ class WebDeps:
     metrics: Metrics
     clock: Clock
     threads: Threads
+    websub: Any = None  # monitor.websub.intake.PushIntake (None: /websub/ answers 404)
 
 
 class RuleTest(BaseModel):
@@ -98,7 +99,10 @@ def _since(value: str | None, now: datetime) -> datetime | None:
 def build_api(deps: WebDeps) -> FastAPI:
     api = FastAPI(title="news-monitor", version=__version__, docs_url="/docs", redoc_url=None,
                   description="Hits, stories, feeds, deliveries and rules of a news-monitor daemon.")
-    api.add_middleware(BodyLimit)  # inside the guard: nobody unauthorised gets a body read
+    def push_cap(path: str) -> int | None:  # a hub pushes whole feeds: fetch.max_bytes, like a poll
+        return deps.status.snapshot().config.fetch.max_bytes if WEBSUB_CALLBACK.fullmatch(path) else None
+
+    api.add_middleware(BodyLimit, limit_for=push_cap)  # inside the guard: nobody unauthorised gets a body read
     guard = TokenGuard(lambda: deps.status.snapshot().config.http.token)
     api.middleware("http")(guard)
     store, clock = deps.store, deps.clock
@@ -190,6 +194,23 @@ def build_api(deps: WebDeps) -> FastAPI:
             raise HTTPException(400, str(exc)) from None
         except MatchTimeout as exc:
             raise HTTPException(422, timed_out(exc, deps.status.snapshot().poll.match_deadline)) from None
+
+    @api.get("/websub/{token}", include_in_schema=False)
+    async def websub_verify(token: str, request: Request) -> Response:
+        """A WebSub hub verifying a (un)subscription: the challenge echoed, or 404."""
+        if deps.websub is None:
+            return PlainTextResponse("WebSub is not served here", status_code=404)
+        status, body = await deps.websub.verify(token, dict(request.query_params))
+        return PlainTextResponse(body, status_code=status)
+
+    @api.post("/websub/{token}", include_in_schema=False)
+    async def websub_push(token: str, request: Request) -> Response:
+        """Content a WebSub hub pushes for a subscribed feed (HMAC-signed)."""
+        if deps.websub is None:
+            return PlainTextResponse("WebSub is not served here", status_code=404)
+        status, body = await deps.websub.push(token, await request.body(), request.headers.get("x-hub-signature"),
+                                              request.headers.get("content-type", ""))
+        return PlainTextResponse(body, status_code=status, headers={"Retry-After": "30"} if status == 503 else None)
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:

@@ -12,6 +12,11 @@
 - Without a token, on a connection that did not arrive on a loopback
   address: nothing but the two health endpoints (never a fallback to the
   Host header, which any client can set).
+- /websub/<token> (GET and POST only) always answers, as WebSub hubs must
+  reach it: its own checks are the hub's verification against the database
+  and the subscription's HMAC secret (monitor.websub.intake).  Nothing else
+  under /websub/ is open, and the token is a path segment of URL-safe
+  characters only (no `/`, no `..`).
 - Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
   origin without a CORS preflight (which we never grant), so a page the
   operator visits cannot replay dead deliveries behind their back; and a
@@ -22,6 +27,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
@@ -30,6 +36,11 @@ from fastapi.responses import JSONResponse
 from monitor.web.listen import is_loopback
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+WEBSUB_CALLBACK = re.compile(r"/websub/[A-Za-z0-9_-]{16,64}")  # monitor.store.websub tokens
+
+
+def is_websub_callback(request: Request) -> bool:
+    return request.method in ("GET", "POST") and WEBSUB_CALLBACK.fullmatch(request.url.path) is not None
 TOKEN_COOKIE = "news_monitor_token"  # set by the status page opened with ?token=, so its links work
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -59,7 +70,7 @@ class TokenGuard:
         return None
 
     async def __call__(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.url.path in OPEN_PATHS:
+        if request.url.path in OPEN_PATHS or is_websub_callback(request):
             return await call_next(request)
         refusal = self.allowed(request)
         if refusal is not None:

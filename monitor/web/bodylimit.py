@@ -23,19 +23,22 @@ MAX_BODY = 2_000_000  # bytes: MAX_DOCUMENT_CHARS of text even when every charac
 
 
 class BodyLimit:
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_bytes: int = MAX_BODY) -> None:
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_bytes: int = MAX_BODY,
+                 limit_for: Callable[[str], int | None] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.limit_for = limit_for  # path -> its own cap (WebSub pushes: fetch.max_bytes), None: max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
+        cap = (self.limit_for(scope.get("path", "")) if self.limit_for else None) or self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             if not declared.strip().isdigit():
                 return await _answer(send, 400, "Content-Length must be a number of bytes")
-            if int(declared) > self.max_bytes:
-                return await self._too_large(send)
+            if int(declared) > cap:
+                return await self._too_large(send, cap)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -44,8 +47,8 @@ class BodyLimit:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                return await self._too_large(send)
+            if size > cap:
+                return await self._too_large(send, cap)
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -60,8 +63,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        await _answer(send, 413, f"the request body is larger than {self.max_bytes:,} bytes, the most this "
+    async def _too_large(self, send: Send, cap: int) -> None:
+        await _answer(send, 413, f"the request body is larger than {cap:,} bytes, the most this "
                                  f"API takes (the rule tester takes at most {MAX_DOCUMENT_CHARS:,} characters of text)")
 
 

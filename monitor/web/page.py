@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from monitor import __version__
-from monitor.cli.render import ago
+from monitor.cli.render import ago, interval_text
 from monitor.errors import MatchTimeout, RuleError
 from monitor.web.ready import readiness
 from monitor.web.tester import run_rule_test, timed_out
@@ -51,7 +51,7 @@ async def render_status(deps: Any, request: Any, *, tester: dict | None = None) 
     token = request.query_params.get("token")
     template = _environment().get_template("status.html.j2")
     return template.render(
-        version=__version__, now=now, ago=lambda t: ago(t, now), hits=hits, feeds=feeds, dead=dead,
+        version=__version__, now=now, ago=lambda t: ago(t, now), interval=interval_text, hits=hits, feeds=feeds, dead=dead,
         ready=ready, checks=checks, problems=checks["config"]["problems"], tester=tester or {}, result=result,
         error=error, action="/?token=" + token if token else "/", rules=snap.config.rules,
         failing=sum(1 for f in feeds if f.status in ("failing", "gone")), day=timedelta(days=1))

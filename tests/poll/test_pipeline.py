@@ -157,3 +157,41 @@ async def test_answers_become_outcomes_with_the_next_poll(world, status, expecte
         assert outcome.next_poll_at == T0 + timedelta(minutes=1) and outcome.error_count == 1  # backoff, no jitter
     if expected == FeedStatus.GONE:
         assert outcome.next_poll_at == T0 + timedelta(days=7)
+
+
+@pytest.mark.parametrize("adaptive, delay, reason", [
+    (False, timedelta(minutes=10), "configured"), (True, timedelta(minutes=40), "cache-control")])
+async def test_the_interval_and_why_reach_feeds_and_the_api(world, adaptive, delay, reason) -> None:  # type: ignore[no-untyped-def]
+    """A CDN's max-age=86400 on a 10-minute feed: the interval set is kept unless
+    poll.adaptive; either way the feed says which interval it got and why."""
+    config, clock, store, threads = world
+    from dataclasses import replace
+    world = (replace(config, poll=replace(config.poll, adaptive=adaptive, jitter=0.0)), clock, store, threads)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/rss+xml", "cache-control": "max-age=86400"},
+                              stream=httpx.ByteStream(rss([("a", T0 - timedelta(days=3))])))
+
+    pipeline, snap, state = build(world, handler)
+    outcome = (await pipeline.poll_feed(state, snap)).outcome
+    assert (outcome.next_poll_at - T0, outcome.interval_reason) == (delay, reason)
+    assert store.finish_poll(outcome, owner="t").applied
+    [view] = store.list_feeds()
+    assert (view.interval, view.effective_interval, view.interval_reason) == (timedelta(minutes=10), delay, reason)
+    from monitor.cli.render import feed_record, interval_text
+    record = feed_record(view)
+    assert (record["interval"], record["effective_interval"], record["interval_reason"]) == \
+        (600.0, delay.total_seconds(), reason)
+    assert interval_text(view) == ("10m" if not adaptive else "40m (cache-control; configured 10m)")
+
+
+async def test_a_feed_a_hub_pushes_is_polled_at_the_safety_interval(world) -> None:  # type: ignore[no-untyped-def]
+    def handler(request: httpx.Request) -> httpx.Response:
+        return reply(304)
+
+    from dataclasses import replace
+    pipeline, snap, state = build(world, handler)
+    plain = (await pipeline.poll_feed(state, snap)).outcome
+    pushed = (await pipeline.poll_feed(replace(state, pushed=True), snap)).outcome
+    assert plain.interval_reason == "configured" and plain.next_poll_at < T0 + timedelta(minutes=12)
+    assert pushed.interval_reason == "websub-safety" and pushed.interval == timedelta(hours=1)

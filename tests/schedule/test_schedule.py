@@ -7,7 +7,7 @@ import pytest
 from monitor.poll.schedule import GONE_DELAY, ScheduleSettings, backoff, next_poll, observed_publish_interval
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
-S = ScheduleSettings(jitter=0.0)
+S = ScheduleSettings(jitter=0.0, adaptive=True)
 MID = lambda: 0.5  # noqa: E731 - rand() at the centre: no jitter either way
 M = timedelta(minutes=1)
 H = timedelta(hours=1)
@@ -17,7 +17,7 @@ def delay(**kw: object) -> timedelta:
     args: dict[str, object] = dict(now=NOW, interval=10 * M, result_kind="ok", error_count=0,
                                    settings=S, rand=MID)
     args.update(kw)
-    return next_poll(**args) - NOW  # type: ignore[arg-type]
+    return next_poll(**args).when - NOW  # type: ignore[arg-type]
 
 
 def test_ok_uses_the_configured_interval() -> None:
@@ -42,7 +42,7 @@ def test_server_freshness_hints_stretch_the_interval(hint: str) -> None:
 def test_hints_stretch_at_most_max_stretch_times_the_interval(hint: str) -> None:
     # a CDN's max-age=86400, or a "most read" feed of week-old items, on a 5-minute feed
     assert delay(interval=5 * M, **{hint: 7 * 24 * H}) == 20 * M
-    assert delay(interval=5 * M, settings=ScheduleSettings(jitter=0.0, max_stretch=1.0),
+    assert delay(interval=5 * M, settings=ScheduleSettings(jitter=0.0, max_stretch=1.0, adaptive=True),
                  **{hint: 24 * H}) == 5 * M
     assert delay(interval=5 * M, **{hint: 15 * M * (2 if hint == "observed_interval" else 1)}) == 15 * M
 
@@ -76,7 +76,7 @@ def test_gone_is_rechecked_weekly() -> None:
 
 
 def test_jitter_spreads_within_the_fraction_and_is_deterministic() -> None:
-    s = ScheduleSettings(jitter=0.1)
+    s = ScheduleSettings(jitter=0.1, adaptive=True)
     low = delay(settings=s, rand=lambda: 0.0, interval=H)
     high = delay(settings=s, rand=lambda: 0.999999, interval=H)
     assert low == 54 * M and 65 * M < high <= 66 * M
@@ -110,3 +110,39 @@ def test_observed_publish_interval_looks_at_recent_items_only() -> None:
     recent = [NOW - timedelta(hours=h) for h in range(20)]
     ancient = [NOW - timedelta(days=300 + d * 30) for d in range(50)]
     assert observed_publish_interval(ancient + recent, NOW) == H
+
+
+def reason(**kw: object) -> str:
+    args: dict[str, object] = dict(now=NOW, interval=10 * M, result_kind="ok", error_count=0,
+                                   settings=S, rand=MID)
+    args.update(kw)
+    return str(next_poll(**args).reason)  # type: ignore[arg-type]
+
+
+def test_every_delay_says_why() -> None:
+    assert reason() == "configured"
+    assert reason(max_age=30 * M) == "cache-control"
+    assert reason(ttl=30 * M) == "ttl"
+    assert reason(observed_interval=2 * H) == "observed-rhythm"
+    assert reason(retry_after=3 * H) == "retry-after"
+    assert reason(result_kind="error", error_count=3) == "backoff"
+    assert reason(result_kind="error", error_count=1, retry_after=30 * M) == "retry-after"
+    assert reason(result_kind="gone", error_count=1) == "gone"
+    assert reason(interval=timedelta(seconds=5)) == "min-interval"
+    assert reason(interval=48 * H) == "max-interval"
+    assert reason(safety_interval=H) == "websub-safety"
+
+
+def test_without_adaptive_the_configured_interval_is_honoured() -> None:
+    plain = ScheduleSettings(jitter=0.0)
+    assert plain.adaptive is False  # the default: what the operator set is what is polled
+    for hint in ("max_age", "ttl", "observed_interval"):
+        assert delay(settings=plain, interval=M, **{hint: 8 * M}) == M
+        assert reason(settings=plain, interval=M, **{hint: 8 * M}) == "configured"
+    assert delay(settings=plain, interval=M, retry_after=10 * M) == 10 * M  # a request, always obeyed
+
+
+def test_websub_safety_interval_slows_polling_while_pushed() -> None:
+    assert delay(interval=5 * M, safety_interval=H) == H
+    assert delay(interval=2 * H, safety_interval=H) == 2 * H  # never faster than configured
+    assert reason(interval=2 * H, safety_interval=H) == "configured"

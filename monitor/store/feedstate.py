@@ -1,0 +1,19 @@
+"""A feed row as the FeedState a poll gets (ORM rows stay in the store)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from monitor.store.models import Feed
+from monitor.types import FeedState, FeedStatus
+
+
+def feed_state(row: Feed, *, pushed: bool = False) -> FeedState:
+    return FeedState(
+        id=row.id, url=row.url, name=row.name, tags=tuple(row.tags or ()),
+        interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
+        last_modified=row.last_modified, error_count=row.error_count,
+        status=FeedStatus(row.status),
+        headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
+        configured_url=row.configured_url, pushed=pushed,
+    )
