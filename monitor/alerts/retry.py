@@ -17,15 +17,18 @@ datetime.timedelta(seconds=60)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from typing import Callable, Literal
 
+from monitor.backoff import exponential
+from monitor.fetch.politeness import MAX_RETRY_AFTER, parse_retry_after  # the one Retry-After parser (capped)
 from monitor.types import SendResult
+
+__all__ = ["Outcome", "backoff", "decide", "parse_retry_after"]
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
-MAX_RETRY_AFTER = timedelta(hours=24)
+
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,8 @@ def backoff(attempts: int, *, rand: Callable[[], float],
             base: timedelta = BASE_DELAY, cap: timedelta = MAX_DELAY) -> timedelta:
     """Delay before the next try after `attempts` failed tries (1 = the first failed).
     Exponential, capped, with "equal jitter" (between half and all of it)."""
-    exp = base.total_seconds() * (2 ** max(0, min(attempts - 1, 30)))
-    delay = min(exp, cap.total_seconds())
-    return timedelta(seconds=delay * (0.5 + 0.5 * rand()))
+    delay = exponential(attempts, base=base, cap=cap)
+    return delay * (0.5 + 0.5 * rand())
 
 
 def decide(result: SendResult, *, attempts: int, max_attempts: int, now: datetime,
@@ -55,29 +57,7 @@ def decide(result: SendResult, *, attempts: int, max_attempts: int, now: datetim
     if attempts >= max_attempts:
         return Outcome("dead", error=f"{error} (gave up after {attempts} attempts)")
     if result.retry_after is not None:
-        delay = min(max(result.retry_after, timedelta(0)), MAX_RETRY_AFTER)
+        delay = min(max(result.retry_after, timedelta(0)), MAX_RETRY_AFTER)  # a hand-made SendResult too
     else:
         delay = backoff(attempts, rand=rand)
     return Outcome("retry", next_attempt_at=now + delay, error=error)
-
-
-def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """Retry-After as delta-seconds or an HTTP date; None when absent or unreadable.
-
-    >>> parse_retry_after("120", datetime(2026, 1, 1, tzinfo=timezone.utc))
-    datetime.timedelta(seconds=120)
-    >>> parse_retry_after("Thu, 01 Jan 2026 00:01:00 GMT", datetime(2026, 1, 1, tzinfo=timezone.utc))
-    datetime.timedelta(seconds=60)
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(when - now, timedelta(0))

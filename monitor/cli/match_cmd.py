@@ -4,6 +4,7 @@ the command line (URLs, .html, .txt files or `-`) and explain every match;
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
@@ -11,16 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import httpx
 import typer
 
 from monitor.cli.options import ConfigOption, config_path
 from monitor.errors import ConfigError, MatchTimeout
 from monitor import views
 from monitor.types import Document, Match
-
-FETCH_TIMEOUT = 20.0
-MAX_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -47,27 +44,39 @@ def _from_text(raw: str, name: str, url: str = "") -> Loaded:
     return Loaded(name, Document(title=title.strip(), text=text.strip(), url=url))
 
 
-def _fetch(url: str) -> Loaded:
+def _fetch(url: str, config: Any) -> Loaded:
+    """The daemon's own page path: the guarded fetcher (SSRF guard on every
+    hop, `fetch.allow_private`, the streamed `fetch.max_bytes` cap, the
+    timeout), then the same decoding and extraction."""
     from monitor.extract.decode import decode_html
+    from monitor.fetch.http import Fetcher
+    from monitor.fetch.settings import FetchSettings
 
-    try:
-        with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
-            response = client.get(url)
-    except httpx.HTTPError as exc:
-        return Loaded(url, None, f"{url}: could not fetch it ({exc.__class__.__name__}: {exc})")
-    if response.status_code >= 400:
-        return Loaded(url, None, f"{url}: HTTP {response.status_code}")
-    body = response.content[:MAX_BYTES]
-    content_type = response.headers.get("content-type", "")
-    if "text/plain" in content_type:
-        return _from_text(decode_html(body, content_type), url, url=str(response.url))
-    return _from_html(decode_html(body, content_type), str(response.url), url)
+    async def get() -> Any:
+        fetcher = Fetcher(FetchSettings.from_config(config.fetch, config.poll))
+        try:
+            return await fetcher.fetch_page(url)
+        finally:
+            await fetcher.aclose()
+
+    page = asyncio.run(get())
+    if page.error:
+        return Loaded(url, None, f"{url}: {page.error.replace(url + ': ', '')}")
+    if "text/plain" in page.content_type:
+        return _from_text(decode_html(page.body, page.content_type), url, url=page.url)
+    return _from_html(decode_html(page.body, page.content_type), page.url, url)
 
 
-def load_input(item: str) -> Loaded:
+def load_input(item: str, config: Any = None) -> Loaded:
     """Read one INPUT as the daemon would see it."""
     if item.startswith(("http://", "https://")):
-        return _fetch(item)
+        if config is None:
+            from pathlib import Path as _P
+
+            from monitor.config import Config
+
+            config = Config(path=_P("."), files=())  # the defaults: no private addresses
+        return _fetch(item, config)
     if item == "-":
         return _from_text(sys.stdin.read(), "-")
     path = Path(item)
@@ -166,7 +175,7 @@ def register(app: typer.Typer) -> None:
             known = ", ".join(spec.id for spec in ruleset.rules) or "none"
             typer.echo(f"unknown rule id {', '.join(unknown)}: the config defines {known}", err=True)
             raise typer.Exit(2)
-        results = [_run_rules(ruleset, load_input(item), rule, why, cfg.poll.match_deadline.total_seconds())
+        results = [_run_rules(ruleset, load_input(item, cfg), rule, why, cfg.poll.match_deadline.total_seconds())
                    for item in inputs]
         if as_json:
             typer.echo(json.dumps([match_json(*r) for r in results], ensure_ascii=False, indent=2))

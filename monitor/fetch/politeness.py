@@ -26,6 +26,7 @@ ACCEPT_ENCODING = "gzip, deflate, br"
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)\"?", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
 _MAX_SECONDS = 10 * 365 * 86400  # anything longer is nonsense; clamp rather than overflow
+MAX_RETRY_AFTER = timedelta(hours=24)  # the longest wait a server's Retry-After can impose on us
 
 
 def http_date(value: str) -> datetime | None:
@@ -47,16 +48,21 @@ def _seconds(value: float) -> timedelta:
     return timedelta(seconds=max(0.0, min(float(value), _MAX_SECONDS)))
 
 
-def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """Retry-After as seconds or an HTTP date; None when absent or unreadable.
-    A date in the past means "now" (zero)."""
+def parse_retry_after(value: str | None, now: datetime, cap: timedelta = MAX_RETRY_AFTER) -> timedelta | None:
+    """Retry-After as seconds or an HTTP date, at most `cap` (24 h); None when
+    absent or unreadable.  A date in the past means "now" (zero).  The one
+    parser: feed fetches and channel sends (monitor.alerts.retry) use it.
+
+    >>> parse_retry_after("999999999", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    datetime.timedelta(days=1)
+    """
     if not value:
         return None
     text = value.strip()
     if text.isdigit():
-        return _seconds(int(text))
+        return min(_seconds(int(text)), cap)
     when = http_date(text)
-    return None if when is None else _seconds((when - now).total_seconds())
+    return None if when is None else min(_seconds((when - now).total_seconds()), cap)
 
 
 def parse_max_age(headers: Mapping[str, str], now: datetime) -> timedelta | None:

@@ -41,6 +41,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from monitor.backoff import exponential
 from monitor.types import PollKind
 
 GONE_DELAY = timedelta(days=7)
@@ -103,8 +104,7 @@ def backoff(error_count: int, settings: ScheduleSettings, rand: Callable[[], flo
     >>> [str(backoff(n, s, lambda: 0.5)) for n in (1, 2, 3, 20)]
     ['0:01:00', '0:02:00', '0:04:00', '6:00:00']
     """
-    exponent = min(max(error_count, 1) - 1, 40)  # 2**40 minutes is already past any cap
-    delay = min(settings.backoff_base * (2 ** exponent), settings.backoff_max)
+    delay = exponential(error_count, base=settings.backoff_base, cap=settings.backoff_max)
     return min(_jittered(delay, settings.jitter, rand), settings.backoff_max)
 
 

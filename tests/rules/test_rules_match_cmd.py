@@ -28,6 +28,7 @@ rules:
     name: Whales
     query: whale*
 channels: {console: {type: console}}
+fetch: {allow_private: [127.0.0.0/8]}   # the test page is on loopback, as for the daemon
 """
 PARAGRAPHS = "".join(f"<p>{p}</p>" for p in SEED.read_text(encoding="utf-8").split("\n\n") if p)
 PAGE = (f"<html><head><title>{SEED_TITLE}</title></head><body><article><h1>{SEED_TITLE}</h1>"
@@ -112,6 +113,21 @@ def test_html_file_and_url_are_extracted_like_the_daemon(config, tmp_path, page_
     for item in json.loads(result.output):
         assert item["title"] == SEED_TITLE
         assert [m["rule"] for m in item["matches"]] == ["china-envoy-nk"]
+
+
+def test_a_url_goes_through_the_daemons_guarded_fetcher(config, page_url):
+    """Issue 14: `match URL` had its own httpx.Client: no SSRF guard, the whole
+    body read before cutting it.  It now fetches as the daemon does."""
+    guarded = config.parent / "guarded.yaml"
+    guarded.write_text(CONFIG.replace("fetch: {allow_private: [127.0.0.0/8]}", ""), encoding="utf-8")
+    result = run("--config", str(guarded), page_url)
+    assert result.exit_code == 1
+    assert "internal" in result.output or "private" in result.output or "loopback" in result.output, result.output
+    small = config.parent / "small.yaml"
+    small.write_text(CONFIG.replace("fetch: {allow_private: [127.0.0.0/8]}",
+                                    "fetch: {allow_private: [127.0.0.0/8], max_bytes: 1KB}"), encoding="utf-8")
+    result = run("--config", str(small), page_url)
+    assert result.exit_code == 1 and "larger than max_bytes=1000" in result.output, result.output
 
 
 def test_unknown_rule_missing_file_and_broken_config(config, tmp_path):
