@@ -28,6 +28,30 @@ def receiver():
         yield r
 
 
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal the process group the daemon leads (it, its fork server, its workers)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_in_group(argv: list[str], *, env: dict[str, str], cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+    """subprocess.run in a process group of its own; on a timeout the whole
+    group is killed (subprocess.run kills the child only: its workers lived on)."""
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        proc.communicate()
+        raise
+    finally:
+        kill_group(proc)  # whatever it left behind in its group
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
 class Cli:
     """Runs `news-monitor` as a user would: a real process, a real config file."""
 
@@ -48,8 +72,7 @@ class Cli:
         return self.config
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        proc = subprocess.run([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp,
-                              capture_output=True, text=True, timeout=timeout)
+        proc = run_in_group([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp, timeout=timeout)
         if check and proc.returncode != 0:
             raise AssertionError(f"news-monitor {' '.join(args)} exited {proc.returncode}\n"
                                  f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
@@ -60,7 +83,8 @@ class Cli:
 
     def popen(self, *args: str) -> Process:
         return Process(subprocess.Popen([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        start_new_session=True))  # its own process group: killed as one
 
 
 class Process:
@@ -111,17 +135,22 @@ class Process:
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            kill_group(self.proc)
             self.proc.wait()
             raise AssertionError(f"the daemon did not stop within {timeout} s:\n{self.stderr}") from None
+        finally:
+            kill_group(self.proc)  # anything of its group still alive (a worker it failed to end)
         for reader in self.readers:
             reader.join(timeout=5)
         return self.proc.returncode
 
     def kill(self) -> None:
+        """SIGKILL the daemon alone, as a crash would (its workers must die with
+        it: that is what the kill tests check), then the rest of its group."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        kill_group(self.proc)
 
 
 @pytest.fixture
