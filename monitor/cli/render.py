@@ -7,7 +7,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from monitor.units import format_duration, iso

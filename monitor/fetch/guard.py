@@ -125,7 +125,7 @@ async def resolve_checked(host: str, resolver: Resolver, allow: Sequence[Network
         except (OSError, UnicodeError) as exc:
             raise LookupError(f"cannot resolve {host!r}: {exc}") from None
         if not addresses:
-            raise LookupError(f"cannot resolve {host!r}: no addresses")
+            raise LookupError(f"cannot resolve {host!r}: no addresses") from None
     for address in addresses:
         refusal = _refusal(address, allow)
         if refusal:

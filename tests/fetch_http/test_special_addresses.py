@@ -43,7 +43,7 @@ def test_every_special_purpose_block_is_refused(address: str) -> None:
 @pytest.mark.parametrize("address", _ends(IANA_V4))
 def test_special_ipv4_hidden_in_ipv6_is_refused(address: str) -> None:
     assert blocked_reason(f"::ffff:{address}", ()) is not None
-    assert blocked_reason(str(ipaddress.ip_address(f"2002::") + (int(ipaddress.ip_address(address)) << 80)),
+    assert blocked_reason(str(ipaddress.ip_address("2002::") + (int(ipaddress.ip_address(address)) << 80)),
                           ()) is not None  # 6to4
 
 
