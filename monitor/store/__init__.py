@@ -182,7 +182,7 @@ class Store:
         workers.register(self._db, info, now)
 
     @retrying
-    def heartbeat(self, owner: str, now: datetime, lease: timedelta) -> int:
+    def heartbeat(self, owner: str, now: datetime, lease: timedelta) -> int | None:
         return workers.heartbeat(self._db, owner, now, lease)
 
     @retrying

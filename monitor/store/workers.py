@@ -6,7 +6,7 @@ than the lease; its feeds and deliveries are then claimable by others.
     heartbeat(db, owner, now, lease)         renews its row and every lease it holds
     deregister(db, owner)                    at a clean exit: its leases go back at once
     running(db, now, lease, kind=)           the live workers
-    release_dead(db, now, lease, alive=)     void leases of workers known dead (a pid gone)
+    release_dead(db, now, lease, dead=)      void leases of dead workers (stale heartbeat, or dead(w))
     newer_config(db, Freshness(...), now)    the live worker running a newer config, if any
 """
 
@@ -47,12 +47,15 @@ def register(db: Database, info: WorkerInfo, now: datetime) -> None:
         s.execute(update(Worker).where(Worker.owner == info.owner).values(**values))
 
 
-def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int:
+def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int | None:
     """The worker is alive: its row and every lease it holds run until now + lease.
-    Returns how many leases were renewed."""
+    Returns how many leases were renewed, or None when the worker's row is
+    gone (another process found it dead, e.g. after the database was away
+    longer than a lease): it must register again."""
     now = aware(now)
     with db.write(durable=False) as s:
-        s.execute(update(Worker).where(Worker.owner == owner).values(heartbeat_at=now))
+        if not s.execute(update(Worker).where(Worker.owner == owner).values(heartbeat_at=now)).rowcount:
+            return None
         renewed = 0
         for table in (Feed, DeliveryRow):
             renewed += s.execute(update(table).where(table.lease_owner == owner, table.lease_until.is_not(None))
@@ -79,13 +82,21 @@ def running(db: Database, now: datetime, lease: timedelta, *, kind: str | None =
 def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callable[[WorkerInfo], bool]) -> int:
     """Void the leases of workers that are dead: heartbeat older than the
     lease, or `dead(worker)` (e.g. a pid on this host that no longer runs).
-    Returns how many leases were voided."""
+    Returns how many leases were voided.  Cheap when nobody died (one read):
+    every live process runs it at each heartbeat, so a killed replica's feeds
+    and deliveries are claimable within one lease, whatever lease its claims
+    were taken with."""
     cutoff = aware(now) - lease
-    with db.write() as s:
+
+    def dead_ones(s) -> list[str]:  # type: ignore[no-untyped-def]
         rows = [_info(row) for row in s.execute(select(Worker)).scalars()]
-        gone = [w.owner for w in rows if (w.heartbeat_at is None or w.heartbeat_at < cutoff) or dead(w)]
-        if not gone:
+        return [w.owner for w in rows if (w.heartbeat_at is None or w.heartbeat_at < cutoff) or dead(w)]
+
+    with db.read() as s:
+        if not dead_ones(s):
             return 0
+    with db.write() as s:
+        gone = dead_ones(s)  # again, in the writing transaction: one may have beaten since
         voided = 0
         for table in (Feed, DeliveryRow):
             voided += s.execute(update(table).where(table.lease_owner.in_(gone))

@@ -37,6 +37,10 @@ def test_kill_9_of_one_replica_loses_nothing_and_its_feeds_are_taken_over(tmp_pa
             (owners, a.log[-3000:])
         took = time.monotonic() - killed_at
         assert until(lambda: len(webhook_ids(hook)) == FEEDS * ITEMS, 60), (len(webhook_ids(hook)), a.log[-3000:])
+        # a send the killed replica made but could not record is sent again (same webhook-id) once the
+        # others' heartbeats find it dead: within a replica lease (3 s), not the claim's 2 x 10 s timeout
+        assert until(lambda: count(pg_db, "delivery", "status <> 'sent'") == 0, 15), \
+            sql(pg_db, "select id, status, lease_owner, lease_until from delivery where status <> 'sent'")
         time.sleep(1.0)
     hits = count(pg_db, "hit")
     assert hits == FEEDS * ITEMS

@@ -169,3 +169,24 @@ def test_a_poller_shutting_down_gives_back_feed_leases_but_not_delivery_leases(s
     assert store.claim_due_feeds(T0 + timedelta(hours=1), limit=10, owner="other", lease=timedelta(minutes=5))
     assert claim(store, owner="other") == []  # the delivery is still leased to "me"
     assert store.mark_sent(delivery.id, T0, "200", owner="me") is True
+
+
+def test_a_dead_workers_send_is_claimable_one_replica_lease_after_its_last_beat(store: Store, feed_id: int) -> None:
+    """A send claimed with a long lease (two channel timeouts) by a process
+    killed before its next beat waits for the replica lease, not the claim's:
+    the other processes' heartbeats void the claims of a worker that stopped
+    beating."""
+    from monitor.store.workers import WorkerInfo
+
+    replica_lease = timedelta(seconds=3)
+    for owner in ("killed", "live"):
+        store.register_worker(WorkerInfo(owner=owner, kind="run", host="elsewhere", pid=1), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("hook"), T0)
+    assert len(store.claim_due_deliveries(T0, limit=1, owner="killed", lease=timedelta(minutes=1))) == 1
+    later = T0 + replica_lease + timedelta(seconds=1)
+    assert store.heartbeat("live", later, replica_lease) == 0
+    assert claim(store, later, owner="live") == []  # the claim's own lease still runs
+    assert store.release_dead_workers(later, replica_lease, dead=lambda w: False) == 1
+    assert [d.channel for d in claim(store, later, owner="live")] == ["hook"]
+    assert store.heartbeat("killed", later, replica_lease) is None  # it must register again if it was alive
+
