@@ -40,8 +40,12 @@ run: install
 once: install
 	$(BIN)/news-monitor once --config $(CONFIG)
 
+# The suite is spread over TEST_WORKERS pytest-xdist workers (most of its time
+# is spent waiting on real processes and sockets); TEST_WORKERS=0 runs it in
+# one process.
+TEST_WORKERS ?= 2
 test: install lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # ruff, configured in pyproject.toml ([tool.ruff]); part of `make test`.
 lint: install

@@ -8,19 +8,58 @@ behind, e.g. a worker after its daemon was killed) fails the session, is
 named, and is killed.  Descendants still attached (this process's own worker
 pools) end with it and are not counted.  Linux only (/proc); elsewhere the
 check is skipped, saying so.
+
+The hostile cases' table is printed here too, not in tests/hostile/conftest.py:
+under pytest-xdist the controller, which prints the summary, collects nothing
+and never loads that conftest; every test process appends its cases to one
+file (tests/hostile/measure.py) named in the environment the workers inherit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.hostile.measure import REPORT, Measurements
+
 MARK = "NEWS_MONITOR_TEST_OWNER"
 GRACE = 5.0  # seconds for a just-killed daemon's fork server and workers to die with it
+_OWNED = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or os.environ.get(REPORT):
+        return  # an xdist worker (or a nested run): append to the controller's file
+    fd, path = tempfile.mkstemp(prefix="news-monitor-hostile-", suffix=".jsonl")
+    os.close(fd)
+    os.environ[REPORT] = path
+    config.stash[_OWNED] = path
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    path = config.stash.get(_OWNED, None)
+    if path is None:
+        return
+    found = Measurements.read(path)
+    if found.cases:
+        terminalreporter.section("hostile cases: time and peak memory")
+        for line in found.table():
+            terminalreporter.write_line(line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.stash.get(_OWNED, None)
+    if path is not None:
+        os.environ.pop(REPORT, None)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

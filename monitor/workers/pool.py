@@ -106,6 +106,11 @@ class WorkerPool:
                 except BrokenProcessPool:
                     # a worker died (or another task's deadline recycled this pool): one more try
                     self._recycle(pool)
+                except RuntimeError:
+                    if pool is self._pool:
+                        raise
+                    # another task's deadline shut this pool down between our taking it and the
+                    # submit ("cannot schedule new futures after shutdown"): one more try on the new one
                 except asyncio.CancelledError:
                     task = asyncio.current_task()
                     if task is not None and task.cancelling():

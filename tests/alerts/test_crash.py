@@ -96,6 +96,7 @@ def write_setup(tmp: Path, url: str) -> Path:
     config = tmp / "monitor.yaml"
     config.write_text(yaml.safe_dump({
         "database": f"sqlite:///{tmp / 'monitor.db'}",
+        "http": {"listen": "127.0.0.1:0"},  # tests run side by side: no fixed port
         "feeds": [{"url": "file:feed.xml", "name": "Desk", "interval": "10m"}],
         "rules": [{"id": "envoy", "name": "Envoy to North Korea",
                    "query": 'China AND envoy AND "North Korea"', "notify": ["hook"]}],

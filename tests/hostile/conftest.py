@@ -2,7 +2,8 @@
 and bomb) with the content-level feeds of tests/hostile/feeds.py, a switch
 that heals every route, an in-process runtime configured for it, and the
 measurements every hostile case reports (time, peak memory of this process
-and of the workers), printed as a table at the end of the run."""
+and of the workers), printed as a table at the end of the run (by
+tests/conftest.py, which the xdist controller loads too)."""
 
 from __future__ import annotations
 
@@ -33,14 +34,6 @@ def measured(request: pytest.FixtureRequest) -> Measurements:
     if _MEASURED not in stash:
         stash[_MEASURED] = Measurements()
     return stash[_MEASURED]
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    found = config.stash.get(_MEASURED, None)
-    if found is not None and found.cases:
-        terminalreporter.section("hostile cases: time and peak memory")
-        for line in found.table():
-            terminalreporter.write_line(line)
 
 
 @dataclass

@@ -16,6 +16,9 @@ killed in the middle still counts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
+import os
 import re
 import threading
 import time
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _HWM = re.compile(r"VmHWM:\s+(\d+)\s+kB")
+REPORT = "NEWS_MONITOR_HOSTILE_REPORT"  # the file every test process appends its cases to (tests/conftest.py)
 
 
 def peak_kb(pid: int | str = "self") -> int:
@@ -80,6 +84,15 @@ class Measurements:
             case.parent_peak_mb = peak_kb() / 1024
             case.worker_peak_mb = max(worst[0], *(p.peak_rss_kb for p in pools), 0) / 1024
             self.cases.append(case)
+            if os.environ.get(REPORT):  # one line per case, appended whole: xdist workers share the file
+                with open(os.environ[REPORT], "a", encoding="utf-8") as sink:
+                    sink.write(json.dumps(dataclasses.asdict(case)) + "\n")
+
+    @classmethod
+    def read(cls, path: str) -> Measurements:
+        with contextlib.suppress(OSError), open(path, encoding="utf-8") as lines:
+            return cls([Case(**json.loads(line)) for line in lines if line.strip()])
+        return cls()
 
     def table(self) -> list[str]:
         lines = [f"{'hostile case':<52} {'time':>8} {'peak RSS':>10} {'workers':>10}  outcome",
