@@ -121,7 +121,7 @@ def test_an_outcome_applies_only_while_its_owner_holds_the_lease(store: Store, f
     assert not store.mark_retry(by["hook"], next_attempt_at=later, error="late", owner="a")
     assert not store.mark_dead(by["hook"], error="no owner given", now=later)  # sent is final
     hook = next(v for v in store.list_deliveries() if v.channel == "hook")
-    assert (hook.status, hook.detail, hook.attempts, hook.last_error) == ("sent", "200 OK", 0, None)
+    assert (hook.status, hook.detail, hook.attempts, hook.last_error) == ("sent", "200 OK", 1, None)
     # nobody took "mail" over: a's late answer still counts
     assert store.mark_retry(by["mail"], next_attempt_at=later, error="HTTP 503", owner="a")
     assert not store.mark_sent(by["mail"], later, owner="a")  # the lease went with the retry
