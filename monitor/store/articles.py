@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlmodel import col
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from monitor.units import iso
@@ -46,13 +47,13 @@ def unseen(db: Database, feed_id: int, candidates: Sequence[Candidate], now: dat
     with db.write() as s:
         seen: set[str] = set()
         for part in chunks([e.key for e, _ in batch]):
-            seen.update(s.execute(select(Sighting.entry_key).where(
-                Sighting.feed_id == feed_id, Sighting.entry_key.in_(part))).scalars())
+            seen.update(s.execute(select(col(Sighting.entry_key)).where(
+                col(Sighting.feed_id) == feed_id, col(Sighting.entry_key).in_(part))).scalars())
         batch = [(e, u) for e, u in batch if e.key not in seen]
         known: dict[str, int] = {}
         for part in chunks([u for _, u in batch if u]):
-            known.update(s.execute(select(ArticleRow.canonical_url, ArticleRow.id).where(
-                ArticleRow.canonical_url.in_(part))).all())
+            known.update(s.execute(select(col(ArticleRow.canonical_url), col(ArticleRow.id)).where(
+                col(ArticleRow.canonical_url).in_(part))).all())
         sightings = [{"feed_id": feed_id, "entry_key": e.key, "article_id": known[u], "seen_at": now}
                      for e, u in batch if u in known]
         if sightings:

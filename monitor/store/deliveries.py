@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
+from sqlmodel import col
 from sqlalchemy import func, or_, select, text, update
 
 from monitor.health import FeedHealth, HealthEvent, event_key
@@ -31,19 +32,19 @@ def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str,
     for a digest are left to take_digest).  SKIP LOCKED on PostgreSQL."""
     now = aware(now)
     query = (select(DeliveryRow)
-             .where(DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_(None),
-                    DeliveryRow.next_attempt_at <= now,
-                    or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
-             .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+             .where(col(DeliveryRow.status) == DeliveryStatus.PENDING, col(DeliveryRow.digest).is_(None),
+                    col(DeliveryRow.next_attempt_at) <= now,
+                    or_(col(DeliveryRow.lease_until).is_(None), col(DeliveryRow.lease_until) < now))
+             .order_by(col(DeliveryRow.next_attempt_at), col(DeliveryRow.id))
              .limit(limit)
              .with_for_update(skip_locked=True))
     if channels is not None:
-        query = query.where(DeliveryRow.channel.in_(list(channels)))
+        query = query.where(col(DeliveryRow.channel).in_(list(channels)))
     with db.write() as s:
         rows = list(s.execute(query).scalars())
         if not rows:
             return []
-        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_([r.id for r in rows]))
+        s.execute(update(DeliveryRow).where(col(DeliveryRow.id).in_([r.id for r in rows]))
                   .values(lease_owner=owner, lease_until=now + lease))
         return _deliveries(s, rows)
 
@@ -51,8 +52,8 @@ def claim_due_deliveries(db: Database, now: datetime, *, limit: int, owner: str,
 def _hit_ids(s, delivery_ids: list[int]) -> dict[int, list[int]]:  # type: ignore[no-untyped-def]
     out: dict[int, list[int]] = {d: [] for d in delivery_ids}
     if delivery_ids:
-        query = (select(DeliveryHit.delivery_id, DeliveryHit.hit_id)
-                 .where(DeliveryHit.delivery_id.in_(delivery_ids)).order_by(DeliveryHit.hit_id))
+        query = (select(col(DeliveryHit.delivery_id), col(DeliveryHit.hit_id))
+                 .where(col(DeliveryHit.delivery_id).in_(delivery_ids)).order_by(col(DeliveryHit.hit_id)))
         for delivery_id, hit_id in s.execute(query):
             out[delivery_id].append(hit_id)
     return out
@@ -73,18 +74,18 @@ def mark_sent(db: Database, delivery_id: int, now: datetime, detail: str = "", *
     """`attempts` counts every try, this one included; the error of an
     earlier failed try is cleared (the delivery succeeded)."""
     return _set(db, delivery_id, owner, status=DeliveryStatus.SENT, sent_at=aware(now), detail=detail or None,
-                attempts=DeliveryRow.attempts + 1, last_error=None)
+                attempts=col(DeliveryRow.attempts) + 1, last_error=None)
 
 
 def mark_retry(db: Database, delivery_id: int, *, next_attempt_at: datetime, error: str,
                owner: str | None = None) -> bool:
-    return _set(db, delivery_id, owner, attempts=DeliveryRow.attempts + 1,
+    return _set(db, delivery_id, owner, attempts=col(DeliveryRow.attempts) + 1,
                 next_attempt_at=aware(next_attempt_at), last_error=error, admitted_at=None)
 
 
 def mark_dead(db: Database, delivery_id: int, *, error: str, now: datetime,
               owner: str | None = None) -> bool:
-    return _set(db, delivery_id, owner, status=DeliveryStatus.DEAD, attempts=DeliveryRow.attempts + 1,
+    return _set(db, delivery_id, owner, status=DeliveryStatus.DEAD, attempts=col(DeliveryRow.attempts) + 1,
                 last_error=error, next_attempt_at=None)
 
 
@@ -93,9 +94,9 @@ def _set(db: Database, delivery_id: int, owner: str | None, **values: object) ->
     `dead` is never overwritten); with `owner`, only while that owner still
     holds its lease, so a replica whose lease expired and passed to another
     cannot undo the other's answer.  Returns whether the row was updated."""
-    query = update(DeliveryRow).where(DeliveryRow.id == delivery_id, DeliveryRow.status == DeliveryStatus.PENDING)
+    query = update(DeliveryRow).where(col(DeliveryRow.id) == delivery_id, col(DeliveryRow.status) == DeliveryStatus.PENDING)
     if owner is not None:
-        query = query.where(DeliveryRow.lease_owner == owner)
+        query = query.where(col(DeliveryRow.lease_owner) == owner)
     with db.write() as s:
         return bool(s.execute(query.values(lease_owner=None, lease_until=None, **values)).rowcount)
 
@@ -106,21 +107,21 @@ def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
     due now, with their attempts reset.  Returns how many."""
     if delivery_id is None and not dead:
         raise ValueError("replay needs a delivery id or dead=True")
-    query = update(DeliveryRow).where(DeliveryRow.status == DeliveryStatus.DEAD).values(
+    query = update(DeliveryRow).where(col(DeliveryRow.status) == DeliveryStatus.DEAD).values(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=aware(now), lease_owner=None,
         lease_until=None)
     if delivery_id is not None:
-        query = query.where(DeliveryRow.id == delivery_id)
+        query = query.where(col(DeliveryRow.id) == delivery_id)
     with db.write() as s:
         return s.execute(query).rowcount or 0
 
 
 def list_deliveries(db: Database, *, status: str | None = None, limit: int = 100,
                     offset: int = 0) -> list[DeliveryView]:
-    query = (select(DeliveryRow).order_by(DeliveryRow.created_at.desc(), DeliveryRow.id.desc())
+    query = (select(DeliveryRow).order_by(col(DeliveryRow.created_at).desc(), col(DeliveryRow.id).desc())
              .limit(limit).offset(offset))
     if status is not None:
-        query = query.where(DeliveryRow.status == status)
+        query = query.where(col(DeliveryRow.status) == status)
     with db.read() as s:
         rows = list(s.execute(query).scalars())
         hit_ids = _hit_ids(s, [r.id for r in rows])
@@ -148,9 +149,9 @@ def _view(row: DeliveryRow, hit_ids: list[int]) -> DeliveryView:
 
 def digest_groups(db: Database, digest: str) -> list[tuple[str, str]]:
     """(channel, rule_id) pairs that have deliveries waiting for this digest."""
-    query = (select(DeliveryRow.channel, DeliveryRow.rule_id).distinct()
-             .where(DeliveryRow.digest == digest, DeliveryRow.status == DeliveryStatus.PENDING)
-             .order_by(DeliveryRow.channel, DeliveryRow.rule_id))
+    query = (select(col(DeliveryRow.channel), col(DeliveryRow.rule_id)).distinct()
+             .where(col(DeliveryRow.digest) == digest, col(DeliveryRow.status) == DeliveryStatus.PENDING)
+             .order_by(col(DeliveryRow.channel), col(DeliveryRow.rule_id)))
     with db.read() as s:
         return [(channel, rule or "") for channel, rule in s.execute(query)]
 
@@ -159,10 +160,10 @@ def overdue_digest_groups(db: Database, before: datetime) -> list[tuple[str, str
     """(digest, channel, rule_id) groups with deliveries still waiting for a
     digest that was due at or before `before`: their digest job did not run
     (schedule changed or removed, daemon down at the fire time)."""
-    query = (select(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id).distinct()
-             .where(DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_not(None),
-                    DeliveryRow.next_attempt_at <= aware(before))
-             .order_by(DeliveryRow.digest, DeliveryRow.channel, DeliveryRow.rule_id))
+    query = (select(col(DeliveryRow.digest), col(DeliveryRow.channel), col(DeliveryRow.rule_id)).distinct()
+             .where(col(DeliveryRow.status) == DeliveryStatus.PENDING, col(DeliveryRow.digest).is_not(None),
+                    col(DeliveryRow.next_attempt_at) <= aware(before))
+             .order_by(col(DeliveryRow.digest), col(DeliveryRow.channel), col(DeliveryRow.rule_id)))
     with db.read() as s:
         return [(digest, channel, rule or "") for digest, channel, rule in s.execute(query)]
 
@@ -175,12 +176,12 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
     when nothing waits."""
     now = aware(now)
     query = (select(DeliveryRow)
-             .where(DeliveryRow.digest == digest, DeliveryRow.status == DeliveryStatus.PENDING,
-                    DeliveryRow.channel == channel, DeliveryRow.rule_id == rule_id)
-             .order_by(DeliveryRow.id)
+             .where(col(DeliveryRow.digest) == digest, col(DeliveryRow.status) == DeliveryStatus.PENDING,
+                    col(DeliveryRow.channel) == channel, col(DeliveryRow.rule_id) == rule_id)
+             .order_by(col(DeliveryRow.id))
              .with_for_update(skip_locked=True))
     if due_by is not None:
-        query = query.where(DeliveryRow.next_attempt_at <= aware(due_by))
+        query = query.where(col(DeliveryRow.next_attempt_at) <= aware(due_by))
     with db.write() as s:
         gathered = list(s.execute(query).scalars())
         if not gathered:
@@ -191,7 +192,7 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
         s.add(row)
         s.flush()
         s.add_all([DeliveryHit(delivery_id=row.id, hit_id=h) for h in hit_ids])
-        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_([g.id for g in gathered]))
+        s.execute(update(DeliveryRow).where(col(DeliveryRow.id).in_([g.id for g in gathered]))
                   .values(status=DeliveryStatus.SENT, sent_at=now, detail=f"in digest {row.key}",
                           lease_owner=None, lease_until=None))
         s.flush()
@@ -205,12 +206,12 @@ def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime
     due time (another replica may already run a config that has the channel),
     with an error saying how to replay them.  Returns {channel: how many}."""
     now = aware(now)
-    where = (DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.digest.is_(None),
-             DeliveryRow.next_attempt_at <= now - grace, DeliveryRow.channel.not_in(list(known)),
-             or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
+    where = (col(DeliveryRow.status) == DeliveryStatus.PENDING, col(DeliveryRow.digest).is_(None),
+             col(DeliveryRow.next_attempt_at) <= now - grace, col(DeliveryRow.channel).not_in(list(known)),
+             or_(col(DeliveryRow.lease_until).is_(None), col(DeliveryRow.lease_until) < now))
     failed: dict[str, int] = {}
     with db.read() as s:  # most ticks find nothing: do not take the write lock for that
-        channels = list(s.execute(select(DeliveryRow.channel).distinct().where(*where)).scalars())
+        channels = list(s.execute(select(col(DeliveryRow.channel)).distinct().where(*where)).scalars())
     if not channels:
         return failed
     with db.write() as s:
@@ -218,7 +219,7 @@ def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime
             error = (f"channel {channel!r} is not in the config (removed?); add it back and run "
                      "`news-monitor deliveries retry --dead`")
             failed[channel] = s.execute(
-                update(DeliveryRow).where(*where, DeliveryRow.channel == channel)
+                update(DeliveryRow).where(*where, col(DeliveryRow.channel) == channel)
                 .values(status=DeliveryStatus.DEAD, last_error=error, next_attempt_at=None,
                         lease_owner=None, lease_until=None)).rowcount or 0
     return failed
@@ -230,10 +231,10 @@ def count_sent(db: Database, *, rule_id: str, channel: str, since: datetime) -> 
     """Single alerts (kind "alert") of a rule sent on a channel since `since`;
     digest members and the summary, digest and follow-up messages do not count."""
     query = (select(func.count()).select_from(DeliveryRow)
-             .where(DeliveryRow.status == DeliveryStatus.SENT, DeliveryRow.digest.is_(None),
-                    DeliveryRow.kind == DeliveryKind.ALERT,
-                    DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel,
-                    DeliveryRow.sent_at >= aware(since)))
+             .where(col(DeliveryRow.status) == DeliveryStatus.SENT, col(DeliveryRow.digest).is_(None),
+                    col(DeliveryRow.kind) == DeliveryKind.ALERT,
+                    col(DeliveryRow.rule_id) == rule_id, col(DeliveryRow.channel) == channel,
+                    col(DeliveryRow.sent_at) >= aware(since)))
     with db.read() as s:
         return int(s.execute(query).scalar_one())
 
@@ -250,20 +251,20 @@ def admit(db: Database, delivery_id: int, *, rule_id: str, channel: str, limit: 
     (rule, channel) by an advisory lock on PostgreSQL (SQLite has one writer).
     Returns whether it was admitted (False also when `owner` lost the lease)."""
     now = aware(now)
-    base = (DeliveryRow.digest.is_(None), DeliveryRow.kind == DeliveryKind.ALERT,
-            DeliveryRow.rule_id == rule_id, DeliveryRow.channel == channel)
+    base = (col(DeliveryRow.digest).is_(None), col(DeliveryRow.kind) == DeliveryKind.ALERT,
+            col(DeliveryRow.rule_id) == rule_id, col(DeliveryRow.channel) == channel)
     with db.write() as s:
         if db.dialect == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:k))"),
                       {"c": ADMIT_LOCK, "k": f"{rule_id}\x1f{channel}"})
         sent = s.execute(select(func.count()).select_from(DeliveryRow).where(
-            *base, DeliveryRow.status == DeliveryStatus.SENT,
-            DeliveryRow.sent_at >= now - timedelta(hours=1))).scalar_one()
+            *base, col(DeliveryRow.status) == DeliveryStatus.SENT,
+            col(DeliveryRow.sent_at) >= now - timedelta(hours=1))).scalar_one()
         flying = s.execute(select(func.count()).select_from(DeliveryRow).where(
-            *base, DeliveryRow.status == DeliveryStatus.PENDING, DeliveryRow.admitted_at.is_not(None),
-            DeliveryRow.lease_until > now, DeliveryRow.id != delivery_id)).scalar_one()
-        mine = (DeliveryRow.id == delivery_id, DeliveryRow.status == DeliveryStatus.PENDING,
-                DeliveryRow.lease_owner == owner)
+            *base, col(DeliveryRow.status) == DeliveryStatus.PENDING, col(DeliveryRow.admitted_at).is_not(None),
+            col(DeliveryRow.lease_until) > now, col(DeliveryRow.id) != delivery_id)).scalar_one()
+        mine = (col(DeliveryRow.id) == delivery_id, col(DeliveryRow.status) == DeliveryStatus.PENDING,
+                col(DeliveryRow.lease_owner) == owner)
         if sent + flying < limit:
             return bool(s.execute(update(DeliveryRow).where(*mine).values(admitted_at=now)).rowcount)
         s.execute(update(DeliveryRow).where(*mine).values(digest=digest, next_attempt_at=aware(due_at),
@@ -279,7 +280,7 @@ def defer_delivery(db: Database, delivery_id: int, *, digest: str, due_at: datet
 
 def set_delivery_kind(db: Database, delivery_id: int, kind: str) -> None:
     with db.write() as s:
-        s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(kind=kind))
+        s.execute(update(DeliveryRow).where(col(DeliveryRow.id) == delivery_id).values(kind=kind))
 
 
 # -- feed health (monitor.health) -----------------------------------------------------
@@ -293,8 +294,8 @@ def enqueue_health(s, feed: FeedHealth, event: HealthEvent, *, channels: Sequenc
     there first), nothing is written and [] is returned: an event is never
     queued twice."""
     now = aware(now)
-    same = Feed.health_alert.is_(None) if feed.alerted is None else Feed.health_alert == feed.alerted
-    moved = s.execute(update(Feed).where(Feed.id == feed.id, same).values(health_alert=event.alerted)).rowcount
+    same = col(Feed.health_alert).is_(None) if feed.alerted is None else col(Feed.health_alert) == feed.alerted
+    moved = s.execute(update(Feed).where(col(Feed.id) == feed.id, same).values(health_alert=event.alerted)).rowcount
     if not moved:
         return []
     key = event_key(feed.id, event, now)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import col
 from sqlalchemy import case, func, or_, select, text, update
 
 from monitor.config.model import HealthConfig
@@ -80,7 +81,7 @@ def _adopt_moved(s, owner, wanted: dict[str, FeedSpec], url: str):  # type: igno
             f"feed {url!r} is already polled as the new address of feed "
             f"{owner.configured_url!r} (it moved there); remove one of the two from the config")
     log.info("feed %s now configured at its new address %s", owner.configured_url, url)
-    s.execute(update(Feed).where(Feed.id == owner.id).values(configured_url=url))
+    s.execute(update(Feed).where(col(Feed.id) == owner.id).values(configured_url=url))
     return owner
 
 
@@ -92,17 +93,17 @@ def claim_due_feeds(db: Database, now: datetime, *, limit: int, owner: str, leas
     feed; SQLite: BEGIN IMMEDIATE (one writer)."""
     now = aware(now)
     query = (select(Feed)
-             .where(Feed.active.is_(True),
-                    or_(Feed.lease_until.is_(None), Feed.lease_until < now))
-             .order_by(Feed.next_poll_at, Feed.id)
+             .where(col(Feed.active).is_(True),
+                    or_(col(Feed.lease_until).is_(None), col(Feed.lease_until) < now))
+             .order_by(col(Feed.next_poll_at), col(Feed.id))
              .limit(limit)
              .with_for_update(skip_locked=True))
     if not all_feeds:
-        query = query.where(Feed.next_poll_at <= now)
+        query = query.where(col(Feed.next_poll_at) <= now)
     with db.write() as s:
         rows = list(s.execute(query).scalars())
         if rows:
-            s.execute(update(Feed).where(Feed.id.in_([r.id for r in rows]))
+            s.execute(update(Feed).where(col(Feed.id).in_([r.id for r in rows]))
                       .values(lease_owner=owner, lease_until=now + lease))
         pushed = websub.pushed_feeds(s, [r.id for r in rows], now)
         return [feed_state(row, pushed=row.id in pushed) for row in rows]
@@ -128,18 +129,18 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
     if outcome.status == FeedStatus.OK:  # a full response defines the validators
         values |= {"etag": outcome.etag, "last_modified": outcome.last_modified, "entries_last": outcome.entries}
     else:  # a 304 or a failure keeps the validators the feed had
-        values |= {"etag": func.coalesce(outcome.etag, Feed.etag),
-                   "last_modified": func.coalesce(outcome.last_modified, Feed.last_modified)}
+        values |= {"etag": func.coalesce(outcome.etag, col(Feed.etag)),
+                   "last_modified": func.coalesce(outcome.last_modified, col(Feed.last_modified))}
     if outcome.title:
         values["title"] = outcome.title
     with db.write() as s:
-        row = s.execute(select(Feed.id, Feed.url, Feed.lease_owner).where(Feed.id == outcome.feed_id)).first()
+        row = s.execute(select(col(Feed.id), col(Feed.url), col(Feed.lease_owner)).where(col(Feed.id) == outcome.feed_id)).first()
         if row is None:
             raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
                              "while a poll was running?")
         if row.lease_owner != owner:
             return FinishResult(applied=False)
-        s.execute(update(Feed).where(Feed.id == outcome.feed_id, Feed.lease_owner == owner).values(**values))
+        s.execute(update(Feed).where(col(Feed.id) == outcome.feed_id, col(Feed.lease_owner) == owner).values(**values))
         if outcome.new_url and outcome.new_url != row.url:
             _move(s, outcome.feed_id, row.url, outcome.new_url)
         note = None
@@ -160,7 +161,7 @@ def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> b
     for a reason that is not the feed's: the database, a newer config
     elsewhere); it is due again at `due_at`, its state unchanged."""
     with db.write() as s:
-        return bool(s.execute(update(Feed).where(Feed.id == feed_id, Feed.lease_owner == owner)
+        return bool(s.execute(update(Feed).where(col(Feed.id) == feed_id, col(Feed.lease_owner) == owner)
                               .values(lease_owner=None, lease_until=None, next_poll_at=aware(due_at))).rowcount)
 
 
@@ -172,35 +173,35 @@ class FinishResult:
 
 
 def _move(s, feed_id: int, old_url: str, new_url: str) -> None:  # type: ignore[no-untyped-def]
-    taken = s.execute(select(Feed.id).where(Feed.url == new_url)).first()
+    taken = s.execute(select(col(Feed.id)).where(col(Feed.url) == new_url)).first()
     if taken is not None:
         log.warning("feed %s moved to %s, which feed id %s already polls; keeping the old URL",
                     old_url, new_url, taken[0])
         return
     log.info("feed %s moved permanently to %s", old_url, new_url)
-    s.execute(update(Feed).where(Feed.id == feed_id).values(url=new_url))
+    s.execute(update(Feed).where(col(Feed.id) == feed_id).values(url=new_url))
 
 
 def list_feeds(db: Database, now: datetime) -> list[FeedView]:
     """Every feed with its health: four grouped queries joined in one
     statement, whatever the number of feeds."""
     since = aware(now) - HEALTH_WINDOW
-    counts = (select(Sighting.feed_id, func.count(func.distinct(Sighting.article_id)).label("n"))
-              .group_by(Sighting.feed_id).subquery())
-    recent = (select(Sighting.feed_id, func.count().label("recent_items"))
-              .join(ArticleRow, ArticleRow.id == Sighting.article_id)
-              .where(func.coalesce(ArticleRow.published, Sighting.seen_at) >= since)
-              .group_by(Sighting.feed_id).subquery())
-    texts = (select(ArticleRow.feed_id, func.count().label("made"),
-                    func.sum(case((ArticleRow.text_source == "full", 1), else_=0)).label("full"))
-             .where(ArticleRow.created_at >= since)
-             .group_by(ArticleRow.feed_id).subquery())
+    counts = (select(col(Sighting.feed_id), func.count(func.distinct(col(Sighting.article_id))).label("n"))
+              .group_by(col(Sighting.feed_id)).subquery())
+    recent = (select(col(Sighting.feed_id), func.count().label("recent_items"))
+              .join(ArticleRow, col(ArticleRow.id) == col(Sighting.article_id))
+              .where(func.coalesce(col(ArticleRow.published), col(Sighting.seen_at)) >= since)
+              .group_by(col(Sighting.feed_id)).subquery())
+    texts = (select(col(ArticleRow.feed_id), func.count().label("made"),
+                    func.sum(case((col(ArticleRow.text_source) == "full", 1), else_=0)).label("full"))
+             .where(col(ArticleRow.created_at) >= since)
+             .group_by(col(ArticleRow.feed_id)).subquery())
     query = (select(Feed, func.coalesce(counts.c.n, 0), func.coalesce(recent.c.recent_items, 0),
                     func.coalesce(texts.c.made, 0), func.coalesce(texts.c.full, 0))
-             .outerjoin(counts, counts.c.feed_id == Feed.id)
-             .outerjoin(recent, recent.c.feed_id == Feed.id)
-             .outerjoin(texts, texts.c.feed_id == Feed.id)
-             .order_by(Feed.active.desc(), Feed.name, Feed.id))
+             .outerjoin(counts, counts.c.feed_id == col(Feed.id))
+             .outerjoin(recent, recent.c.feed_id == col(Feed.id))
+             .outerjoin(texts, texts.c.feed_id == col(Feed.id))
+             .order_by(col(Feed.active).desc(), col(Feed.name), col(Feed.id)))
     with db.read() as s:
         push = websub.descriptions(s, now)
         return [
@@ -231,11 +232,11 @@ def feed_health(db: Database, feed_id: int, now: datetime) -> FeedHealth | None:
 
 
 def _health(s, row: Feed, now: datetime) -> FeedHealth:  # type: ignore[no-untyped-def]
-    last_new = s.execute(select(func.max(Sighting.seen_at)).where(Sighting.feed_id == row.id)).scalar()
-    dates = s.execute(select(ArticleRow.published)
-                      .join(Sighting, Sighting.article_id == ArticleRow.id)
-                      .where(Sighting.feed_id == row.id, ArticleRow.published.is_not(None))
-                      .order_by(ArticleRow.published.desc()).limit(RECENT_ITEMS)).scalars()
+    last_new = s.execute(select(func.max(col(Sighting.seen_at))).where(col(Sighting.feed_id) == row.id)).scalar()
+    dates = s.execute(select(col(ArticleRow.published))
+                      .join(Sighting, col(Sighting.article_id) == col(ArticleRow.id))
+                      .where(col(Sighting.feed_id) == row.id, col(ArticleRow.published).is_not(None))
+                      .order_by(col(ArticleRow.published).desc()).limit(RECENT_ITEMS)).scalars()
     published = [d for d in (read_ts(v) for v in dates) if d is not None]
     return FeedHealth(
         id=row.id, name=row.name, url=row.url, status=FeedStatus(row.status), error_count=row.error_count,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlmodel import col
 from sqlalchemy import exists, func, select
 
 from monitor.store.engine import Database
@@ -23,18 +24,18 @@ def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
     (`follow-up-<hit>-<channel>`), so a follow-up is never queued twice."""
     if not thresholds:
         return 0
-    outlets = func.count(Sighting.feed_id.distinct())
-    already = exists().where(DeliveryHit.hit_id == Hit.id, DeliveryHit.delivery_id == DeliveryRow.id,
-                             DeliveryRow.kind == DeliveryKind.FOLLOW_UP)
-    query = (select(Hit.id, Hit.rule_id, outlets)
-             .join(ArticleRow, ArticleRow.story_id == Hit.story_id)
-             .join(Sighting, Sighting.article_id == ArticleRow.id)
-             .where(Hit.rule_id.in_(list(thresholds)), Hit.matched_at >= aware(since), ~already)
-             .group_by(Hit.id, Hit.rule_id))
+    outlets = func.count(col(Sighting.feed_id).distinct())
+    already = exists().where(col(DeliveryHit.hit_id) == col(Hit.id), col(DeliveryHit.delivery_id) == col(DeliveryRow.id),
+                             col(DeliveryRow.kind) == DeliveryKind.FOLLOW_UP)
+    query = (select(col(Hit.id), col(Hit.rule_id), outlets)
+             .join(ArticleRow, col(ArticleRow.story_id) == col(Hit.story_id))
+             .join(Sighting, col(Sighting.article_id) == col(ArticleRow.id))
+             .where(col(Hit.rule_id).in_(list(thresholds)), col(Hit.matched_at) >= aware(since), ~already)
+             .group_by(col(Hit.id), col(Hit.rule_id)))
     queued = 0
     with db.write() as s:
         due = [(hit_id, rule) for hit_id, rule, n in s.execute(query).all() if n >= thresholds[rule]]
-        add = insert_ignore(db.dialect, DeliveryRow, ("key",)).returning(DeliveryRow.id)
+        add = insert_ignore(db.dialect, DeliveryRow, ("key",)).returning(col(DeliveryRow.id))
         for hit_id, rule in due:
             for p in plans.get(rule, ()):
                 delivery_id = s.execute(add, {

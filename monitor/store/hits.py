@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlmodel import col
 from sqlalchemy import func, or_, select
 
 from monitor.store.engine import Database
@@ -17,15 +18,15 @@ def list_hits(db: Database, *, rule: str | None = None, since: datetime | None =
               limit: int | None = None, feed: str | None = None, offset: int = 0) -> list[HitView]:
     """Newest first.  `rule` is a rule id; `feed` a feed's name or URL (hits on
     articles that feed carried); `since` compares with the match time."""
-    query = _base().order_by(Hit.matched_at.desc(), Hit.id.desc()).offset(offset)
+    query = _base().order_by(col(Hit.matched_at).desc(), col(Hit.id).desc()).offset(offset)
     if rule is not None:
-        query = query.where(Hit.rule_id == rule)
+        query = query.where(col(Hit.rule_id) == rule)
     if since is not None:
-        query = query.where(Hit.matched_at >= aware(since))
+        query = query.where(col(Hit.matched_at) >= aware(since))
     if feed is not None:
-        carried = (select(Sighting.article_id).join(Feed, Feed.id == Sighting.feed_id)
-                   .where(or_(Feed.name == feed, Feed.url == feed, Feed.configured_url == feed)))
-        query = query.where(Hit.article_id.in_(carried))
+        carried = (select(col(Sighting.article_id)).join(Feed, col(Feed.id) == col(Sighting.feed_id))
+                   .where(or_(col(Feed.name) == feed, col(Feed.url) == feed, col(Feed.configured_url) == feed)))
+        query = query.where(col(Hit.article_id).in_(carried))
     if limit is not None:
         query = query.limit(limit)
     with db.read() as s:
@@ -34,19 +35,19 @@ def list_hits(db: Database, *, rule: str | None = None, since: datetime | None =
 
 def get_hit(db: Database, hit_id: int) -> HitView | None:
     with db.read() as s:
-        found = views(s, s.execute(_base().where(Hit.id == hit_id)).all())
+        found = views(s, s.execute(_base().where(col(Hit.id) == hit_id)).all())
     return found[0] if found else None
 
 
 def hits_by_id(s, hit_ids: Sequence[int]) -> dict[int, HitView]:  # type: ignore[no-untyped-def]
     rows = []
     for part in chunks(list(hit_ids)):
-        rows += s.execute(_base().where(Hit.id.in_(part))).all()
+        rows += s.execute(_base().where(col(Hit.id).in_(part))).all()
     return {v.id: v for v in views(s, rows)}
 
 
 def _base():  # type: ignore[no-untyped-def]
-    return select(Hit, ArticleRow).join(ArticleRow, ArticleRow.id == Hit.article_id)
+    return select(Hit, ArticleRow).join(ArticleRow, col(ArticleRow.id) == col(Hit.article_id))
 
 
 def views(s, rows: Sequence) -> list[HitView]:  # type: ignore[no-untyped-def]
@@ -68,13 +69,13 @@ def _outlets(s, story_ids: set[int]) -> dict[int, tuple[str, ...]]:  # type: ign
     order they first carried it."""
     out: dict[int, list[str]] = {}
     for part in chunks(sorted(story_ids)):
-        first = func.min(Sighting.seen_at)
-        query = (select(ArticleRow.story_id, Feed.name, first)
-                 .join(Sighting, Sighting.article_id == ArticleRow.id)
-                 .join(Feed, Feed.id == Sighting.feed_id)
-                 .where(ArticleRow.story_id.in_(part))
-                 .group_by(ArticleRow.story_id, Feed.name)
-                 .order_by(ArticleRow.story_id, first, func.min(Sighting.id)))
+        first = func.min(col(Sighting.seen_at))
+        query = (select(col(ArticleRow.story_id), col(Feed.name), first)
+                 .join(Sighting, col(Sighting.article_id) == col(ArticleRow.id))
+                 .join(Feed, col(Feed.id) == col(Sighting.feed_id))
+                 .where(col(ArticleRow.story_id).in_(part))
+                 .group_by(col(ArticleRow.story_id), col(Feed.name))
+                 .order_by(col(ArticleRow.story_id), first, func.min(col(Sighting.id))))
         for story_id, name, _ in s.execute(query):
             out.setdefault(story_id, []).append(name)
     return {k: tuple(v) for k, v in out.items()}

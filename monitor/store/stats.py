@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlmodel import col
 from sqlalchemy import func, select, text
 
 from monitor.store.engine import Database
@@ -10,14 +11,14 @@ from monitor.store.models import ArticleRow, DeliveryRow, Feed, Hit
 
 def stats(db: Database) -> dict[str, dict]:
     with db.read() as s:
-        feeds = dict(s.execute(select(Feed.status, func.count()).where(Feed.active.is_(True))
-                               .group_by(Feed.status)).all())
-        hits = dict(s.execute(select(Hit.rule_id, func.count()).group_by(Hit.rule_id)).all())
+        feeds = dict(s.execute(select(col(Feed.status), func.count()).where(col(Feed.active).is_(True))
+                               .group_by(col(Feed.status))).all())
+        hits = dict(s.execute(select(col(Hit.rule_id), func.count()).group_by(col(Hit.rule_id))).all())
         deliveries = {(channel, status): n for channel, status, n in s.execute(
-            select(DeliveryRow.channel, DeliveryRow.status, func.count())
-            .group_by(DeliveryRow.channel, DeliveryRow.status)).all()}
-        articles = dict(s.execute(select(ArticleRow.text_source, func.count())
-                                  .group_by(ArticleRow.text_source)).all())
+            select(col(DeliveryRow.channel), col(DeliveryRow.status), func.count())
+            .group_by(col(DeliveryRow.channel), col(DeliveryRow.status))).all()}
+        articles = dict(s.execute(select(col(ArticleRow.text_source), func.count())
+                                  .group_by(col(ArticleRow.text_source))).all())
     return {"feeds": feeds, "hits": hits, "deliveries": deliveries, "articles": articles}
 
 

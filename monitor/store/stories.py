@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col
 from sqlalchemy import func, select, update
 
 from monitor.store import storyindex
@@ -22,7 +23,7 @@ def prune_article_text(db: Database, before: datetime) -> int:
     """Drop the full text of articles stored before `before` (hits keep their
     snippets and explanations).  Returns how many articles were pruned."""
     query = (update(ArticleRow)
-             .where(ArticleRow.created_at < aware(before), ArticleRow.text != "")
+             .where(col(ArticleRow.created_at) < aware(before), col(ArticleRow.text) != "")
              .values(text=""))
     with db.write() as s:
         return s.execute(query).rowcount or 0
@@ -33,24 +34,24 @@ def list_stories(db: Database, *, since: datetime | None = None, limit: int = 10
     """Stories with an article stored since `since` (all when None), newest
     first: title, first seen, outlets (feed names in the order they carried
     it), the rules that matched it and its articles' URLs."""
-    active = select(ArticleRow.story_id).where(ArticleRow.story_id.is_not(None))
+    active = select(col(ArticleRow.story_id)).where(col(ArticleRow.story_id).is_not(None))
     if since is not None:
-        active = active.where(ArticleRow.created_at >= aware(since))
-    query = (select(Story).where(Story.id.in_(active.scalar_subquery()))
-             .order_by(Story.first_seen_at.desc(), Story.id.desc()).limit(limit).offset(offset))
+        active = active.where(col(ArticleRow.created_at) >= aware(since))
+    query = (select(Story).where(col(Story.id).in_(active.scalar_subquery()))
+             .order_by(col(Story.first_seen_at).desc(), col(Story.id).desc()).limit(limit).offset(offset))
     with db.read() as s:
         rows = list(s.execute(query).scalars())
         ids = sorted(row.id for row in rows if row.id is not None)
-        outlets = _grouped(s, ids, select(ArticleRow.story_id, Feed.name, func.min(Sighting.seen_at))
-                           .join(Sighting, Sighting.article_id == ArticleRow.id)
-                           .join(Feed, Feed.id == Sighting.feed_id),
-                           ArticleRow.story_id, (ArticleRow.story_id, Feed.name),
-                           (func.min(Sighting.seen_at), func.min(Sighting.id)))
-        rules = _grouped(s, ids, select(Hit.story_id, Hit.rule_id, func.min(Hit.matched_at)),
-                         Hit.story_id, (Hit.story_id, Hit.rule_id), (func.min(Hit.matched_at), Hit.rule_id))
-        urls = _grouped(s, ids, select(ArticleRow.story_id, ArticleRow.url, func.min(ArticleRow.created_at)),
-                        ArticleRow.story_id, (ArticleRow.story_id, ArticleRow.url),
-                        (func.min(ArticleRow.created_at), func.min(ArticleRow.id)))
+        outlets = _grouped(s, ids, select(col(ArticleRow.story_id), col(Feed.name), func.min(col(Sighting.seen_at)))
+                           .join(Sighting, col(Sighting.article_id) == col(ArticleRow.id))
+                           .join(Feed, col(Feed.id) == col(Sighting.feed_id)),
+                           col(ArticleRow.story_id), (col(ArticleRow.story_id), col(Feed.name)),
+                           (func.min(col(Sighting.seen_at)), func.min(col(Sighting.id))))
+        rules = _grouped(s, ids, select(col(Hit.story_id), col(Hit.rule_id), func.min(col(Hit.matched_at))),
+                         col(Hit.story_id), (col(Hit.story_id), col(Hit.rule_id)), (func.min(col(Hit.matched_at)), col(Hit.rule_id)))
+        urls = _grouped(s, ids, select(col(ArticleRow.story_id), col(ArticleRow.url), func.min(col(ArticleRow.created_at))),
+                        col(ArticleRow.story_id), (col(ArticleRow.story_id), col(ArticleRow.url)),
+                        (func.min(col(ArticleRow.created_at)), func.min(col(ArticleRow.id))))
     return [StoryView(id=row.id, title=row.title, first_seen_at=read_ts(row.first_seen_at),
                       article_count=row.article_count, outlets=tuple(outlets.get(row.id, ())),
                       rules=tuple(rules.get(row.id, ())), urls=tuple(urls.get(row.id, ())))

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import col
 from sqlalchemy import delete, or_, select, update
 
 from monitor.store.engine import Database
@@ -130,8 +131,8 @@ def claim_due(db: Database, now: datetime, *, limit: int, owner: str, lease: tim
     """Lease up to `limit` subscriptions whose next action is due (FOR UPDATE
     SKIP LOCKED on PostgreSQL: replicas never claim the same one)."""
     now = aware(now)
-    query = (select(Sub, Feed.configured_url)
-             .join(Feed, Feed.id == Sub.feed_id)
+    query = (select(Sub, col(Feed.configured_url))
+             .join(Feed, col(Feed.id) == Sub.feed_id)
              .where(Sub.next_action_at.is_not(None), Sub.next_action_at <= now,
                     or_(Sub.lease_until.is_(None), Sub.lease_until < now))
              .order_by(Sub.next_action_at, Sub.id).limit(limit)
@@ -198,7 +199,7 @@ def push_target(db: Database, token: str, now: datetime) -> PushTarget | None:
     """The feed a push at `token` is for, with the secret it must be signed
     with; None when there is no such subscription or its feed is gone."""
     with db.read() as s:
-        row = s.execute(select(Sub, Feed).join(Feed, Feed.id == Sub.feed_id).where(Sub.token == token)).first()
+        row = s.execute(select(Sub, Feed).join(Feed, col(Feed.id) == Sub.feed_id).where(Sub.token == token)).first()
         if row is None or not row[1].active or row[0].state == NO_CALLBACK:
             return None
         return PushTarget(feed=feed_state(row[1], pushed=True), secret=row[0].secret, wanted=row[0].wanted)

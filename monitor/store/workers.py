@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import col
 from sqlalchemy import delete, select, update
 
 from monitor.store.engine import Database
@@ -44,7 +45,7 @@ def register(db: Database, info: WorkerInfo, now: datetime) -> None:
               "config_loaded_at": aware(info.config_loaded_at or now)}
     with db.write() as s:
         s.execute(insert_ignore(db.dialect, Worker, ("owner",)).values(owner=info.owner, started_at=now, **values))
-        s.execute(update(Worker).where(Worker.owner == info.owner).values(**values))
+        s.execute(update(Worker).where(col(Worker.owner) == info.owner).values(**values))
 
 
 def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int | None:
@@ -54,7 +55,7 @@ def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int 
     longer than a lease): it must register again."""
     now = aware(now)
     with db.write(durable=False) as s:
-        if not s.execute(update(Worker).where(Worker.owner == owner).values(heartbeat_at=now)).rowcount:
+        if not s.execute(update(Worker).where(col(Worker.owner) == owner).values(heartbeat_at=now)).rowcount:
             return None
         renewed = 0
         for table in (Feed, DeliveryRow):
@@ -67,14 +68,14 @@ def deregister(db: Database, owner: str) -> None:
     """A clean exit: the worker's row goes, and with it its feed leases (its
     delivery leases stay until they expire: a send may still be answered)."""
     with db.write() as s:
-        s.execute(update(Feed).where(Feed.lease_owner == owner).values(lease_owner=None, lease_until=None))
-        s.execute(delete(Worker).where(Worker.owner == owner))
+        s.execute(update(Feed).where(col(Feed.lease_owner) == owner).values(lease_owner=None, lease_until=None))
+        s.execute(delete(Worker).where(col(Worker.owner) == owner))
 
 
 def running(db: Database, now: datetime, lease: timedelta, *, kind: str | None = None) -> list[WorkerInfo]:
-    query = select(Worker).where(Worker.heartbeat_at >= aware(now) - lease).order_by(Worker.started_at)
+    query = select(Worker).where(col(Worker.heartbeat_at) >= aware(now) - lease).order_by(col(Worker.started_at))
     if kind is not None:
-        query = query.where(Worker.kind == kind)
+        query = query.where(col(Worker.kind) == kind)
     with db.read() as s:
         return [_info(row) for row in s.execute(query).scalars()]
 
@@ -101,7 +102,7 @@ def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callabl
         for table in (Feed, DeliveryRow):
             voided += s.execute(update(table).where(table.lease_owner.in_(gone))
                                 .values(lease_owner=None, lease_until=None)).rowcount or 0
-        s.execute(delete(Worker).where(Worker.owner.in_(gone)))
+        s.execute(delete(Worker).where(col(Worker.owner).in_(gone)))
         return voided
 
 
@@ -129,10 +130,10 @@ def newer_in(s, fresh: Freshness, now: datetime) -> WorkerInfo | None:  # type: 
     Past the grace it goes on with its own (and says so)."""
     now = aware(now)
     query = (select(Worker)
-             .where(Worker.owner != fresh.owner, Worker.config != fresh.config,
-                    Worker.heartbeat_at >= now - fresh.lease, Worker.config_loaded_at > aware(fresh.loaded_at),
-                    Worker.config_loaded_at >= now - fresh.grace)
-             .order_by(Worker.config_loaded_at.desc()).limit(1))
+             .where(col(Worker.owner) != fresh.owner, col(Worker.config) != fresh.config,
+                    col(Worker.heartbeat_at) >= now - fresh.lease, col(Worker.config_loaded_at) > aware(fresh.loaded_at),
+                    col(Worker.config_loaded_at) >= now - fresh.grace)
+             .order_by(col(Worker.config_loaded_at).desc()).limit(1))
     row = s.execute(query).scalars().first()
     return _info(row) if row is not None else None
 
