@@ -79,15 +79,15 @@ def note_discovery(s, feed_id: int, found: Discovered, policy: Policy, now: date
     """Bring the feed's subscription in line with what its document said (in
     the caller's transaction).  Returns a one-line note when something changed
     that the operator should read (logged once, by the caller)."""
-    row = s.execute(select(Sub).where(Sub.feed_id == feed_id)).scalars().first()
+    row = s.execute(select(Sub).where(col(Sub.feed_id) == feed_id)).scalars().first()
     if found.hub is None:
         if row is None:
             return None
         if row.state == NO_CALLBACK:
-            s.execute(delete(Sub).where(Sub.id == row.id))
+            s.execute(delete(Sub).where(col(Sub.id) == row.id))
             return None
         if row.wanted == SUBSCRIBE:
-            s.execute(update(Sub).where(Sub.id == row.id).values(wanted=UNSUBSCRIBE, next_action_at=now))
+            s.execute(update(Sub).where(col(Sub.id) == row.id).values(wanted=UNSUBSCRIBE, next_action_at=now))
             return f"no longer declares a WebSub hub; unsubscribing from {row.hub}"
         return None
     lease = int(policy.lease.total_seconds())
@@ -99,7 +99,7 @@ def note_discovery(s, feed_id: int, found: Discovered, policy: Policy, now: date
                 wanted=SUBSCRIBE, state=NO_CALLBACK, error=why, error_count=0, pushes=0, created_at=now))
             return f"declares the WebSub hub {found.hub}; {why}"
         if row.state != NO_CALLBACK and row.wanted == SUBSCRIBE and row.state not in ACTIVE_STATES:
-            s.execute(update(Sub).where(Sub.id == row.id).values(state=NO_CALLBACK, error=why,
+            s.execute(update(Sub).where(col(Sub.id) == row.id).values(state=NO_CALLBACK, error=why,
                                                                  next_action_at=None))
             return f"declares the WebSub hub {found.hub}; {why}"
         return None
@@ -111,7 +111,7 @@ def note_discovery(s, feed_id: int, found: Discovered, policy: Policy, now: date
         return f"declares the WebSub hub {found.hub}; subscribing"
     moved = row.hub != found.hub or row.topic != found.topic
     if moved or row.wanted != SUBSCRIBE or row.state == NO_CALLBACK:
-        s.execute(update(Sub).where(Sub.id == row.id).values(
+        s.execute(update(Sub).where(col(Sub.id) == row.id).values(
             hub=found.hub, topic=found.topic, wanted=SUBSCRIBE, state="new", next_action_at=now,
             error=None, error_count=0, lease_seconds=lease))
         return f"declares the WebSub hub {found.hub}" + (f" (was {row.hub})" if moved else "") + "; subscribing"
@@ -122,8 +122,8 @@ def unsubscribe_feeds(s, feed_ids: Sequence[int], now: datetime) -> None:  # typ
     """Feeds gone from the config: their subscriptions are ended at the hub."""
     if not feed_ids:
         return
-    s.execute(delete(Sub).where(Sub.feed_id.in_(feed_ids), Sub.state == NO_CALLBACK))
-    s.execute(update(Sub).where(Sub.feed_id.in_(feed_ids), Sub.state != "unsubscribed")
+    s.execute(delete(Sub).where(col(Sub.feed_id).in_(feed_ids), col(Sub.state) == NO_CALLBACK))
+    s.execute(update(Sub).where(col(Sub.feed_id).in_(feed_ids), col(Sub.state) != "unsubscribed")
               .values(wanted=UNSUBSCRIBE, next_action_at=now))
 
 
@@ -132,15 +132,15 @@ def claim_due(db: Database, now: datetime, *, limit: int, owner: str, lease: tim
     SKIP LOCKED on PostgreSQL: replicas never claim the same one)."""
     now = aware(now)
     query = (select(Sub, col(Feed.configured_url))
-             .join(Feed, col(Feed.id) == Sub.feed_id)
-             .where(Sub.next_action_at.is_not(None), Sub.next_action_at <= now,
-                    or_(Sub.lease_until.is_(None), Sub.lease_until < now))
-             .order_by(Sub.next_action_at, Sub.id).limit(limit)
+             .join(Feed, col(Feed.id) == col(Sub.feed_id))
+             .where(col(Sub.next_action_at).is_not(None), col(Sub.next_action_at) <= now,
+                    or_(col(Sub.lease_until).is_(None), col(Sub.lease_until) < now))
+             .order_by(col(Sub.next_action_at), col(Sub.id)).limit(limit)
              .with_for_update(skip_locked=True, of=Sub))
     with db.write(durable=False) as s:
         rows = list(s.execute(query).all())
         if rows:
-            s.execute(update(Sub).where(Sub.id.in_([r.id for r, _ in rows]))
+            s.execute(update(Sub).where(col(Sub.id).in_([r.id for r, _ in rows]))
                       .values(lease_owner=owner, lease_until=now + lease, requested_at=now))
         return [SubscriptionTask(id=r.id, feed_id=r.feed_id, feed_url=url, hub=r.hub, topic=r.topic, token=r.token,
                                  secret=r.secret, mode=r.wanted, state=r.state, error_count=r.error_count,
@@ -170,7 +170,7 @@ def requested(db: Database, task: SubscriptionTask, *, owner: str, now: datetime
         else:
             values["state"] = outcome.state
             values["error_count"] = row.error_count + 1 if outcome.state == "failing" else 0
-        s.execute(update(Sub).where(Sub.id == task.id, Sub.lease_owner == owner).values(**values))
+        s.execute(update(Sub).where(col(Sub.id) == task.id, col(Sub.lease_owner) == owner).values(**values))
         return True
 
 
@@ -178,7 +178,7 @@ def verify(db: Database, token: str, query: Mapping[str, str], now: datetime) ->
     """The hub's verification GET for the subscription at `token`."""
     now = aware(now)
     with db.write() as s:
-        row = s.execute(select(Sub).where(Sub.token == token)).scalars().first()
+        row = s.execute(select(Sub).where(col(Sub.token) == token)).scalars().first()
         wanted = None if row is None or row.state == NO_CALLBACK else Wanted(
             mode=row.wanted, topic=row.topic, lease=timedelta(seconds=row.lease_seconds or 864000))
         verdict = verify_intent(wanted, query, now)
@@ -191,7 +191,7 @@ def verify(db: Database, token: str, query: Mapping[str, str], now: datetime) ->
                        "lease_seconds": int(verdict.lease.total_seconds()) if verdict.lease else None}
         if verdict.state == "unsubscribed":
             values["expires_at"] = None
-        s.execute(update(Sub).where(Sub.id == row.id).values(**values))
+        s.execute(update(Sub).where(col(Sub.id) == row.id).values(**values))
         return verdict
 
 
@@ -199,7 +199,7 @@ def push_target(db: Database, token: str, now: datetime) -> PushTarget | None:
     """The feed a push at `token` is for, with the secret it must be signed
     with; None when there is no such subscription or its feed is gone."""
     with db.read() as s:
-        row = s.execute(select(Sub, Feed).join(Feed, col(Feed.id) == Sub.feed_id).where(Sub.token == token)).first()
+        row = s.execute(select(Sub, Feed).join(Feed, col(Feed.id) == col(Sub.feed_id)).where(col(Sub.token) == token)).first()
         if row is None or not row[1].active or row[0].state == NO_CALLBACK:
             return None
         return PushTarget(feed=feed_state(row[1], pushed=True), secret=row[0].secret, wanted=row[0].wanted)
@@ -207,15 +207,15 @@ def push_target(db: Database, token: str, now: datetime) -> PushTarget | None:
 
 def pushed(db: Database, token: str, now: datetime) -> None:
     with db.write(durable=False) as s:
-        s.execute(update(Sub).where(Sub.token == token).values(last_push_at=aware(now), pushes=Sub.pushes + 1))
+        s.execute(update(Sub).where(col(Sub.token) == token).values(last_push_at=aware(now), pushes=col(Sub.pushes) + 1))
 
 
 def pushed_feeds(s, feed_ids: Sequence[int], now: datetime) -> set[int]:  # type: ignore[no-untyped-def]
     """Which of these feeds a hub pushes now (verified, lease running)."""
     if not feed_ids:
         return set()
-    rows = s.execute(select(Sub.feed_id).where(Sub.feed_id.in_(feed_ids), Sub.wanted == SUBSCRIBE,
-                                               Sub.state == "subscribed", Sub.expires_at > aware(now)))
+    rows = s.execute(select(col(Sub.feed_id)).where(col(Sub.feed_id).in_(feed_ids), col(Sub.wanted) == SUBSCRIBE,
+                                               col(Sub.state) == "subscribed", col(Sub.expires_at) > aware(now)))
     return {r[0] for r in rows}
 
 
