@@ -2,7 +2,7 @@
 
 Every process registers as a worker (owner id, kind, host, pid, what config
 it matches with) and beats every `replicas.heartbeat`: each beat renews its
-worker row and every feed and delivery lease it holds to now +
+worker row and every feed and delivery lease it holds to at least now +
 `replicas.lease`, and voids the leases of workers that stopped beating.  A
 process that dies stops beating, and within one lease its work is claimable
 by the others; a live one never loses work it is doing (a missed beat, e.g.
@@ -96,12 +96,12 @@ class Heartbeat:
             if self._live.current().generation != self._registered:
                 await self._register()
             replicas = self._live.current().config.replicas
-            renewed = await self._threads.db(self._store.heartbeat, self._me.owner, self._clock.now(), replicas.lease)
+            renewed = await self._threads.beat(self._store.heartbeat, self._me.owner, self._clock.now(), replicas.lease)
             if renewed is None:  # taken for dead while the database was away: its claims went back
                 log.warning("%s was taken for dead by another process (no beat for %s); registered again",
                             self._me.owner, replicas.lease)
                 await self._register()
-            released = await self._threads.db(self._store.release_dead_workers, self._clock.now(), replicas.lease,
+            released = await self._threads.beat(self._store.release_dead_workers, self._clock.now(), replicas.lease,
                                               dead=pid_gone)
             if released:
                 log.info("took back %d lease(s) of processes that are gone", released)

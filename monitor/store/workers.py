@@ -59,7 +59,9 @@ def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int 
             return None
         renewed = 0
         for table in (Feed, DeliveryRow):
-            renewed += s.execute(update(table).where(table.lease_owner == owner, table.lease_until.is_not(None))
+            # never shortened: a send is claimed for two channel timeouts, and keeps that while alive
+            renewed += s.execute(update(table).where(table.lease_owner == owner, table.lease_until.is_not(None),
+                                                     table.lease_until < now + lease)
                                  .values(lease_until=now + lease)).rowcount or 0
         return renewed
 

@@ -190,3 +190,19 @@ def test_a_dead_workers_send_is_claimable_one_replica_lease_after_its_last_beat(
     assert [d.channel for d in claim(store, later, owner="live")] == ["hook"]
     assert store.heartbeat("killed", later, replica_lease) is None  # it must register again if it was alive
 
+
+
+def test_a_heartbeat_never_shortens_a_sends_claim(store: Store, feed_id: int) -> None:
+    """A send is claimed for two channel timeouts; the live owner's beats with
+    a shorter replica lease keep that, so a slow receiver is not sent twice."""
+    from monitor.store.workers import WorkerInfo
+
+    replica_lease = timedelta(seconds=3)
+    store.register_worker(WorkerInfo(owner="slow", kind="run", host="h", pid=1), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("hook"), T0)
+    assert len(store.claim_due_deliveries(T0, limit=1, owner="slow", lease=timedelta(minutes=1))) == 1
+    for beat in range(1, 11):
+        store.heartbeat("slow", T0 + timedelta(seconds=beat), replica_lease)
+    assert claim(store, T0 + timedelta(seconds=12), owner="other") == []
+    store.heartbeat("slow", T0 + timedelta(seconds=59), replica_lease)
+    assert claim(store, T0 + timedelta(seconds=61), owner="other") == []  # renewed past the claim's own end
