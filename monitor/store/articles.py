@@ -15,7 +15,7 @@ from monitor.errors import StaleConfig
 from monitor.store import storyindex, workers
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting, Story
-from monitor.store.sqlutil import aware, chunks, insert_ignore
+from monitor.store.sqlutil import aware, chunks, insert_ignore, table_of
 from monitor.stories.key import best_story
 from monitor.types import DeliveryKind, DeliveryStatus, Entry, Match, PlannedDelivery, RecordedHit, RecordItem, RecordResult
 
@@ -77,8 +77,7 @@ def record(db: Database, items: Sequence[RecordItem], now: datetime, *, threshol
         conn = s.connection()
         if any(item.story is not None for item in items):
             storyindex.lock(conn)
-        newer = workers.newer_in(s, fresh, now) if fresh is not None else None
-        if newer is not None:
+        if fresh is not None and (newer := workers.newer_in(s, fresh, now)) is not None:
             raise StaleConfig(f"{newer.owner} runs a newer config (loaded {iso(newer.config_loaded_at, 'seconds')}) "
                               f"than this process's {fresh.config}; not recording matches made with older rules")
         w = _Writer(conn, db.dialect, now, threshold=threshold, since=now - window)
@@ -109,17 +108,17 @@ class _Writer:
     def __init__(self, conn: Connection, dialect: str, now: datetime, *, threshold: float,
                  since: datetime) -> None:
         self.conn, self.now, self.threshold, self.since = conn, now, threshold, since
-        a, st, h, d = ArticleRow.__table__, Story.__table__, Hit.__table__, DeliveryRow.__table__
+        a, st, h, d = table_of(ArticleRow), table_of(Story), table_of(Hit), table_of(DeliveryRow)
         self.add_article = insert_ignore(dialect, a, ("canonical_url",)).returning(a.c.id)
         self.find_article = select(a.c.id, a.c.story_id).where(a.c.canonical_url == bindparam("url"))
         self.add_story = insert(st).returning(st.c.id)
         self.grow_story = (update(st).where(st.c.id == bindparam("sid"))
                            .values(article_count=st.c.article_count + 1))
         self.set_story = update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid"))
-        self.add_sighting = insert_ignore(dialect, Sighting.__table__, ("feed_id", "entry_key"))
+        self.add_sighting = insert_ignore(dialect, table_of(Sighting), ("feed_id", "entry_key"))
         self.add_hit = insert_ignore(dialect, h, ("rule_id", "story_id")).returning(h.c.id)
         self.add_delivery = insert(d).returning(d.c.id)
-        self.link = insert(DeliveryHit.__table__)
+        self.link = insert(table_of(DeliveryHit))
 
     def article(self, item: RecordItem) -> tuple[int, int]:
         """The article's (id, story id): reused when its canonical URL is known

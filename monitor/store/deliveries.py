@@ -15,7 +15,7 @@ from monitor.health import FeedHealth, HealthEvent, event_key
 from monitor.store.engine import Database
 from monitor.store.hits import hits_by_id
 from monitor.store.models import DeliveryHit, DeliveryRow, Feed
-from monitor.store.sqlutil import aware, read_ts, read_ts_required
+from monitor.store.sqlutil import aware, read_ts, read_ts_required, rowcount, stored_id
 from monitor.types import Delivery, DeliveryKind, DeliveryStatus, DeliveryView
 
 log = logging.getLogger("monitor.health")
@@ -61,10 +61,10 @@ def _hit_ids(s, delivery_ids: list[int]) -> dict[int, list[int]]:  # type: ignor
 
 def _deliveries(s, rows: list[DeliveryRow]) -> list[Delivery]:  # type: ignore[no-untyped-def]
     """Delivery records with their hits, in three queries whatever the count."""
-    ids = _hit_ids(s, [row.id for row in rows])
+    ids = _hit_ids(s, [stored_id(row.id) for row in rows])
     found = hits_by_id(s, sorted({h for hit_ids in ids.values() for h in hit_ids}))
-    return [Delivery(id=row.id, channel=row.channel, key=row.key, attempts=row.attempts,
-                     hits=tuple(found[i] for i in ids[row.id] if i in found), kind=row.kind,
+    return [Delivery(id=stored_id(row.id), channel=row.channel, key=row.key, attempts=row.attempts,
+                     hits=tuple(found[i] for i in ids[stored_id(row.id)] if i in found), kind=DeliveryKind(row.kind),
                      payload=row.payload, created_at=read_ts(row.created_at))
             for row in rows]
 
@@ -98,7 +98,7 @@ def _set(db: Database, delivery_id: int, owner: str | None, **values: object) ->
     if owner is not None:
         query = query.where(col(DeliveryRow.lease_owner) == owner)
     with db.write() as s:
-        return bool(s.execute(query.values(lease_owner=None, lease_until=None, **values)).rowcount)
+        return bool(rowcount(s.execute(query.values(lease_owner=None, lease_until=None, **values))))
 
 
 def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
@@ -113,7 +113,7 @@ def replay(db: Database, *, delivery_id: int | None = None, dead: bool = False,
     if delivery_id is not None:
         query = query.where(col(DeliveryRow.id) == delivery_id)
     with db.write() as s:
-        return s.execute(query).rowcount or 0
+        return rowcount(s.execute(query))
 
 
 def list_deliveries(db: Database, *, status: str | None = None, limit: int = 100,
@@ -133,13 +133,13 @@ def get_delivery(db: Database, delivery_id: int) -> DeliveryView | None:
         row = s.get(DeliveryRow, delivery_id)
         if row is None:
             return None
-        return _view(row, _hit_ids(s, [row.id])[row.id])
+        return _view(row, _hit_ids(s, [delivery_id])[delivery_id])
 
 
 def _view(row: DeliveryRow, hit_ids: list[int]) -> DeliveryView:
     return DeliveryView(
-        id=row.id, key=row.key, channel=row.channel, kind=row.kind,
-        status=row.status,  # type: ignore[arg-type]
+        id=stored_id(row.id), key=row.key, channel=row.channel, kind=row.kind,
+        status=DeliveryStatus(row.status),
         attempts=row.attempts, next_attempt_at=read_ts(row.next_attempt_at),
         last_error=row.last_error, created_at=read_ts_required(row.created_at),
         sent_at=read_ts(row.sent_at), hit_ids=tuple(hit_ids), rule=row.rule_id or "",
@@ -191,7 +191,7 @@ def take_digest(db: Database, digest: str, *, channel: str, rule_id: str,
                           status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now, rule_id=rule_id)
         s.add(row)
         s.flush()
-        s.add_all([DeliveryHit(delivery_id=row.id, hit_id=h) for h in hit_ids])
+        s.add_all([DeliveryHit(delivery_id=stored_id(row.id), hit_id=h) for h in hit_ids])
         s.execute(update(DeliveryRow).where(col(DeliveryRow.id).in_([g.id for g in gathered]))
                   .values(status=DeliveryStatus.SENT, sent_at=now, detail=f"in digest {row.key}",
                           lease_owner=None, lease_until=None))
@@ -218,10 +218,10 @@ def fail_unknown_channels(db: Database, known: Collection[str], *, now: datetime
         for channel in channels:
             error = (f"channel {channel!r} is not in the config (removed?); add it back and run "
                      "`news-monitor deliveries retry --dead`")
-            failed[channel] = s.execute(
+            failed[channel] = rowcount(s.execute(
                 update(DeliveryRow).where(*where, col(DeliveryRow.channel) == channel)
                 .values(status=DeliveryStatus.DEAD, last_error=error, next_attempt_at=None,
-                        lease_owner=None, lease_until=None)).rowcount or 0
+                        lease_owner=None, lease_until=None)))
     return failed
 
 
@@ -266,7 +266,7 @@ def admit(db: Database, delivery_id: int, *, rule_id: str, channel: str, limit: 
         mine = (col(DeliveryRow.id) == delivery_id, col(DeliveryRow.status) == DeliveryStatus.PENDING,
                 col(DeliveryRow.lease_owner) == owner)
         if sent + flying < limit:
-            return bool(s.execute(update(DeliveryRow).where(*mine).values(admitted_at=now)).rowcount)
+            return bool(rowcount(s.execute(update(DeliveryRow).where(*mine).values(admitted_at=now))))
         s.execute(update(DeliveryRow).where(*mine).values(digest=digest, next_attempt_at=aware(due_at),
                                                          lease_owner=None, lease_until=None, admitted_at=None))
         return False
@@ -295,7 +295,7 @@ def enqueue_health(s, feed: FeedHealth, event: HealthEvent, *, channels: Sequenc
     queued twice."""
     now = aware(now)
     same = col(Feed.health_alert).is_(None) if feed.alerted is None else col(Feed.health_alert) == feed.alerted
-    moved = s.execute(update(Feed).where(col(Feed.id) == feed.id, same).values(health_alert=event.alerted)).rowcount
+    moved = rowcount(s.execute(update(Feed).where(col(Feed.id) == feed.id, same).values(health_alert=event.alerted)))
     if not moved:
         return []
     key = event_key(feed.id, event, now)

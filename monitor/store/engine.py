@@ -119,7 +119,7 @@ def create_store_engine(url: str) -> Engine:
         if path is not None:
             _prepare_sqlite_file(path)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 5})
-    _install_sqlite_hooks(engine, None if _sqlite_memory(parsed) else Path(parsed.database).expanduser())
+    _install_sqlite_hooks(engine, path)
     return engine
 
 

@@ -17,7 +17,7 @@ from monitor.poll.schedule import RECENT_ITEMS, observed_publish_interval
 from monitor.store.deliveries import enqueue_health
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Sighting
-from monitor.store.sqlutil import aware, insert_ignore, read_ts
+from monitor.store.sqlutil import aware, insert_ignore, read_ts, rowcount, stored_id, table_of
 from monitor.store import websub
 from monitor.store.feedstate import feed_state
 from monitor.types import FeedSpec, FeedState, FeedStatus, FeedView, PollOutcome
@@ -37,7 +37,7 @@ def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
     sync holds an advisory lock, and inserts ignore a row another one made."""
     now = aware(now)
     wanted = {spec.url: spec for spec in feeds}
-    f = Feed.__table__
+    f = table_of(Feed)
     with db.write() as s:
         if db.dialect == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
@@ -148,7 +148,7 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
             note = websub.note_discovery(s, outcome.feed_id, outcome.websub, websub_policy, polled)
         if health is None or not health.notify:
             return FinishResult(applied=True, websub_note=note)
-        feed = _health(s, s.get(Feed, outcome.feed_id, populate_existing=True), polled)
+        feed = _health(s, s.get_one(Feed, outcome.feed_id, populate_existing=True), polled)
         event = decide(feed, health, polled)
         if event is None:
             return FinishResult(applied=True, websub_note=note)
@@ -161,8 +161,8 @@ def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> b
     for a reason that is not the feed's: the database, a newer config
     elsewhere); it is due again at `due_at`, its state unchanged."""
     with db.write() as s:
-        return bool(s.execute(update(Feed).where(col(Feed.id) == feed_id, col(Feed.lease_owner) == owner)
-                              .values(lease_owner=None, lease_until=None, next_poll_at=aware(due_at))).rowcount)
+        return bool(rowcount(s.execute(update(Feed).where(col(Feed.id) == feed_id, col(Feed.lease_owner) == owner)
+                              .values(lease_owner=None, lease_until=None, next_poll_at=aware(due_at)))))
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _health(s, row: Feed, now: datetime) -> FeedHealth:  # type: ignore[no-untyp
                       .order_by(col(ArticleRow.published).desc()).limit(RECENT_ITEMS)).scalars()
     published = [d for d in (read_ts(v) for v in dates) if d is not None]
     return FeedHealth(
-        id=row.id, name=row.name, url=row.url, status=FeedStatus(row.status), error_count=row.error_count,
+        id=stored_id(row.id), name=row.name, url=row.url, status=FeedStatus(row.status), error_count=row.error_count,
         interval=timedelta(seconds=row.interval_seconds), last_error=row.last_error,
         last_error_kind=row.last_error_kind, last_success_at=read_ts(row.last_success_at),
         next_poll_at=read_ts(row.next_poll_at),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from monitor.store.models import Feed
+from monitor.store.sqlutil import stored_id
 from monitor.types import FeedState, FeedStatus
 
 
 def feed_state(row: Feed, *, pushed: bool = False) -> FeedState:
     return FeedState(
-        id=row.id, url=row.url, name=row.name, tags=tuple(row.tags or ()),
+        id=stored_id(row.id), url=row.url, name=row.name, tags=tuple(row.tags or ()),
         interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
         last_modified=row.last_modified, error_count=row.error_count,
         status=FeedStatus(row.status),

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, select
 
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting
-from monitor.store.sqlutil import aware, insert_ignore
+from monitor.store.sqlutil import aware, insert_ignore, table_of
 from monitor.types import DeliveryKind, DeliveryStatus, PlannedDelivery
 
 
@@ -43,6 +43,6 @@ def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
                     "status": DeliveryStatus.PENDING, "digest": p.digest, "attempts": 0, "next_attempt_at": aware(p.due_at),
                     "created_at": aware(now), "rule_id": rule}).scalar()
                 if delivery_id is not None:
-                    s.execute(DeliveryHit.__table__.insert(), {"delivery_id": delivery_id, "hit_id": hit_id})
+                    s.execute(table_of(DeliveryHit).insert(), {"delivery_id": delivery_id, "hit_id": hit_id})
                     queued += 1
     return queued

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 
 from monitor.store.engine import Database
 from monitor.store.models import HostPace, HostSlot
-from monitor.store.sqlutil import aware, insert_ignore, read_ts_required
+from monitor.store.sqlutil import aware, insert_ignore, read_ts_required, table_of
 
 
 def take_slot(db: Database, host: str, *, owner: str, now: datetime, per_host: int, spacing: timedelta,
@@ -57,7 +57,7 @@ def forget_idle(db: Database, before: datetime) -> int:
             held = {h for (h,) in s.execute(select(col(HostSlot.host)).where(col(HostSlot.host).in_(idle),
                                                                         col(HostSlot.owner).is_not(None)))}
             idle = [h for h in idle if h not in held]
-            s.execute(HostSlot.__table__.delete().where(col(HostSlot.host).in_(idle)))
-            s.execute(HostPace.__table__.delete().where(col(HostPace.host).in_(idle)))
+            s.execute(table_of(HostSlot).delete().where(col(HostSlot.host).in_(idle)))
+            s.execute(table_of(HostPace).delete().where(col(HostPace.host).in_(idle)))
         return len(idle)
 

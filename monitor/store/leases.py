@@ -4,9 +4,11 @@ process that died expire: see monitor.store.workers."""
 from __future__ import annotations
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from monitor.store.engine import Database
 from monitor.store.models import DeliveryRow, Feed
+from monitor.store.sqlutil import rowcount
 
 
 def release(db: Database, owner: str, *, deliveries: bool = True) -> int:
@@ -16,6 +18,6 @@ def release(db: Database, owner: str, *, deliveries: bool = True) -> int:
     released = 0
     with db.write() as s:
         for table in (Feed, DeliveryRow) if deliveries else (Feed,):
-            query = update(table).where(table.lease_until.is_not(None), table.lease_owner == owner)
-            released += s.execute(query.values(lease_owner=None, lease_until=None)).rowcount or 0
+            query = update(table).where(col(table.lease_until).is_not(None), col(table.lease_owner) == owner)
+            released += rowcount(s.execute(query.values(lease_owner=None, lease_until=None)))
     return released

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from monitor.store import storyindex
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Hit, Sighting, Story
-from monitor.store.sqlutil import aware, chunks, read_ts
+from monitor.store.sqlutil import aware, chunks, read_ts, rowcount
 from monitor.stories.views import StoryView
 
 def expire_index(db: Database, before: datetime) -> int:
@@ -26,7 +26,7 @@ def prune_article_text(db: Database, before: datetime) -> int:
              .where(col(ArticleRow.created_at) < aware(before), col(ArticleRow.text) != "")
              .values(text=""))
     with db.write() as s:
-        return s.execute(query).rowcount or 0
+        return rowcount(s.execute(query))
 
 
 def list_stories(db: Database, *, since: datetime | None = None, limit: int = 100,

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select, text
 
 from monitor.store.models import StoryBand, StorySignature
-from monitor.store.sqlutil import aware, chunks
+from monitor.store.sqlutil import aware, chunks, table_of
 from monitor.stories.key import StoryKey
 
 STORY_LOCK = 0x6E6D7374  # "nmst": pg_advisory_xact_lock key of story assignment
@@ -30,7 +30,7 @@ def lock(conn: Connection) -> None:
 
 def candidates(conn: Connection, key: StoryKey, since: datetime) -> list[tuple[int, bytes]]:
     """(story_id, signature) of the articles indexed since `since` that share a band with `key`."""
-    b, sig = StoryBand.__table__, StorySignature.__table__
+    b, sig = table_of(StoryBand), table_of(StorySignature)
     query = (select(sig.c.story_id, sig.c.signature).distinct()
              .join(b, b.c.article_id == sig.c.article_id)
              .where(b.c.band.in_(list(dict.fromkeys(key.bands))), sig.c.created_at >= aware(since)))
@@ -38,15 +38,15 @@ def candidates(conn: Connection, key: StoryKey, since: datetime) -> list[tuple[i
 
 
 def add(conn: Connection, article_id: int, story_id: int, key: StoryKey, now: datetime) -> None:
-    conn.execute(insert(StorySignature.__table__), {"article_id": article_id, "story_id": story_id,
+    conn.execute(insert(table_of(StorySignature)), {"article_id": article_id, "story_id": story_id,
                                                     "signature": key.signature, "created_at": aware(now)})
-    conn.execute(insert(StoryBand.__table__), [{"band": band, "article_id": article_id}
+    conn.execute(insert(table_of(StoryBand)), [{"band": band, "article_id": article_id}
                                                for band in dict.fromkeys(key.bands)])
 
 
 def expire(conn: Connection, before: datetime) -> int:
     """Forget articles indexed before `before` (the window); how many."""
-    sig, b = StorySignature.__table__, StoryBand.__table__
+    sig, b = table_of(StorySignature), table_of(StoryBand)
     old = [row[0] for row in conn.execute(select(sig.c.article_id).where(sig.c.created_at < aware(before)))]
     for part in chunks(old):
         conn.execute(delete(b).where(b.c.article_id.in_(part)))

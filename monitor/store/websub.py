@@ -25,7 +25,7 @@ from sqlalchemy import delete, or_, select, update
 from monitor.store.engine import Database
 from monitor.store.feedstate import feed_state
 from monitor.store.models import Feed, WebSubSubscription as Sub
-from monitor.store.sqlutil import aware, read_ts
+from monitor.store.sqlutil import aware, read_ts, table_of
 from monitor.types import FeedState
 from monitor.websub.discover import Discovered
 from monitor.websub.policy import Policy
@@ -94,7 +94,7 @@ def note_discovery(s, feed_id: int, found: Discovered, policy: Policy, now: date
     if policy.callback is None:
         why = "not subscribing: http.public_url is not set (the hub needs a URL of this daemon to call back)"
         if row is None:
-            s.execute(Sub.__table__.insert().values(
+            s.execute(table_of(Sub).insert().values(
                 feed_id=feed_id, hub=found.hub, topic=found.topic, token=_token(), secret=secrets.token_hex(32),
                 wanted=SUBSCRIBE, state=NO_CALLBACK, error=why, error_count=0, pushes=0, created_at=now))
             return f"declares the WebSub hub {found.hub}; {why}"
@@ -104,7 +104,7 @@ def note_discovery(s, feed_id: int, found: Discovered, policy: Policy, now: date
             return f"declares the WebSub hub {found.hub}; {why}"
         return None
     if row is None:
-        s.execute(Sub.__table__.insert().values(
+        s.execute(table_of(Sub).insert().values(
             feed_id=feed_id, hub=found.hub, topic=found.topic, token=_token(), secret=secrets.token_hex(32),
             wanted=SUBSCRIBE, state="new", next_action_at=now, lease_seconds=lease, error_count=0, pushes=0,
             created_at=now))

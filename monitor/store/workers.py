@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 
 from monitor.store.engine import Database
 from monitor.store.models import DeliveryRow, Feed, Worker
-from monitor.store.sqlutil import aware, insert_ignore, read_ts
+from monitor.store.sqlutil import aware, insert_ignore, read_ts, rowcount
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,15 @@ def heartbeat(db: Database, owner: str, now: datetime, lease: timedelta) -> int 
     longer than a lease): it must register again."""
     now = aware(now)
     with db.write(durable=False) as s:
-        if not s.execute(update(Worker).where(col(Worker.owner) == owner).values(heartbeat_at=now)).rowcount:
+        if not rowcount(s.execute(update(Worker).where(col(Worker.owner) == owner).values(heartbeat_at=now))):
             return None
         renewed = 0
         for table in (Feed, DeliveryRow):
             # never shortened: a send is claimed for two channel timeouts, and keeps that while alive
-            renewed += s.execute(update(table).where(table.lease_owner == owner, table.lease_until.is_not(None),
-                                                     table.lease_until < now + lease)
-                                 .values(lease_until=now + lease)).rowcount or 0
+            renewed += rowcount(s.execute(update(table)
+                                          .where(col(table.lease_owner) == owner, col(table.lease_until).is_not(None),
+                                                 col(table.lease_until) < now + lease)
+                                          .values(lease_until=now + lease)))
         return renewed
 
 
@@ -102,8 +103,8 @@ def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callabl
         gone = dead_ones(s)  # again, in the writing transaction: one may have beaten since
         voided = 0
         for table in (Feed, DeliveryRow):
-            voided += s.execute(update(table).where(table.lease_owner.in_(gone))
-                                .values(lease_owner=None, lease_until=None)).rowcount or 0
+            voided += rowcount(s.execute(update(table).where(col(table.lease_owner).in_(gone))
+                                         .values(lease_owner=None, lease_until=None)))
         s.execute(delete(Worker).where(col(Worker.owner).in_(gone)))
         return voided
 
