@@ -4,10 +4,15 @@
     408, 425, 429, 5xx       -> retry (Retry-After honoured)
     other 3xx/4xx            -> permanent (dead at once; fix the receiver, then replay)
     timeout / network error  -> retry
+
+The reply body is streamed and read up to BODY_CAP bytes only (then the
+connection is dropped): a hostile receiver answering with gigabytes, or an
+endless body, costs the daemon 64 KB, not its memory.
 """
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
 import httpx
@@ -17,11 +22,14 @@ from monitor.types import SendResult
 
 RETRYABLE = {408, 425, 429}
 RAW_LIMIT = 2000  # of the reply body kept in memory; channels.redacted redacts, then keeps an excerpt
+BODY_CAP = 64 * 1024  # bytes of a reply read at most; the rest is never read
 
 
-def classify(response: httpx.Response, now: datetime) -> SendResult:
+def classify(response: httpx.Response, now: datetime, body: bytes | None = None) -> SendResult:
+    """`body` is what was read of the reply (default: the whole of a read response)."""
     detail = f"HTTP {response.status_code}"
-    text = response.text.strip()[:RAW_LIMIT] if response.content else ""
+    raw = response.content if body is None else body
+    text = raw.decode(response.encoding or "utf-8", errors="replace").strip()[:RAW_LIMIT] if raw else ""
     if text:
         detail += f": {text}"
     if 200 <= response.status_code < 300:
@@ -40,7 +48,34 @@ def transport_error(exc: Exception) -> SendResult:
 async def post(client: httpx.AsyncClient, url: str, *, content: bytes,
                headers: dict[str, str], now: datetime) -> SendResult:
     try:
-        response = await client.post(url, content=content, headers=headers)
+        async with client.stream("POST", url, content=content,
+                                 headers={"accept-encoding": "gzip, deflate", **headers}) as response:
+            body = await read_capped(response, BODY_CAP)
     except httpx.HTTPError as exc:
         return transport_error(exc)
-    return classify(response, now)
+    return classify(response, now, body)
+
+
+async def read_capped(response: httpx.Response, cap: int) -> bytes:
+    """At most `cap` bytes of the body, read raw and inflated here under the same cap
+    (httpx's own decoder would inflate a 64 KB gzip chunk to 64 MB); leaving the
+    stream closes the connection."""
+    if response.is_stream_consumed:  # a body read already (a transport that is not a stream)
+        return response.content[:cap]
+    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    inflate = zlib.decompressobj(wbits=47 if coding in ("gzip", "x-gzip") else 15) \
+        if coding in ("gzip", "x-gzip", "deflate") else None
+    if coding not in ("", "identity") and inflate is None:
+        return f"({coding}-encoded body not read)".encode()
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        try:
+            chunk = inflate.decompress(raw, cap - size) if inflate else raw[: cap - size]
+        except zlib.error:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= cap:
+            break
+    return b"".join(chunks)
