@@ -14,6 +14,13 @@ them, and records what happened.  It never raises for a channel failure.
         deliveries, so they go out late rather than never;
       - marks dead the due deliveries of channels no longer in the config, with
         an error saying how to replay them once the channel is back.
+    the database refuses writes (turned read-only, disk full):
+             an outcome that cannot be written is kept in memory (the delivery
+             stays leased to this dispatcher) and written first at each tick;
+             while one is kept, or while the store's last write was refused
+             (store.write_problem; a no-op write, store.probe_writes, finds out
+             when writes work again), nothing is claimed or sent, so a send
+             whose `sent` could not be recorded is never repeated.
     max_per_hour: an immediate alert past a rule's hourly limit is not sent; it
              waits in the digest "summary:hourly" that goes out at the top of
              the hour as one summary message.  The count is the database's
@@ -27,6 +34,7 @@ Store calls are synchronous (SQLAlchemy), so they run in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 from datetime import timedelta
@@ -58,6 +66,7 @@ class Dispatcher:
         self._swept_at = float("-inf")
         self._busy: dict[str, int] = {}
         self._inflight: set[asyncio.Task[None]] = set()
+        self._unrecorded: dict[int, tuple[Delivery, str, Callable[[], bool]]] = {}  # id -> outcome to write
 
     def lease(self, spec: ChannelSpec) -> timedelta:
         """The process's lease (`replicas.lease`, renewed by its heartbeat), and
@@ -70,6 +79,8 @@ class Dispatcher:
         next tick serves the others (the daemon's mode); wait=True (tests, burst
         runs) waits for these sends to finish."""
         snap = self.live.current()
+        if not await self._writable():
+            return 0
         if self.clock.monotonic() - self._swept_at >= SWEEP_EVERY:
             self._swept_at = self.clock.monotonic()
             await self._sweep(snap)
@@ -95,6 +106,24 @@ class Dispatcher:
         if wait and started:
             await asyncio.gather(*started, return_exceptions=True)
         return len(started)
+
+    async def _writable(self) -> bool:
+        """Write the outcomes kept from a refused write; then whether the
+        database takes writes (so claiming and sending may go on)."""
+        for delivery_id, (delivery, action, write) in list(self._unrecorded.items()):
+            try:
+                applied = await asyncio.to_thread(write)
+            except Exception as exc:  # still refused: keep it, claim nothing
+                log.debug("outcome of delivery %s still not written: %s", delivery.key, exc)
+                return False
+            del self._unrecorded[delivery_id]
+            log.info("delivery %s on %s: outcome %r written now that the database accepts writes",
+                     delivery.key, delivery.channel, action)
+            if not applied:
+                self._refused(delivery, action)
+        if self.store.write_problem() is None:
+            return True
+        return bool(await asyncio.to_thread(self.store.probe_writes))
 
     async def _sweep(self, snap: Any) -> None:
         """Overdue digests out, deliveries of removed channels dead (never raises)."""
@@ -186,21 +215,29 @@ class Dispatcher:
                  "kind": delivery.kind, "attempt": delivery.attempts + 1, "outcome": outcome.action}
         if outcome.action == "sent":
             log.info("delivery %s on %s sent", delivery.key, delivery.channel, extra=event)
-            applied = await asyncio.to_thread(self.store.mark_sent, delivery.id, now, result.detail,
-                                              owner=self.owner)
+            write = functools.partial(self.store.mark_sent, delivery.id, now, result.detail, owner=self.owner)
         elif outcome.action == "retry":
             # WARNING: a channel failing for hours must show at WARNING, not only its dead ends
             log.warning("delivery %s on %s failed (attempt %d: %s); retry at %s", delivery.key,
                         delivery.channel, delivery.attempts + 1, outcome.error,
                         iso(outcome.next_attempt_at, "seconds"), extra=event)
-            applied = await asyncio.to_thread(self.store.mark_retry, delivery.id,
-                                              next_attempt_at=outcome.next_attempt_at,
-                                              error=outcome.error, owner=self.owner)
+            write = functools.partial(self.store.mark_retry, delivery.id, next_attempt_at=outcome.next_attempt_at,
+                                      error=outcome.error, owner=self.owner)
         else:
             log.warning("delivery %s on %s is dead: %s", delivery.key, delivery.channel,
                         outcome.error, extra=event)
-            applied = await asyncio.to_thread(self.store.mark_dead, delivery.id, error=outcome.error,
-                                              now=now, owner=self.owner)
+            write = functools.partial(self.store.mark_dead, delivery.id, error=outcome.error, now=now,
+                                      owner=self.owner)
+        try:
+            applied = await asyncio.to_thread(write)
+        except Exception as exc:  # the database refused or is away: keep the outcome, send nothing meanwhile
+            self._unrecorded[delivery.id] = (delivery, outcome.action, write)
+            log.error("delivery %s on %s: outcome %r could not be written (%s: %s); kept and written when "
+                      "the database accepts writes; nothing is claimed or sent until then", delivery.key,
+                      delivery.channel, outcome.action, type(exc).__name__, str(exc).splitlines()[0][:200],
+                      extra={"event": "delivery-mark-unwritten", "delivery": delivery.key,
+                             "channel": delivery.channel, "outcome": outcome.action})
+            return outcome
         if not applied:
             self._refused(delivery, outcome.action)
         return outcome

@@ -321,6 +321,19 @@ class Store:
     def ping(self) -> None:
         stats.ping(self._db)
 
+    def write_problem(self) -> str | None:
+        """Why the database refused this process's last write (read-only, disk
+        full), or None when it went through (monitor.store.writes)."""
+        return self._db.writes.problem()
+
+    def probe_writes(self) -> bool:
+        """A write that changes nothing, to learn whether writes work again."""
+        try:
+            stats.probe_writes(self._db)
+        except Exception:  # noqa: BLE001 - refused or away: the answer is no
+            return False
+        return True
+
     @retrying
     def queue_follow_ups(self, thresholds: Mapping[str, int], plans: Mapping[str, Sequence[PlannedDelivery]], *,
                          since: datetime, now: datetime) -> int:

@@ -28,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from monitor.errors import StoreError
+from monitor.store.writes import WriteHealth, refusal
 
 log = logging.getLogger(__name__)
 
@@ -161,18 +162,27 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self.writes = WriteHealth(engine.url.render_as_string(hide_password=True))
 
     @contextmanager
     def write(self, *, durable: bool = True) -> Iterator[Session]:
         """One transaction that commits on success and rolls back on error.
         durable=False (PostgreSQL): the commit does not wait for the disk, for
         writes whose loss in a server crash costs nothing (heartbeats, claims,
-        politeness slots); SQLite commits as usual."""
-        with Session(self._writer, expire_on_commit=False) as session:
-            with session.begin():
-                if not durable and self.dialect == "postgresql":
-                    session.execute(text("SET LOCAL synchronous_commit = off"))
-                yield session
+        politeness slots); SQLite commits as usual.  How it ended goes to
+        `writes` (a refusal: the database turned read-only)."""
+        try:
+            with Session(self._writer, expire_on_commit=False) as session:
+                with session.begin():
+                    if not durable and self.dialect == "postgresql":
+                        session.execute(text("SET LOCAL synchronous_commit = off"))
+                    yield session
+        except Exception as exc:
+            reason = refusal(exc)
+            if reason is not None:
+                self.writes.refused(reason)
+            raise
+        self.writes.accepted()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

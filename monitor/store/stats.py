@@ -22,6 +22,14 @@ def stats(db: Database) -> dict[str, dict]:
     return {"feeds": feeds, "hits": hits, "deliveries": deliveries, "articles": articles}
 
 
+def probe_writes(db: Database) -> None:
+    """Raise when the database refuses a write (an UPDATE of no row is one:
+    PostgreSQL refuses it in a read-only transaction, SQLite refuses the
+    write lock of BEGIN IMMEDIATE on a read-only file)."""
+    with db.write() as s:
+        s.execute(text("UPDATE worker SET pid = pid WHERE 1 = 0"))
+
+
 def ping(db: Database) -> None:
     """Raise when the database cannot answer."""
     with db.read() as s:

@@ -19,6 +19,8 @@ async def readiness(store: Any, status: Status, threads: Threads, now: datetime)
         checks["database"] = {"ok": True}
     except Exception as exc:  # any driver error means not ready
         checks["database"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    refused = store.write_problem()  # a read-only database answers the ping: its refusals tell
+    checks["writes"] = {"ok": True} if refused is None else {"ok": False, "error": refused[:300]}
     daemon = status.daemon()
     if daemon is not None:
         checks["scheduler"] = {"ok": daemon.running}

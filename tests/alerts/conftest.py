@@ -78,6 +78,12 @@ class FakeStore:
     def get(self, id: int) -> Row:
         return next(r for r in self.rows if r.id == id)
 
+    def write_problem(self) -> str | None:
+        return None  # a list always takes writes
+
+    def probe_writes(self) -> bool:
+        return True
+
     def claim_due_deliveries(self, now: datetime, *, limit: int, owner: str, lease: timedelta,
                              channels: Any = None) -> list[Delivery]:
         due = [r for r in self.rows if r.status == "pending" and r.digest is None
