@@ -280,6 +280,9 @@ class HitView:
     terms: tuple[str, ...]
     story_id: int | None = None
     outlets: tuple[str, ...] = ()  # every outlet (feed name) that carried the story, first first
+    relevant: bool | None = None  # triage on the desk: None until someone says
+    note: str | None = None  # triage: an analyst's note
+    story_muted: bool = False  # the story is muted: no follow-ups
 
     @property
     def also(self) -> tuple[str, ...]:

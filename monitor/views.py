@@ -22,6 +22,7 @@ def hit_json(hit: HitView) -> dict[str, Any]:
         "source": hit.source, "published": iso(hit.published), "matched_at": iso(hit.matched_at),
         "snippet": hit.snippet, "terms": list(hit.terms), "story_id": hit.story_id,
         "outlets": list(hit.outlets) or ([hit.source] if hit.source else []),
+        "relevant": hit.relevant, "note": hit.note, "story_muted": hit.story_muted,
     }
 
 

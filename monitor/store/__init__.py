@@ -24,12 +24,13 @@ from monitor.clock import Clock, SystemClock
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
-from monitor.store import (articles, deliveries, feeds, followups, hits, hosts, leases, migrate, retention,
-                           stats, stories, websub, workers)
+from monitor.store import (articles, deliveries, desk, feeds, followups, hits, hosts, leases, migrate, retention,
+                           stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
-from monitor.stories.views import StoryView
+from monitor.store.hits import HitFilter
+from monitor.stories.views import StoryDetail, StoryView
 from monitor.types import (
     Delivery,
     DeliveryView,
@@ -44,7 +45,7 @@ from monitor.types import (
     RecordResult,
 )
 
-__all__ = ["Store", "normalise_url"]
+__all__ = ["HitFilter", "Store", "normalise_url"]
 
 
 class Store:
@@ -219,12 +220,39 @@ class Store:
 
     @retrying
     def list_hits(self, *, rule: str | None = None, since: datetime | None = None,
-                  limit: int | None = None, feed: str | None = None, offset: int = 0) -> list[HitView]:
-        return hits.list_hits(self._db, rule=rule, since=since, limit=limit, feed=feed, offset=offset)
+                  limit: int | None = None, feed: str | None = None, offset: int = 0,
+                  where: HitFilter | None = None) -> list[HitView]:
+        return hits.list_hits(self._db, rule=rule, since=since, limit=limit, feed=feed, offset=offset, where=where)
 
     @retrying
     def get_hit(self, hit_id: int) -> HitView | None:
         return hits.get_hit(self._db, hit_id)
+
+    # -- the desk: activity per rule, a story in full, triage ------------------------
+
+    @retrying
+    def rule_activity(self, since: datetime) -> list[tuple[str, datetime, bool | None]]:
+        return desk.rule_activity(self._db, since)
+
+    @retrying
+    def last_hits(self) -> dict[str, datetime]:
+        return desk.last_hits(self._db)
+
+    @retrying
+    def story_detail(self, story_id: int) -> StoryDetail | None:
+        return desk.story_detail(self._db, story_id)
+
+    @retrying
+    def judge_hit(self, hit_id: int, *, relevant: bool | None, now: datetime) -> bool:
+        return triage.judge(self._db, hit_id, relevant=relevant, now=now)
+
+    @retrying
+    def annotate_hit(self, hit_id: int, *, note: str, now: datetime) -> bool:
+        return triage.annotate(self._db, hit_id, note=note, now=now)
+
+    @retrying
+    def mute_story(self, story_id: int, *, muted: bool, now: datetime) -> bool:
+        return triage.mute(self._db, story_id, muted=muted, now=now)
 
     @retrying
     def expire_story_index(self, before: datetime) -> int:

@@ -10,7 +10,7 @@ from sqlmodel import col
 from sqlalchemy import exists, func, select
 
 from monitor.store.engine import Database
-from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting
+from monitor.store.models import ArticleRow, DeliveryHit, DeliveryRow, Hit, Sighting, Story
 from monitor.store.sqlutil import aware, insert_ignore, table_of
 from monitor.types import DeliveryKind, DeliveryStatus, PlannedDelivery
 
@@ -19,7 +19,7 @@ def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
                      plans: Mapping[str, Sequence[PlannedDelivery]], *, since: datetime, now: datetime) -> int:
     """For hits since `since` of rules in `thresholds` whose story is now
     carried by at least that many outlets (distinct feeds) and that have no
-    follow-up yet: queue one follow-up per delivery in `plans[rule]` (planned
+    follow-up yet and whose story is not muted: queue one follow-up per delivery in `plans[rule]` (planned
     by the caller from its config snapshot).  Keys are stable
     (`follow-up-<hit>-<channel>`), so a follow-up is never queued twice."""
     if not thresholds:
@@ -27,10 +27,12 @@ def queue_follow_ups(db: Database, thresholds: Mapping[str, int],
     outlets = func.count(col(Sighting.feed_id).distinct())
     already = exists().where(col(DeliveryHit.hit_id) == col(Hit.id), col(DeliveryHit.delivery_id) == col(DeliveryRow.id),
                              col(DeliveryRow.kind) == DeliveryKind.FOLLOW_UP)
+    muted = select(col(Story.id)).where(col(Story.muted_at).is_not(None))  # muted on the desk: no follow-ups
     query = (select(col(Hit.id), col(Hit.rule_id), outlets)
              .join(ArticleRow, col(ArticleRow.story_id) == col(Hit.story_id))
              .join(Sighting, col(Sighting.article_id) == col(ArticleRow.id))
-             .where(col(Hit.rule_id).in_(list(thresholds)), col(Hit.matched_at) >= aware(since), ~already)
+             .where(col(Hit.rule_id).in_(list(thresholds)), col(Hit.matched_at) >= aware(since), ~already,
+                    col(Hit.story_id).not_in(muted))
              .group_by(col(Hit.id), col(Hit.rule_id)))
     queued = 0
     with db.write() as s:

@@ -70,6 +70,7 @@ class Story(SQLModel, table=True):
     first_seen_at: Optional[datetime] = _ts()
     title: str = ""
     article_count: int = 0
+    muted_at: Optional[datetime] = _ts()  # muted on the desk: no follow-ups
 
 
 class ArticleRow(SQLModel, table=True):
@@ -153,6 +154,9 @@ class Hit(SQLModel, table=True):
     terms: Optional[list] = _json()
     snippet: str = ""
     explanation: Optional[dict] = _json()
+    relevant: Optional[bool] = None  # triage: None until someone says; False is "not relevant"
+    note: Optional[str] = None  # triage: an analyst's note
+    triaged_at: Optional[datetime] = _ts()
 
 
 class DeliveryRow(SQLModel, table=True):

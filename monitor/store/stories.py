@@ -30,13 +30,15 @@ def prune_article_text(db: Database, before: datetime) -> int:
 
 
 def list_stories(db: Database, *, since: datetime | None = None, limit: int = 100,
-                 offset: int = 0) -> list[StoryView]:
+                 offset: int = 0, ids: list[int] | None = None) -> list[StoryView]:
     """Stories with an article stored since `since` (all when None), newest
     first: title, first seen, outlets (feed names in the order they carried
-    it), the rules that matched it and its articles' URLs."""
+    it), the rules that matched it and its articles' URLs; `ids` only these."""
     active = select(col(ArticleRow.story_id)).where(col(ArticleRow.story_id).is_not(None))
     if since is not None:
         active = active.where(col(ArticleRow.created_at) >= aware(since))
+    if ids is not None:
+        active = active.where(col(ArticleRow.story_id).in_(ids))
     query = (select(Story).where(col(Story.id).in_(active.scalar_subquery()))
              .order_by(col(Story.first_seen_at).desc(), col(Story.id).desc()).limit(limit).offset(offset))
     with db.read() as s:

@@ -29,3 +29,33 @@ class StoryView:
             "rules": list(self.rules),
             "urls": list(self.urls),
         }
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One sighting of a story's article: which outlet carried it, when, and
+    how long its text is (0 when retention pruned it or the feed gave none)."""
+
+    article_id: int
+    outlet: str
+    seen_at: datetime | None
+    title: str
+    url: str
+    words: int
+    published: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "outlet": self.outlet, "seen_at": iso(self.seen_at),
+                "title": self.title, "url": self.url, "words": self.words, "published": iso(self.published)}
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    """A story's page (desk) and GET /api/stories/<id>: the story, its
+    sightings in arrival order, its hits, the follow-ups sent for them."""
+
+    story: StoryView
+    muted_at: datetime | None
+    articles: tuple[StoryArticle, ...]
+    hits: tuple[Any, ...]  # monitor.types.HitView
+    follow_ups: tuple[Any, ...]  # monitor.types.DeliveryView (kind follow-up)

@@ -9,7 +9,7 @@ blocking work; they decide nothing the CLI does not also decide the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,13 +24,15 @@ from monitor.rules import MAX_DOCUMENT_CHARS
 from monitor.metrics import Metrics
 from monitor.runtime.status import Status
 from monitor.runtime.threads import Threads
-from monitor.units import parse_duration
+from monitor.units import iso, parse_duration
 from monitor.web.auth import TOKEN_COOKIE, WEBSUB_CALLBACK, TokenGuard
 from monitor.web.bodylimit import BodyLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
 from monitor.web.tester import run_rule_test, timed_out
 from monitor.views import delivery_json, feed_json, hit_json, page
+from monitor.web.desk import add_desk, hit_filter
+from monitor.web.rulestats import DAYS, empty, rule_stats
 
 LIMIT = Query(100, ge=1, le=1000, description="At most this many items.")
 MAX_OFFSET = 10**9  # past it SQLite overflows long before a page exists
@@ -55,6 +57,17 @@ class WebDeps:
     clock: Clock
     threads: Threads
     websub: Any = None  # monitor.websub.intake.PushIntake (None: /websub/ answers 404)
+
+
+class Triage(BaseModel):
+    """A verdict and/or a note on a hit; fields left out are left alone."""
+
+    relevant: bool | None = Field(None, description="true, false (not relevant) or null (undecided).")
+    note: str | None = Field(None, max_length=2000, description="A note; \"\" clears it.")
+
+
+class Mute(BaseModel):
+    muted: bool = Field(True, description="true mutes the story (no follow-ups), false unmutes it.")
 
 
 class RuleTest(BaseModel):
@@ -134,11 +147,39 @@ def build_api(deps: WebDeps) -> FastAPI:
 
     @api.get("/api/hits", tags=["hits"], response_model=Page)
     async def hits(rule: str | None = None, feed: str | None = Query(None, description="Feed name."),
+                   tag: str | None = Query(None, description="A feed tag: hits on articles such feeds carried."),
+                   story: int | None = Query(None, ge=1, le=MAX_ID, description="A story id."),
                    since: str | None = Query(None, description="e.g. 2h, 7d, or an ISO time"),
+                   until: str | None = Query(None, description="Matched before: a duration back (1d) or an ISO time."),
+                   relevant: str | None = Query(None, pattern="^(yes|no|any)$",
+                                                description="Triage: no = marked not relevant, yes = marked relevant."),
                    limit: int = Query(50, ge=1, le=1000), offset: int = OFFSET) -> dict[str, Any]:
-        found = await store_call(store.list_hits, rule=rule, feed=feed, since=_since(since, clock.now()),
-                                 limit=limit + 1, offset=offset)
+        now = clock.now()
+        args = {"rule": rule, "feed": feed, "tag": tag, "story": str(story) if story else None,
+                "until": until, "relevant": relevant}
+        try:
+            where = hit_filter({k: v for k, v in args.items() if v}, now)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        found = await store_call(store.list_hits, since=_since(since, now), where=where, limit=limit + 1,
+                                 offset=offset)
         return paged(found, hit_json, offset, limit)
+
+    @api.post("/api/hits/{hit_id}/triage", tags=["hits"])
+    async def triage(body: Triage, hit_id: int = _id()) -> dict[str, Any]:
+        """Mark a hit relevant (`true`), not relevant (`false`) or undecided
+        (`null`), and/or set its note (`""` clears it); the hit as it is now."""
+        now, given = clock.now(), body.model_fields_set
+        if not given & {"relevant", "note"}:
+            raise HTTPException(400, "give relevant (true, false or null) and/or note")
+        if "relevant" in given and not await store_call(store.judge_hit, hit_id, relevant=body.relevant, now=now):
+            raise HTTPException(404, f"no hit {hit_id}")
+        if body.note is not None and not await store_call(store.annotate_hit, hit_id, note=body.note, now=now):
+            raise HTTPException(404, f"no hit {hit_id}")
+        found = await store_call(store.get_hit, hit_id)
+        if found is None:
+            raise HTTPException(404, f"no hit {hit_id}")
+        return hit_json(found)
 
     @api.get("/api/hits/{hit_id}", tags=["hits"])
     async def hit(hit_id: int = _id()) -> dict[str, Any]:
@@ -152,6 +193,25 @@ def build_api(deps: WebDeps) -> FastAPI:
         found = await store_call(store.list_stories, since=_since(since, clock.now()), limit=limit + 1,
                                  offset=offset)
         return paged(found, lambda s: s.to_json(), offset, limit)
+
+    @api.get("/api/stories/{story_id}", tags=["stories"])
+    async def story(story_id: int = _id()) -> dict[str, Any]:
+        """One story: its sightings in arrival order (outlet, time, words), its
+        hits, the follow-ups queued for them, and whether it is muted."""
+        found = await store_call(store.story_detail, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        channels = list(deps.status.snapshot().config.channels)
+        return {**found.story.to_json(), "muted": found.muted_at is not None, "muted_at": iso(found.muted_at),
+                "articles": [a.to_json() for a in found.articles], "hits": [hit_json(h) for h in found.hits],
+                "follow_ups": [delivery_json(d, channels=channels) for d in found.follow_ups]}
+
+    @api.post("/api/stories/{story_id}/mute", tags=["stories"])
+    async def mute(body: Mute, story_id: int = _id()) -> dict[str, Any]:
+        """Mute a story (no follow-ups for its hits) or unmute it."""
+        if not await store_call(store.mute_story, story_id, muted=body.muted, now=clock.now()):
+            raise HTTPException(404, f"no story {story_id}")
+        return {"id": story_id, "muted": body.muted}
 
     @api.get("/api/feeds", tags=["feeds"], response_model=Page)
     async def feeds(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
@@ -178,9 +238,22 @@ def build_api(deps: WebDeps) -> FastAPI:
 
     @api.get("/api/rules", tags=["rules"], response_model=Page)
     async def rules(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+        """Every rule with its activity: hits today (UTC), in 7 and 30 days,
+        `per_day` (30 counts, oldest first, from `first_day`), the last hit,
+        how many were marked not relevant and `precision` (share not so
+        marked; null without hits)."""
+        now = clock.now()
         specs = list(deps.status.snapshot().config.rules)[offset:offset + limit + 1]
-        return paged(specs, lambda r: {"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify),
-                                       "mode": r.mode, "source": r.source}, offset, limit)
+        stats = rule_stats(await store_call(store.rule_activity, now - timedelta(days=DAYS + 1)), now)
+        last = await store_call(store.last_hits)
+
+        def view(r: Any) -> dict[str, Any]:
+            s = stats.get(r.id) or empty(now)
+            return {"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify), "mode": r.mode,
+                    "source": r.source, "hits_today": s.today, "hits_7d": s.week, "hits_30d": s.month,
+                    "not_relevant_30d": s.not_relevant, "precision": s.precision, "per_day": list(s.per_day),
+                    "first_day": s.first_day.isoformat(), "last_hit_at": iso(last.get(r.id))}
+        return paged(specs, view, offset, limit)
 
     @api.post("/api/test-rule", tags=["rules"])
     async def test_rule(body: RuleTest) -> dict[str, Any]:
@@ -225,5 +298,6 @@ def build_api(deps: WebDeps) -> FastAPI:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
         return HTMLResponse(await render_status(deps, request, tester=form))
 
+    add_desk(api, deps)
     return api
 

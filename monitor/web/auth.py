@@ -17,6 +17,9 @@
   and the subscription's HMAC secret (monitor.websub.intake).  Nothing else
   under /websub/ is open, and the token is a path segment of URL-safe
   characters only (no `/`, no `..`).
+- /login (the desk's token form) always answers: it checks the token itself
+  and sets the same cookie.  A browser asking for a page (GET, HTML, not
+  /api/) without a valid token is sent there instead of getting JSON.
 - Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
   origin without a CORS preflight (which we never grant), so a page the
   operator visits cannot replay dead deliveries behind their back; and a
@@ -30,12 +33,15 @@ import hmac
 import re
 from collections.abc import Awaitable, Callable
 
+from urllib.parse import urlencode
+
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from monitor.web.listen import is_loopback
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+LOGIN = "/login"
 WEBSUB_CALLBACK = re.compile(r"/websub/[A-Za-z0-9_-]{16,64}")  # monitor.store.websub tokens
 
 
@@ -72,8 +78,16 @@ class TokenGuard:
     async def __call__(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if request.url.path in OPEN_PATHS or is_websub_callback(request):
             return await call_next(request)
+        if request.url.path == LOGIN and request.method in ("GET", "POST"):
+            if request.method == "POST" and not _same_origin(request):
+                return JSONResponse({"detail": "cross-site POST refused"}, status_code=403)
+            return await call_next(request)
         refusal = self.allowed(request)
         if refusal is not None:
+            if refusal.status_code == 401 and _wants_page(request):
+                kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+                here = request.url.path + ("?" + kept if kept else "")
+                return RedirectResponse(f"{LOGIN}?{urlencode({'next': here})}", status_code=303)
             return refusal
         if request.method == "POST" and request.url.path.startswith("/api/") and \
                 not request.headers.get("content-type", "").startswith("application/json"):
@@ -82,6 +96,12 @@ class TokenGuard:
         if request.method == "POST" and not _same_origin(request):
             return JSONResponse({"detail": "cross-site POST refused"}, status_code=403)
         return await call_next(request)
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser navigating to a page (not a script, not the API)."""
+    return (request.method == "GET" and not request.url.path.startswith(("/api/", "/metrics", "/openapi"))
+            and "text/html" in request.headers.get("accept", ""))
 
 
 def _socket_host(request: Request) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 from monitor import __version__
 from monitor.cli.render import ago, interval_text
 from monitor.errors import MatchTimeout, RuleError
+from monitor.units import iso
 from monitor.web.ready import readiness
+from monitor.web.rulestats import percent
 from monitor.web.tester import run_rule_test, timed_out
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
@@ -27,6 +29,14 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("monitor.web", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["highlight"] = highlight
     return env
+
+
+def render(name: str, *, now: datetime, problems: list[str] | tuple[str, ...] = (), **context: Any) -> str:
+    """One desk page (templates/<name>, extending base.html.j2): the nav, the
+    amber "running on the last good config" banner when `problems`."""
+    return _environment().get_template(name).render(
+        version=__version__, now=now, ago=lambda t: ago(t, now), iso=iso, interval=interval_text, percent=percent,
+        problems=list(problems), **context)
 
 
 async def render_status(deps: Any, request: Any, *, tester: dict | None = None) -> str:
@@ -49,9 +59,10 @@ async def render_status(deps: Any, request: Any, *, tester: dict | None = None) 
         except MatchTimeout as exc:
             error = timed_out(exc, snap.poll.match_deadline)
     token = request.query_params.get("token")
-    template = _environment().get_template("status.html.j2")
-    return template.render(
-        version=__version__, now=now, ago=lambda t: ago(t, now), interval=interval_text, hits=hits, feeds=feeds, dead=dead,
-        ready=ready, checks=checks, problems=checks["config"]["problems"], tester=tester or {}, result=result,
-        error=error, action="/?token=" + token if token else "/", rules=snap.config.rules,
-        failing=sum(1 for f in feeds if f.status in ("failing", "gone")), day=timedelta(days=1))
+    # a refused config edit alone is no outage: the last good config runs (amber, not red)
+    degraded = not ready and all(c["ok"] for name, c in checks.items() if name != "config")
+    return render(
+        "status.html.j2", now=now, hits=hits, feeds=feeds, dead=dead, section="/",
+        ready=ready, degraded=degraded, checks=checks, problems=checks["config"]["problems"], tester=tester or {},
+        result=result, error=error, action="/?token=" + token if token else "/", rules=snap.config.rules,
+        failing=sum(1 for f in feeds if f.status in ("failing", "gone")), day=timedelta(days=1), back="/")
