@@ -107,7 +107,6 @@ def secret_values(config: Any) -> list[str]:
     database URL: only its password) and feeds' Authorization-like header
     values.  Other configured text (`X-Team: desk`) is not hidden."""
     from monitor.config.model import Secret
-    from monitor.config.secrets import is_secret_header
 
     found: list[str] = []
 
@@ -126,8 +125,17 @@ def secret_values(config: Any) -> list[str]:
                     walk(getattr(value, f.name))
 
     walk(config)
-    found += [value for feed in getattr(config, "feeds", ()) for name, value in feed.headers
-              if is_secret_header(name)]
+    found += feed_secrets(config)
+    return [s for s in found if s]
+
+
+def feed_secrets(config: Any) -> list[str]:
+    """The secrets in the config's feeds: `${VAR}` values in their URLs and
+    Authorization-like header values (what a feed's URL, shown, must hide)."""
+    from monitor.config.secrets import is_secret_header
+
+    found = [value for feed in getattr(config, "feeds", ()) for name, value in feed.headers
+             if is_secret_header(name)]
     found += [value for feed in getattr(config, "feeds", ()) for value in feed.secrets]
     return [s for s in found if s]
 

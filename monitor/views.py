@@ -8,7 +8,8 @@ OpenAPI description; keep it stable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,14 @@ def hit_json(hit: HitView) -> dict[str, Any]:
         "outlets": list(hit.outlets) or ([hit.source] if hit.source else []),
         "relevant": hit.relevant, "note": hit.note, "story_muted": hit.story_muted,
     }
+
+
+def shown_feed(feed: FeedView, redact: Callable[[str], str]) -> FeedView:
+    """A feed as shown (API, status page, `feeds`): its URLs and last error
+    with the config's feed secrets hidden (`?apikey=${KEY}` -> `?apikey=***`;
+    `redact` is a monitor.redact.Redactor of monitor.logs.feed_secrets)."""
+    return dataclasses.replace(feed, url=redact(feed.url), configured_url=redact(feed.configured_url),
+                               last_error=redact(feed.last_error) if feed.last_error else feed.last_error)
 
 
 def feed_json(feed: FeedView) -> dict[str, Any]:

@@ -9,6 +9,9 @@ import typer
 from monitor.cli.options import ConfigOption, load_or_exit, open_store
 from monitor.cli.render import ago, dumps, feed_record, interval_text, table
 from monitor.clock import SystemClock
+from monitor.logs import feed_secrets
+from monitor.redact import Redactor
+from monitor.views import shown_feed
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +24,8 @@ def register(app: typer.Typer) -> None:
         cfg = load_or_exit(config)
         store = open_store(cfg, existing=True)
         try:
-            found = [f for f in store.list_feeds() if f.active or inactive]
+            redact = Redactor(feed_secrets(cfg))
+            found = [shown_feed(f, redact) for f in store.list_feeds() if f.active or inactive]
         finally:
             store.close()
         if as_json:

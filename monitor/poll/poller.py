@@ -13,6 +13,7 @@ every other feed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from datetime import datetime
 
 from monitor.clock import Clock
 from monitor.errors import StoreUnavailable
+from monitor.logs import secret_values
 from monitor.metrics import Metrics
 from monitor.poll.pipeline import Pipeline, PollResult
+from monitor.redact import Redactor
 from monitor.runtime.heartbeat import freshness
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.threads import Threads
@@ -162,6 +165,8 @@ class Poller:
             if result.deferred is not None:
                 await self._defer(feed, result.deferred)
                 return result
+            if outcome.error:  # a fetch error quotes the URL: its `${VAR}` secrets stay out of the database
+                outcome = dataclasses.replace(outcome, error=Redactor(secret_values(snap.config))(outcome.error))
             try:
                 finished = await self._threads.db(self._store.finish_poll, outcome, owner=self._owner,
                                                   health=snap.config.health, websub_policy=snap.poll.websub)

@@ -30,7 +30,9 @@ from monitor.web.bodylimit import BodyLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
 from monitor.web.tester import run_rule_test, timed_out
-from monitor.views import delivery_json, feed_json, hit_json, page
+from monitor.logs import feed_secrets
+from monitor.redact import Redactor
+from monitor.views import delivery_json, feed_json, hit_json, page, shown_feed
 from monitor.web.desk import add_desk, hit_filter
 from monitor.web.rulestats import DAYS, empty, rule_stats
 
@@ -216,7 +218,8 @@ def build_api(deps: WebDeps) -> FastAPI:
     @api.get("/api/feeds", tags=["feeds"], response_model=Page)
     async def feeds(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
         active = [f for f in await store_call(store.list_feeds) if f.active]
-        return paged(active[offset:offset + limit + 1], feed_json, offset, limit)
+        redact = Redactor(feed_secrets(deps.status.snapshot().config))
+        return paged(active[offset:offset + limit + 1], lambda f: feed_json(shown_feed(f, redact)), offset, limit)
 
     @api.get("/api/deliveries", tags=["deliveries"], response_model=Page)
     async def deliveries(status: str | None = Query(None, pattern="^(pending|sent|dead)$"),

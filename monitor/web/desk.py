@@ -19,10 +19,12 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from monitor.errors import MatchTimeout, RuleError
+from monitor.logs import feed_secrets
+from monitor.redact import Redactor
 from monitor.store.hits import HitFilter
 from monitor.types import DeliveryStatus, HitView
 from monitor.units import parse_duration
-from monitor.views import delivery_json
+from monitor.views import delivery_json, shown_feed
 from monitor.web.auth import TOKEN_COOKIE
 from monitor.web.chart import bar_chart
 from monitor.web.page import render
@@ -125,7 +127,8 @@ def add_desk(api: FastAPI, deps: Any) -> None:
         back = str(request.url.path) + ("?" + str(request.url.query) if request.url.query else "")
         if args.get("fragment"):
             return HTMLResponse(render("hits_fragment.html.j2", now=now, hits=shown, back=local_path(back)))
-        feeds = await threads.db(store.list_feeds)
+        redact = Redactor(feed_secrets(deps.status.snapshot().config))
+        feeds = [shown_feed(f, redact) for f in await threads.db(store.list_feeds)]
         keep = {k: v for k, v in args.items() if v and k not in ("offset", "fragment")}
         at = lambda o: "/hits?" + urlencode({**keep, **({"offset": o} if o else {})})  # noqa: E731
         try:
@@ -267,7 +270,8 @@ def add_desk(api: FastAPI, deps: Any) -> None:
 
     @api.get("/feeds", response_class=HTMLResponse, include_in_schema=False)
     async def feeds_page() -> HTMLResponse:
-        feeds = [f for f in await threads.db(store.list_feeds) if f.active]
+        redact = Redactor(feed_secrets(deps.status.snapshot().config))
+        feeds = [shown_feed(f, redact) for f in await threads.db(store.list_feeds) if f.active]
         return page("feeds.html.j2", section="/feeds", feeds=feeds,
                     backlog=bool(feeds) and hasattr(feeds[0], "backlog"),
                     failing=sum(1 for f in feeds if f.status in ("failing", "gone")))

@@ -12,7 +12,10 @@ from markupsafe import Markup, escape
 from monitor import __version__
 from monitor.cli.render import ago, interval_text
 from monitor.errors import MatchTimeout, RuleError
+from monitor.logs import feed_secrets
+from monitor.redact import Redactor
 from monitor.units import iso
+from monitor.views import shown_feed
 from monitor.web.ready import readiness
 from monitor.web.rulestats import percent
 from monitor.web.tester import run_rule_test, timed_out
@@ -44,7 +47,8 @@ async def render_status(deps: Any, request: Any, *, tester: dict | None = None) 
     now, store, threads = deps.clock.now(), deps.store, deps.threads
     snap = deps.status.snapshot()
     hits = await threads.db(store.list_hits, limit=25)
-    feeds = [f for f in await threads.db(store.list_feeds) if f.active]
+    redact = Redactor(feed_secrets(snap.config))
+    feeds = [shown_feed(f, redact) for f in await threads.db(store.list_feeds) if f.active]
     dead = await threads.db(store.list_deliveries, status="dead", limit=50)
     ready, checks = await readiness(store, deps.status, threads, now)
     result = error = None
