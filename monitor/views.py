@@ -22,7 +22,7 @@ def hit_json(hit: HitView) -> dict[str, Any]:
         "id": hit.id, "rule": hit.rule, "rule_name": hit.rule_name, "url": hit.url, "title": hit.title,
         "source": hit.source, "published": iso(hit.published), "matched_at": iso(hit.matched_at),
         "snippet": hit.snippet, "terms": list(hit.terms), "story_id": hit.story_id,
-        "outlets": list(hit.outlets) or ([hit.source] if hit.source else []),
+        "outlets": own_first(hit.source, hit.outlets),
         "relevant": hit.relevant, "note": hit.note, "story_muted": hit.story_muted,
     }
 
@@ -33,6 +33,18 @@ def shown_feed(feed: FeedView, redact: Callable[[str], str]) -> FeedView:
     `redact` is a monitor.redact.Redactor of monitor.logs.feed_secrets)."""
     return dataclasses.replace(feed, url=redact(feed.url), configured_url=redact(feed.configured_url),
                                last_error=redact(feed.last_error) if feed.last_error else feed.last_error)
+
+
+def own_first(source: str | None, outlets: Sequence[str]) -> list[str]:
+    """Every outlet of the story, the hit's own first, then in the order they carried it.
+
+    >>> own_first("Wire", ("Herald", "Wire", "Daily"))
+    ['Wire', 'Herald', 'Daily']
+    >>> own_first("Wire", ())
+    ['Wire']
+    """
+    rest = [o for o in outlets if o != source]
+    return ([source] if source else []) + rest
 
 
 def feed_json(feed: FeedView) -> dict[str, Any]:

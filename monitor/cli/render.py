@@ -30,6 +30,7 @@ def plain(value: Any) -> Any:
 def interval_text(feed) -> str:  # type: ignore[no-untyped-def]
     """The interval polled, and why when it is not the one configured.
 
+    >>> from datetime import timedelta
     >>> from types import SimpleNamespace as F
     >>> interval_text(F(interval=timedelta(minutes=1), effective_interval=timedelta(minutes=4),
     ...                 interval_reason="cache-control"))

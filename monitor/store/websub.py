@@ -211,11 +211,13 @@ def pushed(db: Database, token: str, now: datetime) -> None:
 
 
 def pushed_feeds(s, feed_ids: Sequence[int], now: datetime) -> set[int]:  # type: ignore[no-untyped-def]
-    """Which of these feeds a hub pushes now (verified, lease running)."""
+    """Which of these feeds a hub pushes now (verified, lease running; a renewal
+    on its way keeps the lease it renews)."""
     if not feed_ids:
         return set()
     rows = s.execute(select(col(Sub.feed_id)).where(col(Sub.feed_id).in_(feed_ids), col(Sub.wanted) == SUBSCRIBE,
-                                               col(Sub.state) == "subscribed", col(Sub.expires_at) > aware(now)))
+                                               col(Sub.state).in_(("subscribed", "requested")),
+                                               col(Sub.expires_at) > aware(now)))
     return {r[0] for r in rows}
 
 
@@ -228,8 +230,9 @@ def describe(row: Sub | None, now: datetime) -> str | None:
         return f"hub {row.hub}: {row.error}"
     if row.wanted == UNSUBSCRIBE:
         return f"unsubscribed from {row.hub}" if row.state == "unsubscribed" else f"unsubscribing from {row.hub}"
-    if row.state == "subscribed" and expires is not None and expires > aware(now):
-        return f"pushed by {row.hub} until {expires:%Y-%m-%d %H:%M}Z ({row.pushes} pushes)"
+    if row.state in ("subscribed", "requested") and expires is not None and expires > aware(now):
+        renewing = "; renewing" if row.state == "requested" else ""  # the current lease still holds
+        return f"pushed by {row.hub} until {expires:%Y-%m-%d %H:%M}Z ({row.pushes} pushes{renewing})"
     if row.state == "requested":
         return f"subscribing at {row.hub}: waiting for the hub's verification"
     if row.state in ("failing", "denied"):

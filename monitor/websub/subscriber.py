@@ -36,7 +36,9 @@ NO_CALLBACK_NOTE = "not subscribing: http.public_url is not set (the hub needs a
 
 
 def callback_url(public_url: str, token: str) -> str:
-    """>>> callback_url("https://mon.example.com/base/", "abc")
+    """Where the hub calls back: this daemon's public URL, then the subscription's token.
+
+    >>> callback_url("https://mon.example.com/base/", "abc")
     'https://mon.example.com/base/websub/abc'
     """
     return f"{public_url.rstrip('/')}/websub/{token}"

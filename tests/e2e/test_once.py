@@ -157,7 +157,8 @@ def test_hits_filters_and_formats(cli, server, receiver):
     configure(cli, server, receiver)
     cli("once")
 
-    assert cli.json("hits", "--json", "--rule", "no-such-rule") == []
+    unknown = cli("hits", "--json", "--rule", "no-such-rule", check=False)
+    assert unknown.returncode == 2 and "unknown rule 'no-such-rule'" in unknown.stderr, unknown
     assert len(cli.json("hits", "--json", "--since", "1h")) == 1
     csv_out = cli("hits", "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("id,rule,") and len(csv_out) == 2

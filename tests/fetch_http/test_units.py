@@ -62,7 +62,7 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after("Thu, 01 Jan 2026 01:00:00 GMT", NOW) == timedelta(hours=1)
     assert parse_retry_after("Wed, 31 Dec 2025 00:00:00 GMT", NOW) == timedelta(0)
     assert parse_retry_after("soon", NOW) is None and parse_retry_after(None, NOW) is None
-    assert parse_retry_after("99999999999999", NOW) == timedelta(days=3650)
+    assert parse_retry_after("99999999999999", NOW) == timedelta(days=1)  # the one cap: 24 h
 
 
 def test_freshness_headers() -> None:

@@ -64,7 +64,7 @@ def test_slack_blocks() -> None:
 def test_email_subject_text_and_escaped_html() -> None:
     built = channels({"m": channel_spec("m", "email", {"host": "127.0.0.1", "from": "a@b.c", "to": ["d@e.f"]})},
                      FrozenClock(NOW))
-    msg = built["m"].message(HEALTH)  # type: ignore[attr-defined]
+    msg = built["m"].inner.message(HEALTH)  # type: ignore[attr-defined]
     assert msg["Subject"] == "[news-monitor] feed failing: Yonhap"
     plain, html = (part.get_content() for part in msg.iter_parts())
     assert "failed 5 times" in plain and "HTTP 503 &lt;b&gt;" in html

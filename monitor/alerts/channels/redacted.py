@@ -53,6 +53,11 @@ class RedactedChannel:
         self._inner = inner
         self._redact = redact
 
+    @property
+    def inner(self) -> Channel:
+        """The wrapped channel (what it would render, for tests and previews)."""
+        return self._inner
+
     async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
         try:
             if template:
