@@ -124,7 +124,8 @@ def add_desk(api: FastAPI, deps: Any) -> None:
         except RuleError as exc:
             error = "\n".join(exc.problems)
         shown = found[:PAGE]
-        back = str(request.url.path) + ("?" + str(request.url.query) if request.url.query else "")
+        kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("fragment", "token")])
+        back = "/hits" + ("?" + kept if kept else "")  # where a triage button comes back to: the page, not the fragment
         if args.get("fragment"):
             return HTMLResponse(render("hits_fragment.html.j2", now=now, hits=shown, back=local_path(back)))
         redact = Redactor(feed_secrets(deps.status.snapshot().config))

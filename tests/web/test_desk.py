@@ -49,8 +49,10 @@ async def test_hits_page_filters_pages_and_shows_outlets_terms_and_story(polled)
         older = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
         second = (await http.get(older)).text
         assert second.count('class="hit') == 11 and 'rel="prev"' in second and 'rel="next"' not in second
-        fragment = (await http.get("/hits", params={"fragment": "1"})).text
+        fragment = (await http.get("/hits", params={"fragment": "1", "rule": RULE})).text
         assert "<nav" not in fragment and fragment.count('class="hit') == 50
+        # a triage button in a refreshed list comes back to the page, not to the fragment
+        assert f'name="back" value="/hits?rule={RULE}"' in fragment
 
 
 async def test_outlets_count_links_the_story_page(tmp_path, server):

@@ -1,0 +1,105 @@
+"""The analyst's desk in a real headless Chromium (Playwright) against the
+daemon's real HTTP server: filters change the hits list, "not relevant"
+changes the rule's precision, a story page lists its outlets, the chart has
+one bar per day, a dead delivery is replayed from its button, and the login
+page sets the cookie.
+
+NEWS_MONITOR_DESK_SCREENSHOTS=docs writes a screenshot of each page there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+try:
+    from playwright.async_api import expect
+except ImportError:  # the `browser` fixture skips (or fails in CI) with the install hint
+    expect = None
+
+from tests.browser.conftest import live_app
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "desk-t0ken-123"
+
+
+async def _shot(page, name: str) -> None:
+    folder = os.environ.get("NEWS_MONITOR_DESK_SCREENSHOTS")
+    if folder:
+        await page.screenshot(path=str(ROOT / folder / f"desk-{name}.png"), full_page=True)
+
+
+async def test_filters_triage_precision_story_and_chart(browser, live):
+    page = await browser.new_page(viewport={"width": 1100, "height": 900})
+    assert (await page.goto(live.url + "hits")).status == 200
+    hits = page.locator("#hits .hit")
+    await expect(hits).to_have_count(1)
+    await _shot(page, "hits")
+
+    async with page.expect_navigation():  # a filter that excludes the hit empties the list
+        await page.select_option("#filters select[name=feed]", "Broken feed")
+        await page.click("#filters button[type=submit]")
+    await expect(hits).to_have_count(0)
+    await expect(page.locator("#hits")).to_contain_text("No hits match")
+    async with page.expect_navigation():
+        await page.select_option("#filters select[name=feed]", "")
+        await page.select_option("#filters select[name=rule]", "china-envoy-nk")
+        await page.click("#filters button[type=submit]")
+    await expect(hits).to_have_count(1)
+
+    await page.goto(live.url + "rules")
+    row = page.locator('#rules tr[data-rule="china-envoy-nk"]')
+    await expect(row.locator(".precision")).to_have_text("100%")
+    bars = row.locator("svg.chart rect.bar")
+    await expect(bars).to_have_count(30)
+    assert await bars.last.get_attribute("data-count") == "1"
+    assert await bars.last.get_attribute("height") == "28"  # the only day with hits is the tallest
+    assert {await b.get_attribute("height") for b in (await bars.all())[:-1]} == {"0"}
+    await _shot(page, "rules")
+
+    await page.goto(live.url + "hits")
+    async with page.expect_navigation():
+        await page.click("#hits .hit .noise-button")
+    await expect(page.locator("#hits .hit .badge", has_text="not relevant")).to_be_visible()
+    await page.goto(live.url + "rules")
+    await expect(page.locator('#rules tr[data-rule="china-envoy-nk"] .precision')).to_have_text("0%")
+
+    await page.goto(live.url + "hits")
+    async with page.expect_navigation():
+        await page.click("#hits .hit a.story")
+    await expect(page.locator("#articles td.outlet")).to_have_text(["Wire RSS"])
+    await expect(page.locator("h1")).to_contain_text("China sends envoy to North Korea")
+    await _shot(page, "story")
+
+
+async def test_dead_delivery_replayed_from_its_button(browser, live):
+    page = await browser.new_page(viewport={"width": 1100, "height": 900})
+    assert (await page.goto(live.url + "deliveries")).status == 200
+    dead = page.locator("#dead tr[data-delivery]")
+    await expect(dead).to_have_count(1)
+    await _shot(page, "deliveries")
+    async with page.expect_navigation():
+        await dead.locator("button", has_text="replay").click()
+    await expect(page.locator("#replayed")).to_contain_text("Replayed 1")
+    await expect(page.locator("#dead tr[data-delivery]")).to_have_count(0)
+    # back in the queue for the dispatcher: pending, not dead
+    assert [d.status for d in live.app.store.list_deliveries(status="dead")] == []
+
+
+async def test_login_page_sets_the_cookie(browser, tmp_path, server):
+    async with live_app(tmp_path, server, http={"listen": "127.0.0.1:0", "token": TOKEN}) as served:
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(served.url + "rules")
+        assert page.url.endswith("/login?next=%2Frules")
+        await page.fill("#login input[name=token]", "wrong")
+        async with page.expect_navigation():
+            await page.click("#login button[type=submit]")
+        await expect(page.locator("#login-error")).to_be_visible()
+        await page.fill("#login input[name=token]", TOKEN)
+        async with page.expect_navigation():
+            await page.click("#login button[type=submit]")
+        assert page.url == served.url + "rules"
+        await expect(page.locator("#rules")).to_be_visible()
+        cookie = next(c for c in await context.cookies() if c["name"] == "news_monitor_token")
+        assert cookie["httpOnly"] is True
+        await context.close()
