@@ -44,15 +44,14 @@ once: install
 # is spent waiting on real processes and sockets); TEST_WORKERS=0 runs it in
 # one process.
 TEST_WORKERS ?= 2
-test: install lint
+test: install lint typecheck
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # ruff, configured in pyproject.toml ([tool.ruff]); part of `make test`.
 lint: install
 	$(BIN)/ruff check monitor tests bench scripts
 
-# mypy, configured in pyproject.toml ([tool.mypy]).  Not yet part of `make test`:
-# it still reports errors (mostly SQLModel column expressions that need col()).
+# mypy, configured in pyproject.toml ([tool.mypy]); part of `make test`.
 typecheck: install
 	$(BIN)/mypy
 

@@ -34,9 +34,9 @@ def register(app: typer.Typer) -> None:
         from monitor.store.engine import sqlite_path, sqlite_problem
 
         db = sqlite_path(cfg.database)
-        problem = sqlite_problem(db) if db is not None else None
-        if problem is not None:
-            typer.echo(f"{path}: database: {problem}", err=True)
+        db_problem = sqlite_problem(db) if db is not None else None
+        if db_problem is not None:
+            typer.echo(f"{path}: database: {db_problem}", err=True)
             typer.echo("config has 1 problem", err=True)
             raise typer.Exit(1)
         files = ", ".join(str(f) for f in cfg.files)

@@ -89,8 +89,7 @@ def _check_defaults(ctx: Ctx, top: dict[str, Node], tree: Node, defaults: Defaul
                     sources: RuleSources, channels: set[str]) -> None:
     """defaults.notify must name defined channels when it is written or used."""
     node = top.get("defaults")
-    written = node is not None and node.kind == "map" and "notify" in node.value
-    if written:
+    if node is not None and node.kind == "map" and "notify" in node.value:
         check_channels(ctx, node.value["notify"], "defaults.notify", defaults.notify, channels)
         return
     used = any(r.kind == "map" and "notify" not in r.value for r in sources.rules)

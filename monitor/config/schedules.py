@@ -93,8 +93,8 @@ def cron_weekdays(field: str) -> str:
             lo, hi = 0, 6
         else:
             a, _, b = rng.partition("-")
-            lo, hi = _cron_day(a, field), _cron_day(b, field) if b else None
-            hi = hi if hi is not None else (6 if step else lo)
+            lo = _cron_day(a, field)
+            hi = _cron_day(b, field) if b else (6 if step else lo)
             if hi < lo:
                 raise ValueError(f"weekday range '{rng}' runs backwards; write e.g. 1-5 or mon-fri")
         days.update(CRON_DAYS[n % 7] for n in range(lo, hi + 1, step or 1))

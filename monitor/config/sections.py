@@ -276,6 +276,8 @@ def read_stories(ctx: Ctx, node: Node | None) -> ClusterSettings:
     try:
         return ClusterSettings(**values)
     except ValueError as exc:  # the ranges are checked above; anything left is the settings' own rule
+        if node is None:  # no stories: section, the defaults: they are valid
+            raise
         ctx.error(node, "stories", str(exc))
         return d
 

@@ -160,7 +160,8 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, key: str, line: int, col: int) -> Node:
         text = str(node.value)
         quoted = node.style is not None
-        source, expanded, env_values = None, False, ()
+        source, expanded = None, False
+        env_values: tuple[str, ...] = ()
         if "$" in text and node.tag == "tag:yaml.org,2002:str":
             try:
                 new_text, used = expand(text, self.environ)

@@ -23,9 +23,9 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     header = _CHARSET_PARAM.search(content_type)
     meta = _META_CHARSET.search(body[:8192])
     for label in (header.group(1) if header else None, meta.group(1).decode("ascii", "replace") if meta else None):
-        codec = _codec(label)
-        if codec:
-            return body.decode(codec, errors="replace")
+        declared = _codec(label)
+        if declared:
+            return body.decode(declared, errors="replace")
     return body.decode("utf-8", errors="replace")
 
 

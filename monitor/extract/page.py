@@ -26,6 +26,7 @@ class Extracted:
 def extract_html(html: str, url: str = "") -> Extracted | None:
     """The article in a page, or None when there is nothing article-like."""
     import trafilatura  # slow to import; loaded in the worker processes only
+    from trafilatura.settings import Document
 
     if not html.strip():
         return None
@@ -36,7 +37,7 @@ def extract_html(html: str, url: str = "") -> Extracted | None:
     except Exception as exc:  # trafilatura on hostile markup: no text, not a crash
         log.warning("trafilatura failed on %s: %s: %s", url or "a page", type(exc).__name__, exc)
         return None
-    if doc is None or getattr(doc, "body", None) is None:
+    if not isinstance(doc, Document) or doc.body is None:  # None, or a dict only with as_dict=True
         return None
     title = " ".join(str(doc.title or "").split())
     text = _paragraphs(doc.body)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Protocol
 
@@ -24,7 +24,7 @@ _PRUNE_AT = 256  # hosts remembered only for spacing before expired ones are dro
 
 
 class Limiter(Protocol):
-    def slot(self, host: str) -> AsyncIterator[None]: ...
+    def slot(self, host: str) -> AbstractAsyncContextManager[None]: ...
 
 
 Take = Callable[[str], Awaitable["tuple[int, datetime] | None"]]  # host -> (slot, start at) or None: all taken

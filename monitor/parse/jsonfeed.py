@@ -28,7 +28,7 @@ def parse_json_feed(body: bytes, *, url: str, max_entries: int = MAX_ENTRIES) ->
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
         return ParsedFeed((), error="the body is JSON but not a JSON Feed (no \"version\": "
                           "\"https://jsonfeed.org/version/1.1\")", error_kind="not-a-feed")
-    items = doc.get("items") if isinstance(doc.get("items"), list) else []
+    items = listed if isinstance(listed := doc.get("items"), list) else []
     base = resolve_link(url, _str(doc.get("feed_url"))) or url
 
     def keyed(item: dict[str, Any]) -> tuple[str, str]:
@@ -50,7 +50,7 @@ def _entry(item: dict[str, Any], key: str, link: str) -> Entry:
     summary = html_to_text(html_body) if len(html_body) >= len(text_body) else plain_paragraphs(text_body)
     if not summary:
         summary = plain_paragraphs(_str(item.get("summary")))
-    authors = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+    authors = listed if isinstance(listed := item.get("authors"), list) else [item.get("author")]
     names = [_str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
     return Entry(
         key=key,

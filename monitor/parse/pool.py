@@ -79,4 +79,4 @@ class FeedParser:
         self._pool.close()
 
 
-_KINDS = {Failure.TIMEOUT: "parse-timeout", Failure.MEMORY: "too-complex", Failure.CRASHED: "too-complex"}
+_KINDS: dict[Failure | None, str] = {Failure.TIMEOUT: "parse-timeout", Failure.MEMORY: "too-complex", Failure.CRASHED: "too-complex"}

@@ -30,7 +30,7 @@ from monitor.runtime.heartbeat import freshness
 from monitor.runtime.snapshot import Snapshot
 from monitor.runtime.threads import Threads
 from monitor.runtime.wakeup import Wakeup
-from monitor.stories.key import story_key
+from monitor.stories.key import StoryKey, story_key
 from monitor.types import Article, Entry, FeedState, FetchResult, ParsedFeed, PollOutcome, RecordedHit, RecordItem
 from monitor.websub.discover import discover
 
@@ -230,7 +230,7 @@ class Pipeline:
         store assigns stories from its index inside it)."""
         ruleset, stories, budget = snap.ruleset, snap.config.stories, snap.poll.match_deadline
 
-        def prepare() -> list[tuple[tuple, object, str | None]]:  # type: ignore[type-arg]
+        def prepare() -> list[tuple[tuple, str | None, StoryKey | None]]:  # type: ignore[type-arg]
             return [(*match_within(ruleset, a, budget), story_key(a.text, a.title, stories)) for a in articles]
 
         prepared = await self._threads.cpu(prepare)

@@ -147,7 +147,7 @@ class _Compiler:
             right, rc = self.node(n.right, fields)
             self.near_operand -= 1
             chained = self.near_operand > 0
-            key = ("near", left.id, right.id, n.distance, n.ordered, chained)
+            key: tuple[Any, ...] = ("near", left.id, right.id, n.distance, n.ordered, chained)
             near = self.interner.leaf(key, lambda i: NearM(i, left, right, n.distance, n.ordered,
                                                            chained))
             return near, lc + rc

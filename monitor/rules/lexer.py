@@ -57,9 +57,9 @@ def check_term(text: str, column: int, written: str | None = None) -> None:
     shown = written if written is not None else text
     mid = _MID_STAR_RE.search(text)
     if mid:
-        word = next(w for w in text.split() if "*" in w and _MID_STAR_RE.search(w))
+        bad = next(w for w in text.split() if "*" in w and _MID_STAR_RE.search(w))
         raise QueryError(f"'*' is only allowed at the end of a word, e.g. nucle* (? stands for "
-                         f"one letter, e.g. organi?ation): fix {word!r}", column + mid.start())
+                         f"one letter, e.g. organi?ation): fix {bad!r}", column + mid.start())
     if not any(ch.isalnum() for ch in text):
         raise QueryError(f"{shown!r} has no letters or digits to match: remove it or quote a "
                          "real word", column)
@@ -204,11 +204,11 @@ def lex(query: str) -> list[Tok]:
             body, i = _regex(query, i)
             toks.append(Tok("REGEX", col, body))
         elif ch == "@":
-            name = _ALIAS_RE.match(query, i + 1)
-            if not name:
+            alias = _ALIAS_RE.match(query, i + 1)
+            if not alias:
                 raise QueryError("@ must be followed by an alias name, e.g. @china", col)
-            toks.append(Tok("ALIAS", col, name.group()))
-            i = name.end()
+            toks.append(Tok("ALIAS", col, alias.group()))
+            i = alias.end()
         elif ch == "=":
             if query[i + 1:i + 2] in _QUOTES:
                 body, i = _phrase(query, i + 1)

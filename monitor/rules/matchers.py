@@ -23,6 +23,7 @@ class Node:
     """Base of the composite matchers."""
 
     __slots__ = ("id",)
+    id: int  # its interner number: the key of its occurrences in DocIndex.cache
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
         if region is not None:

@@ -17,11 +17,14 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeVar
 
 from monitor.rules.hangul import NOSPACE, NOSPACE_RE
 from monitor.rules.sentences import STOPS, breaks
 from monitor.rules.textnorm import OffsetMap, normalize_text, normalize_word
 from monitor.rules.unicode_tables import MARK
+
+T = TypeVar("T")
 
 _SPLIT_RE = re.compile(f"((?:[^\\W_]|{MARK})+)")
 _PLAIN_SPLIT_RE = re.compile(r"([^\W_]+)")
@@ -85,11 +88,15 @@ def _drop_possessives(clean: str, words: list[str], starts: list[int], ends: lis
             drop.add(i)  # "x’s’s": once the first s is dropped, the second is a word
     if drop:
         cuts = sorted(drop)
-        for lst in (words, starts, ends):
-            kept = lst[:cuts[0]]
-            for k, i in enumerate(cuts):
-                kept += lst[i + 1:cuts[k + 1] if k + 1 < len(cuts) else len(lst)]
-            lst[:] = kept
+        words[:], starts[:], ends[:] = _without(words, cuts), _without(starts, cuts), _without(ends, cuts)
+
+
+def _without(items: list[T], cuts: list[int]) -> list[T]:
+    """`items` without the positions `cuts` (sorted, not empty)."""
+    kept = items[:cuts[0]]
+    for k, i in enumerate(cuts):
+        kept += items[i + 1:cuts[k + 1] if k + 1 < len(cuts) else len(items)]
+    return kept
 
 
 def _units(clean: str, raws: list[str], starts: list[int], ends: list[int]

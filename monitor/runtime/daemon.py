@@ -19,6 +19,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -32,6 +33,7 @@ from monitor.poll.poller import CycleResult, Poller
 from monitor.runtime.jobs import FollowUps, Housekeeping
 from monitor.runtime.snapshot import LiveConfig, Snapshot
 from monitor.runtime.status import DaemonState
+from monitor.types import PollOutcome, RecordedHit
 from monitor.units import format_duration
 
 log = logging.getLogger("monitor.daemon")
@@ -74,7 +76,8 @@ class Daemon:
     async def burst(self, *, all_feeds: bool = False) -> CycleResult:
         """Poll what is due (or every feed), queue follow-ups, send what is due,
         and again while polls found feeds due; then return what was polled."""
-        outcomes, hits = [], []
+        outcomes: list[PollOutcome] = []
+        hits: list[RecordedHit] = []
         for round_ in range(BURST_ROUNDS):
             cycle = await self._poller.run_cycle(all_feeds=all_feeds and round_ == 0)
             outcomes += cycle.outcomes
@@ -133,7 +136,7 @@ class Daemon:
             if job.id.startswith("digest:"):
                 job.remove()
         for key, trigger in digest_jobs(snap.config.rules, snap.config.channels):
-            scheduler.add_job(self._guard(f"digest {key}", lambda key=key: self._digest(key)), trigger,
+            scheduler.add_job(self._guard(f"digest {key}", partial(self._digest, key)), trigger,
                               id=f"digest:{key}", replace_existing=True)
         self._jobs_for = snap.generation
 

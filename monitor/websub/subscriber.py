@@ -77,7 +77,7 @@ class Subscriber:
         subscribing = task.mode == SUBSCRIBE
         if subscribing and (public is None or not snap.config.websub.enabled):
             return Outcome(state=NO_CALLBACK, next_action_at=None, error=NO_CALLBACK_NOTE)
-        if not subscribing and (public is None or task.state in ("new", "denied", NO_CALLBACK)):
+        if public is None or (not subscribing and task.state in ("new", "denied", NO_CALLBACK)):
             return Outcome(state="unsubscribed", next_action_at=None)  # nothing at the hub to end (or no way to)
         form = [("hub.mode", task.mode), ("hub.topic", task.topic), ("hub.callback", callback_url(public, task.token))]
         if subscribing:

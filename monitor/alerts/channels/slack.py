@@ -83,7 +83,7 @@ def blocks_for(delivery: Delivery, renderer: Renderer,
     if len(shown) < len(hits):
         sections.append({"type": "section", "text": {
             "type": "mrkdwn", "text": f"…and {len(hits) - len(shown)} more"}})
-    blocks = [{"type": "header", "text": {"type": "plain_text", "emoji": True,
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "emoji": True,
                                           "text": clip(title or "news-monitor", HEADER_LIMIT)}}]
     blocks += sections
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(
