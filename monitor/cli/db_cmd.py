@@ -13,7 +13,6 @@ import typer
 from monitor.cli.options import ConfigOption, config_path
 from monitor.errors import ConfigError, MonitorError
 
-DEFAULT_DATABASE = "sqlite:///data/monitor.db"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -68,6 +67,8 @@ def database_url(path: Path) -> str:
 
 def read_database_key(path: Path, environ: dict[str, str] | None = None) -> str:
     import yaml
+
+    from monitor.config.model import DEFAULT_DATABASE
 
     env = dict(os.environ) if environ is None else environ
     try:

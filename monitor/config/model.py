@@ -1,6 +1,9 @@
 """The validated configuration: small frozen records, built by `load_config`.
 
-Every field has the default documented in docs/config.md.  Secret strings
+Every field has the default documented in docs/config.md; this module is
+the one place those defaults are written (the settings objects built from a
+Config, e.g. monitor.fetch.settings.FetchSettings, take theirs from here).
+Secret strings
 (channel passwords, tokens, webhook URLs, a database password) are `Secret`
 instances: plain `str` to the code that uses them, `'***'` in any repr, so a
 logged Config or ChannelSpec never shows them.
@@ -15,6 +18,9 @@ from typing import Any
 
 from monitor.stories.settings import ClusterSettings
 from monitor.types import ChannelSpec, FeedSpec, RuleSpec
+
+
+DEFAULT_DATABASE = "sqlite:///data/monitor.db"  # relative: from the config file's directory
 
 
 class Secret(str):
@@ -125,7 +131,7 @@ class RetentionConfig:
 class Config:
     path: Path
     files: tuple[Path, ...]  # every file read: the config, rule files, *_file secrets
-    database: str = "sqlite:///data/monitor.db"
+    database: str = DEFAULT_DATABASE
     poll: PollConfig = field(default_factory=PollConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     http: HttpConfig = field(default_factory=HttpConfig)

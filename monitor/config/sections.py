@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from monitor.config.fields import (Ctx, as_bool, as_duration, as_float, as_int, as_list,
                                    as_size, as_str, as_str_list, normalised, section)
-from monitor.config.model import (AlertsConfig, Defaults, FetchConfig, HealthConfig, HttpConfig,
+from monitor.config.model import (DEFAULT_DATABASE, AlertsConfig, Defaults, FetchConfig, HealthConfig, HttpConfig,
                                   LogConfig, PollConfig, ReplicasConfig, RetentionConfig, Secret, WebSubConfig)
 from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
@@ -36,9 +36,6 @@ STORIES_KEYS = ("threshold", "window", "num_perm", "shingle", "min_words", "min_
 RETENTION_KEYS = ("article_text", "hits")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATABASE_SCHEMES = ("sqlite", "postgresql")
-
-
-DEFAULT_DATABASE = "sqlite:///data/monitor.db"
 
 
 def read_database(ctx: Ctx, node: Node | None) -> str:

@@ -27,15 +27,16 @@ class FetchSettings:
     10000000
     """
 
-    timeout: timedelta = timedelta(seconds=20)
-    connect_timeout: timedelta = timedelta(seconds=10)
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    allow_private: tuple[str, ...] = ()
-    user_agent: str = USER_AGENT
-    per_host: int = 2
-    host_spacing: timedelta = timedelta(seconds=0.5)
-    concurrency: int = 32
+    # The defaults of what the config sets are the config's (monitor.config.model).
+    timeout: timedelta = FetchConfig.timeout
+    connect_timeout: timedelta = timedelta(seconds=10)  # not a config key
+    max_bytes: int = FetchConfig.max_bytes
+    max_redirects: int = FetchConfig.max_redirects
+    allow_private: tuple[str, ...] = FetchConfig.allow_private
+    user_agent: str = USER_AGENT  # fetch.user_agent's default (None) means this
+    per_host: int = FetchConfig.per_host
+    host_spacing: timedelta = FetchConfig.host_spacing
+    concurrency: int = PollConfig.concurrency
 
     @classmethod
     def from_config(cls, fetch: FetchConfig, poll: PollConfig) -> FetchSettings:

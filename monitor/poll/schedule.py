@@ -42,6 +42,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from monitor.backoff import exponential
+from monitor.config.model import PollConfig
 from monitor.types import PollKind
 
 GONE_DELAY = timedelta(days=7)
@@ -78,13 +79,14 @@ class ScheduleSettings:
     datetime.timedelta(seconds=21600)
     """
 
-    min_interval: timedelta = timedelta(minutes=1)
-    max_interval: timedelta = timedelta(hours=24)
-    backoff_base: timedelta = timedelta(minutes=1)
-    backoff_max: timedelta = timedelta(hours=6)
-    jitter: float = 0.1  # fraction of the delay, applied as +-jitter
-    max_stretch: float = 4.0  # hints stretch a poll to at most this x the configured interval
-    adaptive: bool = False  # server hints and the observed rhythm may stretch the interval (poll.adaptive)
+    # The defaults of what the config sets are the config's `poll:` ones (monitor.config.model).
+    min_interval: timedelta = PollConfig.min_interval
+    max_interval: timedelta = PollConfig.max_interval
+    backoff_base: timedelta = timedelta(minutes=1)  # not a config key
+    backoff_max: timedelta = timedelta(hours=6)  # not a config key
+    jitter: float = PollConfig.jitter  # fraction of the delay, applied as +-jitter
+    max_stretch: float = PollConfig.max_stretch  # hints stretch a poll to at most this x the configured interval
+    adaptive: bool = PollConfig.adaptive  # server hints and the observed rhythm may stretch the interval
 
 
 def _jittered(delay: timedelta, jitter: float, rand: Callable[[], float]) -> timedelta:
