@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from monitor.store import Store
+from tests.procs import kill_group, start_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = [
@@ -108,9 +109,9 @@ def write_setup(tmp: Path, url: str) -> Path:
 
 
 def start(config: Path, tmp: Path) -> subprocess.Popen:
+    """The daemon in a process group of its own (ended with kill_group: its workers too)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWS_MONITOR_CONFIG": str(config)}
-    return subprocess.Popen([sys.executable, "-m", "monitor", "run", "--config", str(config)],
-                            cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return start_in_group([sys.executable, "-m", "monitor", "run", "--config", str(config)], cwd=tmp, env=env)
 
 
 @pytest.mark.slow
@@ -122,7 +123,7 @@ def test_sigkill_mid_send_then_restart_delivers_everything_once_per_id(tmp_path:
     try:
         arrived = rx.wait(lambda r: len(set(r.ids)) == len(ITEMS), 60, first)
         if not arrived:
-            first.kill()
+            kill_group(first)
             pytest.fail(f"first daemon sent {rx.ids}; stderr:\n{first.communicate()[1]}")
         first_ids = set(rx.ids)
         os.kill(first.pid, signal.SIGKILL)  # mid-send: every request is still held
@@ -132,7 +133,7 @@ def test_sigkill_mid_send_then_restart_delivers_everything_once_per_id(tmp_path:
 
         second = start(config, tmp_path)
         if not rx.wait(lambda r: set(r.accepted) == first_ids, 60, second):
-            second.kill()
+            kill_group(second)
             pytest.fail(f"after restart: sent {rx.ids}, accepted {rx.accepted}; "
                         f"stderr:\n{second.communicate()[1]}")
         assert len(rx.ids) >= 2 * len(ITEMS)  # every alert was repeated...
@@ -146,11 +147,14 @@ def test_sigkill_mid_send_then_restart_delivers_everything_once_per_id(tmp_path:
         assert all(v.status in ("sent", "pending") for v in views)  # "sent" lands just after the answer
     finally:
         for proc in (first, second):
-            if proc is not None and proc.poll() is None:
+            if proc is None:
+                continue
+            if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
                     proc.wait(15)
                 except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                    pass
+            kill_group(proc)  # it, if still running, and whatever of its group outlived it (the killed first's workers)
+            proc.wait()
         rx.close()

@@ -18,6 +18,7 @@ from tests.runtime_helpers import channels, dispatcher
 from monitor.clock import FrozenClock
 from monitor.errors import ChannelError
 from tests.alerts.conftest import FakeStore, later, make_hit
+from tests.procs import run_in_group
 
 
 class Inbox:
@@ -135,15 +136,14 @@ def test_misconfiguration_names_channel_and_fix(clock: FrozenClock) -> None:
 def certificate(tmp_path_factory) -> tuple[str, str]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command."""
     import shutil
-    import subprocess
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl command not found: the STARTTLS/TLS email tests need it to make a certificate")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-                   check=True, capture_output=True)
+    run_in_group(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                  "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                 timeout=60, check=True)
     return cert, key
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from monitor.cli import build_app
+from tests.procs import run_in_group
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,7 +67,6 @@ def test_check_a_missing_file(tmp_path: Path) -> None:
 
 def test_check_the_shipped_config_as_a_command() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWS_MONITOR_")}
-    proc = subprocess.run([sys.executable, "-m", "monitor", "check"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = run_in_group([sys.executable, "-m", "monitor", "check"], cwd=REPO, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("config OK: ")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.procs import run_in_group
 from .conftest import COMPOSE_FILE, DEPLOY
 
 
@@ -58,7 +59,7 @@ def test_postgres_is_an_optional_profile(compose: dict[str, Any]) -> None:
 
 def _compose_cli() -> list[str] | None:
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+    if docker and run_in_group([docker, "compose", "version"], timeout=60).returncode == 0:
         return [docker, "compose"]
     legacy = shutil.which("docker-compose")
     return [legacy] if legacy else None
@@ -84,8 +85,8 @@ def _run(cli: list[str], *args: str, token: str | None, env_file: Path) -> subpr
     env = {k: v for k, v in os.environ.items() if k not in {"NEWS_MONITOR_HTTP_TOKEN", "COMPOSE_PROFILES"}}
     if token is not None:
         env["NEWS_MONITOR_HTTP_TOKEN"] = token
-    return subprocess.run([*cli, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args, "config"], env=env,
-                          capture_output=True, text=True, timeout=60, cwd=DEPLOY)
+    return run_in_group([*cli, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args, "config"], env=env,
+                        timeout=60, cwd=DEPLOY)
 
 
 def test_compose_cli_accepts_default_and_postgres_profile(compose_cli: list[str], empty_env_file: Path) -> None:

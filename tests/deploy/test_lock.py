@@ -23,6 +23,7 @@ from packaging.markers import Marker, default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.procs import run_in_group
 from .conftest import DEV_LOCK_FILE, LOCK_FILE, MAKEFILE, REPO
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
@@ -258,10 +259,9 @@ def test_ci_installs_through_make() -> None:
 def test_the_shipped_config_is_tracked_and_not_ignored() -> None:
     """Issue 14: config/monitor.yaml was tracked and listed in .gitignore, so an
     operator's edits met `git pull`; the example is tracked, a local copy ignored."""
-    import subprocess
 
     root = Path(__file__).resolve().parents[2]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "config/monitor.yaml"], cwd=root)
+    ignored = run_in_group(["git", "check-ignore", "--no-index", "-q", "config/monitor.yaml"], cwd=root, timeout=60)
     assert ignored.returncode == 1, "config/monitor.yaml is tracked: it must not be in .gitignore"
-    local = subprocess.run(["git", "check-ignore", "--no-index", "-q", "config/local.yaml"], cwd=root)
+    local = run_in_group(["git", "check-ignore", "--no-index", "-q", "config/local.yaml"], cwd=root, timeout=60)
     assert local.returncode == 0, "config/local.yaml (the operator's copy) should be ignored"

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.procs import run_in_group
 from .conftest import UNIT_FILE
 
 Unit = dict[str, dict[str, list[str]]]
@@ -57,6 +57,6 @@ def test_systemd_analyze_verify_is_clean(tmp_path: Path) -> None:
     copy = tmp_path / UNIT_FILE.name
     copy.write_text("\n".join("ExecStart=/bin/true" if ln.startswith("ExecStart=") else ln
                               for ln in text.splitlines()) + "\n", encoding="utf-8")
-    result = subprocess.run([analyze, "verify", str(copy)], capture_output=True, text=True, timeout=60)
+    result = run_in_group([analyze, "verify", str(copy)], timeout=60)
     complaints = [ln for ln in (result.stdout + result.stderr).splitlines() if copy.name in ln or "Unknown" in ln]
     assert result.returncode == 0 and not complaints, result.stdout + result.stderr

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.e2e.servers import LocalServer, Receiver
+from tests.procs import kill_group, run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,30 +27,6 @@ def server():
 def receiver():
     with Receiver() as r:
         yield r
-
-
-def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Signal the process group the daemon leads (it, its fork server, its workers)."""
-    try:
-        os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def run_in_group(argv: list[str], *, env: dict[str, str], cwd: Path, timeout: float) -> subprocess.CompletedProcess:
-    """subprocess.run in a process group of its own; on a timeout the whole
-    group is killed (subprocess.run kills the child only: its workers lived on)."""
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        kill_group(proc)
-        proc.communicate()
-        raise
-    finally:
-        kill_group(proc)  # whatever it left behind in its group
-    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 class Cli:

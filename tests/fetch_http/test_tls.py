@@ -3,13 +3,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import ssl
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from monitor.fetch.http import Fetcher
 
+from tests.procs import run_in_group
 from .conftest import HostileServer
 
 
@@ -22,9 +22,8 @@ async def test_https_to_a_plain_http_port_is_a_tls_error(server: HostileServer, 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="LOUD SKIP: no openssl CLI to make a self-signed cert")
 async def test_self_signed_certificate_is_a_tls_error(fetcher: Fetcher, tmp_path: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-                    "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
-                   check=True, capture_output=True)
+    run_in_group(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                  "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], timeout=60, check=True)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
 

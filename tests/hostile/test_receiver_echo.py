@@ -16,6 +16,7 @@ import yaml
 
 from tests.e2e.servers import LocalServer, Request, rss
 from tests.hostile.measure import Measurements
+from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = ["T0SECRETAA", "B0SECRETBB", "XyZslackToken42", "QueryTok3nValue", "AppriseTok9n", "HdrV4lue99"]
@@ -55,9 +56,8 @@ def _config(tmp_path: Path, base: str) -> Path:
 
 
 def _run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=config.parent, capture_output=True,
-                          text=True, timeout=120, start_new_session=True,
-                          env={**os.environ, "NEWS_MONITOR_CONFIG": str(config), "PYTHONPATH": str(ROOT)})
+    return run_in_group([sys.executable, "-m", "monitor", *args], cwd=config.parent, timeout=120,
+                        env={**os.environ, "NEWS_MONITOR_CONFIG": str(config), "PYTHONPATH": str(ROOT)})
 
 
 def test_a_receiver_quoting_the_secret_url_leaks_nothing(tmp_path: Path, measured: Measurements) -> None:

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from tests.e2e.servers import LocalServer, Receiver, Request, page, rss
+from tests.procs import kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -132,15 +133,11 @@ class Replica:
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the whole group (the daemon, its fork server and workers)."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
+        kill_group(self.proc, sig)  # a daemon that died already may have left workers in its group
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            kill_group(self.proc)
             self.proc.wait(5)
 
     def stop(self) -> int:

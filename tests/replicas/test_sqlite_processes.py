@@ -10,12 +10,12 @@ import sys
 import time
 
 from tests.replicas.conftest import ROOT, Replica, replica_config, until
+from tests.procs import run_in_group
 
 
 def once(config) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def,type-arg]
-    return subprocess.run([sys.executable, "-m", "monitor", "once", "--all", "--config", str(config)],
-                          cwd=config.parent, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
-                          text=True, timeout=120, start_new_session=True)
+    return run_in_group([sys.executable, "-m", "monitor", "once", "--all", "--config", str(config)],
+                        cwd=config.parent, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
 
 
 def test_a_second_run_on_one_sqlite_file_is_refused_naming_the_first(tmp_path, farm, hook) -> None:
@@ -25,9 +25,8 @@ def test_a_second_run_on_one_sqlite_file_is_refused_naming_the_first(tmp_path, f
     first = Replica(config, "first")
     try:
         assert first.wait_for_log("news-monitor running"), first.log
-        second = subprocess.run([sys.executable, "-m", "monitor", "run", "--config", str(config)], cwd=tmp_path,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                                timeout=60, start_new_session=True)
+        second = run_in_group([sys.executable, "-m", "monitor", "run", "--config", str(config)], cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
         assert second.returncode != 0
         assert f"pid {first.proc.pid}" in second.stderr and "another `news-monitor run`" in second.stderr, \
             second.stderr

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 
 from monitor.cli import build_app
 from monitor.config import load_config
+from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = """\
@@ -66,9 +66,8 @@ def test_read_only_commands_refuse_a_database_that_does_not_exist(elsewhere: Pat
 
 def test_once_from_another_directory_writes_beside_the_config_and_logs_where(elsewhere: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "monitor", "once", "--config", str(elsewhere / "monitor.yaml")],
-                          env=env, cwd=Path.cwd(), capture_output=True, text=True, timeout=120,
-                          start_new_session=True)
+    proc = run_in_group([sys.executable, "-m", "monitor", "once", "--config", str(elsewhere / "monitor.yaml")],
+                        env=env, cwd=Path.cwd(), timeout=120)
     assert proc.returncode == 0, proc.stderr
     db = elsewhere / "data" / "monitor.db"
     assert f"database: {db} (SQLite)" in proc.stderr
@@ -85,8 +84,7 @@ def test_a_folder_that_cannot_hold_the_database_is_one_line(elsewhere: Path) -> 
     assert f"database: cannot create {elsewhere / 'data' / 'monitor.db'}: {elsewhere / 'data'} is not a folder" \
         in check.output
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "monitor", "once", "--config", str(config)], env=env,
-                          capture_output=True, text=True, timeout=120, start_new_session=True)
+    proc = run_in_group([sys.executable, "-m", "monitor", "once", "--config", str(config)], env=env, timeout=120)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert lines == [f"news-monitor: cannot create {elsewhere / 'data' / 'monitor.db'}: "
@@ -117,13 +115,12 @@ def _unwritable(prefix: list[str], tmp_path: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
     locked.chmod(0o755)  # owned by root: nobody may not create files in it
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import monitor.cli"], env=env,
-                           capture_output=True, text=True, timeout=60)
+    probe = run_in_group([*prefix, sys.executable, "-c", "import monitor.cli"], env=env, timeout=60)
     if probe.returncode != 0:
         pytest.skip(f"uid 65534 cannot run this venv: {probe.stderr.strip()[-200:]}")
     for command, code in ((["check"], 1), (["once"], 1)):
-        proc = subprocess.run([*prefix, sys.executable, "-m", "monitor", *command, "--config", str(config)],
-                              env=env, capture_output=True, text=True, timeout=120, start_new_session=True)
+        proc = run_in_group([*prefix, sys.executable, "-m", "monitor", *command, "--config", str(config)],
+                            env=env, timeout=120)
         assert proc.returncode == code, proc.stderr
         assert f"cannot create {locked / 'monitor.db'}: permission denied" in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) <= 2, proc.stderr  # no traceback
@@ -137,9 +134,8 @@ def test_once_strict_exits_1_when_a_feed_fails(elsewhere: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     codes = []
     for extra in ([], ["--strict"]):
-        proc = subprocess.run([sys.executable, "-m", "monitor", "once", "--all", *extra, "--config",
-                               str(elsewhere / "monitor.yaml")], env=env, capture_output=True, text=True,
-                              timeout=120, start_new_session=True)
+        proc = run_in_group([sys.executable, "-m", "monitor", "once", "--all", *extra, "--config",
+                             str(elsewhere / "monitor.yaml")], env=env, timeout=120)
         codes.append(proc.returncode)
     assert codes == [0, 1], proc.stderr
     assert "--strict: 1 of 2 feeds failed" in proc.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from monitor.store import Store
+from tests.procs import run_in_group
 CONNECT_TIMEOUT = 10  # monitor.store.engine.CONNECT_TIMEOUT, the default
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,9 +82,8 @@ def http_port() -> Iterator[int]:
 def test_postgresql_that_never_answers_fails_in_bounded_time(http_port: int) -> None:
     url = f"postgresql+psycopg://postgres@127.0.0.1:{http_port}/monitor"
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade", "--database", url],
-                          cwd=ROOT, capture_output=True, text=True, timeout=CONNECT_TIMEOUT * 4 + 30,
-                          start_new_session=True)
+    proc = run_in_group([sys.executable, "-m", "monitor", "db", "upgrade", "--database", url],
+                        cwd=ROOT, timeout=CONNECT_TIMEOUT * 4 + 30)
     elapsed = time.monotonic() - started
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
