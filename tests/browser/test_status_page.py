@@ -95,7 +95,9 @@ async def test_page_fits_a_phone_screen(browser, live):
 async def test_token_from_the_url_carries_through_the_rule_tester(browser, tmp_path, server):
     async with live_app(tmp_path, server, http={"listen": "127.0.0.1:0", "token": TOKEN}) as served:
         page = await browser.new_page()
-        assert (await page.goto(served.url)).status == 401
+        refused = await page.goto(served.url)  # a browser without the token is shown the login form
+        assert refused.status == 200 and "/login" in refused.url
+        assert await page.locator("form input[name=token]").count() == 1
         assert (await page.goto(f"{served.url}?token={TOKEN}")).status == 200
         await page.fill("#tester input[name=query]", "envoy")
         await page.fill("#tester textarea[name=text]", "an envoy arrived")
