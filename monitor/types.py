@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+INHERIT = "inherit"  # a feed's setting that follows the poll section's
+
 
 # --- states (stored as their string values) ------------------------------------
 
@@ -127,6 +129,7 @@ class FeedSpec:
     tags: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     secrets: tuple[str, ...] = ()  # ${VAR} values in the URL's path, query or userinfo: kept out of logs
+    max_age: Any = INHERIT  # INHERIT (poll.max_age), a timedelta, or None (off): its backlog age
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class FeedState:
     headers: tuple[tuple[str, str], ...] = ()
     configured_url: str = ""  # as the operator wrote it: only its origin is trusted, whatever url became
     pushed: bool = False  # a WebSub hub pushes it (verified, lease running): polled at the safety interval
+    first_poll: bool = False  # never polled successfully: undated entries are backlog (poll.max_age)
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,7 @@ class PollOutcome:
     interval: timedelta | None = None  # the delay to next_poll_at before jitter
     interval_reason: str = "configured"  # monitor.poll.schedule.Reason: why it is that delay
     websub: Any = None  # monitor.websub.discover.Discovered when a full document was read, else None
+    backlog: int = 0  # entries of this poll taken as backlog (recorded, not fetched, not alerted)
 
 
 @dataclass(frozen=True)
@@ -377,6 +382,7 @@ class FeedView:
     effective_interval: timedelta | None = None  # the delay the last poll chose (before jitter)
     interval_reason: str | None = None  # why it differs: monitor.poll.schedule.Reason
     push: str | None = None  # WebSub: what the subscription is doing, e.g. "subscribed at <hub> until ..."
+    backlog: int = 0  # entries taken as backlog (poll.max_age): recorded, not fetched, not alerted
 
 
 @dataclass(frozen=True)

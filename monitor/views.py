@@ -57,6 +57,7 @@ def feed_json(feed: FeedView) -> dict[str, Any]:
         "items_per_day": feed.items_per_day, "full_text_rate": feed.full_text_rate,
         "interval": _seconds(feed.interval), "effective_interval": _seconds(feed.effective_interval),
         "interval_reason": feed.interval_reason, "push": feed.push,
+        "backlog": feed.backlog,
     }
 
 

@@ -34,10 +34,10 @@ def register(app: typer.Typer) -> None:
         now = SystemClock().now()
         rows = [(f.name[:28], f.status, f.error_count, ago(f.last_success_at, now), ago(f.next_poll_at, now),
                  interval_text(f), _number(f.items_per_day), _percent(f.full_text_rate), f.articles,
-                 _last_error(f))
+                 f.backlog, _last_error(f))
                 for f in found]
         typer.echo(table(rows, ("feed", "status", "errors", "last success", "next poll", "interval", "items/day",
-                                "full text", "articles", "last error")))
+                                "full text", "articles", "backlog", "last error")))
         for f in found:
             if f.push:
                 typer.echo(f"websub: {f.name}: {f.push}")

@@ -9,13 +9,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from monitor.config.fields import Ctx, as_duration, as_list, as_str, as_str_list, as_str_map, section
+from monitor.config.sections import read_max_age
 from monitor.config.yamltree import Node
-from monitor.types import FeedSpec
+from monitor.types import INHERIT, FeedSpec
 
-FEED_KEYS = ("url", "name", "interval", "tags", "headers")
+FEED_KEYS = ("url", "name", "interval", "tags", "headers", "max_age")
 
 
 def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta) -> tuple[FeedSpec, ...]:
+
     items = as_list(ctx, node, "feeds") if node is not None else []
     feeds: list[FeedSpec] = []
     seen: dict[str, Node] = {}
@@ -36,9 +38,10 @@ def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta) -> tuple[FeedSp
         every = as_duration(ctx, s["interval"], f"{where}.interval") if "interval" in s else None
         tags = as_str_list(ctx, s["tags"], f"{where}.tags") if "tags" in s else ()
         headers = as_str_map(ctx, s["headers"], f"{where}.headers") if "headers" in s else {}
+        max_age = read_max_age(ctx, s["max_age"], f"{where}.max_age", None) if "max_age" in s else INHERIT
         feeds.append(FeedSpec(url=url, name=name or default_name(url), interval=every or interval,
                               tags=tags or (), headers=tuple((headers or {}).items()),
-                              secrets=url_secrets(url, s["url"].env_values)))
+                              secrets=url_secrets(url, s["url"].env_values), max_age=max_age))
     return tuple(feeds)
 
 

@@ -53,6 +53,7 @@ class PollConfig:
     parse_memory: int = 1_000_000_000  # bytes parsing one feed document may add to its worker
     match_deadline: timedelta = timedelta(seconds=5)  # matching one article against every rule
     adaptive: bool = False  # server hints and the observed rhythm may stretch the interval (up to max_stretch)
+    max_age: timedelta | None = timedelta(days=2)  # older entries (and undated ones on a first poll) are backlog; None: off
 
 
 @dataclass(frozen=True)

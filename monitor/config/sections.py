@@ -17,12 +17,13 @@ from monitor.config.model import (DEFAULT_DATABASE, AlertsConfig, Defaults, Fetc
 from monitor.stories.settings import ClusterSettings
 from monitor.config.schedules import normalise_mode
 from monitor.config.yamltree import Node
+from monitor.units import parse_duration
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 POLL_KEYS = ("interval", "concurrency", "jitter", "min_interval", "max_interval", "max_stretch", "deadline",
-             "parse_deadline", "parse_memory", "match_deadline", "adaptive")
+             "parse_deadline", "parse_memory", "match_deadline", "adaptive", "max_age")
 FETCH_KEYS = ("timeout", "max_bytes", "allow_private", "max_redirects", "user_agent", "per_host",
               "host_spacing", "max_entries", "extract_workers", "parse_workers")
 HTTP_KEYS = ("listen", "token", "public_url")
@@ -104,6 +105,7 @@ def read_poll(ctx: Ctx, node: Node | None) -> PollConfig:
         match_deadline=_get(s, "match_deadline", d.match_deadline,
                             lambda n: as_duration(ctx, n, "poll.match_deadline")),
         adaptive=read_bool(ctx, s, "adaptive", "poll", d.adaptive),
+        max_age=read_max_age(ctx, s.get("max_age"), "poll.max_age", d.max_age),
     )
     if poll.min_interval > poll.max_interval and node is not None:
         ctx.error(node, "poll", "min_interval is longer than max_interval; swap them")
@@ -306,6 +308,24 @@ def read_retention(ctx: Ctx, node: Node | None) -> RetentionConfig:
         return as_duration(ctx, n, f"retention.{key}") or default
 
     return RetentionConfig(article_text=keep("article_text", d.article_text), hits=keep("hits", d.hits))
+
+
+def read_max_age(ctx: Ctx, node: Node | None, where: str, default: timedelta | None) -> timedelta | None:
+    """A backlog age (`2d`), or `off` (None: every entry is new, even on a first poll)."""
+    if node is None:
+        return default
+    if node.value is False or (isinstance(node.value, str) and node.value.strip().lower() == "off"):
+        return None
+    try:
+        if node.kind != "scalar":
+            raise ValueError
+        value = parse_duration(node.value)
+        if value <= timedelta(0):
+            raise ValueError
+    except ValueError:
+        ctx.error(node, where, f"expected a duration like 2d or 12h, or off, got {node.describe()}")
+        return default
+    return value
 
 
 def _get(s: dict[str, Node], key: str, default, read):  # type: ignore[no-untyped-def]

@@ -91,6 +91,49 @@ def make_article(feed: FeedState, entry: Entry, canonical: str, chosen: Chosen, 
         content_hash=content_hash(chosen.title, chosen.text))
 
 
+BACKLOG_FIRST_POLL = "backlog: on the feed's first poll, undated"
+BACKLOG_OLD = "backlog: older than poll.max_age"
+
+
+def backlog_reason(entry: Entry, now: datetime, *, max_age: timedelta | None, first_poll: bool) -> str | None:
+    """Why an unseen entry is backlog (recorded with the feed's text, no page
+    fetched, no alert), or None when it is news: dated before `max_age` ago,
+    or undated on the feed's first poll.  `max_age` None turns this off.
+
+    >>> from datetime import timezone
+    >>> t = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    >>> old = Entry(key="a", link="", title="", summary="", published=t - timedelta(days=365))
+    >>> undated = Entry(key="b", link="", title="", summary="")
+    >>> backlog_reason(old, t, max_age=timedelta(days=2), first_poll=False)
+    'backlog: older than poll.max_age'
+    >>> backlog_reason(undated, t, max_age=timedelta(days=2), first_poll=False) is None
+    True
+    >>> backlog_reason(undated, t, max_age=timedelta(days=2), first_poll=True)
+    "backlog: on the feed's first poll, undated"
+    >>> backlog_reason(old, t, max_age=None, first_poll=True) is None
+    True
+    """
+    if max_age is None:
+        return None
+    if entry.published is None:
+        return BACKLOG_FIRST_POLL if first_poll else None
+    return BACKLOG_OLD if entry.published < now - max_age else None
+
+
+def split_backlog(candidates: Sequence[tuple[Entry, str]], now: datetime, *, max_age: timedelta | None,
+                  first_poll: bool) -> tuple[list[tuple[Entry, str, str]], list[tuple[Entry, str]]]:
+    """(backlog entries with their reason, news entries), each in feed order."""
+    backlog: list[tuple[Entry, str, str]] = []
+    news: list[tuple[Entry, str]] = []
+    for entry, url in candidates:
+        reason = backlog_reason(entry, now, max_age=max_age, first_poll=first_poll)
+        if reason is None:
+            news.append((entry, url))
+        else:
+            backlog.append((entry, url, reason))
+    return backlog, news
+
+
 def plan_hits(matches: Sequence[Match], plan: Callable[[str, datetime], Sequence[PlannedDelivery]],
               now: datetime) -> tuple[PlannedHit, ...]:
     """Each match with the deliveries its hit gets if it is new."""
@@ -103,7 +146,7 @@ def succeeded(feed: FeedState, fetched: FetchResult, now: datetime, *, settings:
               rand: Callable[[], float], not_modified: bool = False, ttl: timedelta | None = None,
               observed: timedelta | None = None, title: str | None = None, entries: int = 0,
               new_articles: int = 0, warning: str | None = None, safety_interval: timedelta | None = None,
-              websub: object = None) -> PollOutcome:
+              websub: object = None, backlog: int = 0) -> PollOutcome:
     """`safety_interval`: the feed is pushed by a WebSub hub; `websub`: what
     the full document said about its hub (None after a 304: unknown)."""
     kind = PollKind.NOT_MODIFIED if not_modified else PollKind.OK
@@ -116,7 +159,7 @@ def succeeded(feed: FeedState, fetched: FetchResult, now: datetime, *, settings:
         interval_reason=when.reason.value, websub=websub,
         status=FeedStatus.NOT_MODIFIED if not_modified else FeedStatus.OK, error_count=0,
         etag=fetched.etag or feed.etag, last_modified=fetched.last_modified or feed.last_modified,
-        new_url=fetched.permanent_url, title=title, entries=entries, new_articles=new_articles,
+        new_url=fetched.permanent_url, title=title, entries=entries, new_articles=new_articles, backlog=backlog,
         error=f"warning: {warning}" if warning else None, error_kind="parse-warning" if warning else None)
 
 
@@ -133,7 +176,7 @@ def failed(feed: FeedState, fetched: FetchResult, now: datetime, *, error: str, 
 
 
 def overran(feed: FeedState, now: datetime, *, recorded: int, fresh: int, deadline: timedelta,
-            settings: ScheduleSettings, rand: Callable[[], float]) -> PollOutcome:
+            settings: ScheduleSettings, rand: Callable[[], float], backlog: int = 0) -> PollOutcome:
     """The poll passed its deadline.  Articles recorded so far stay recorded;
     with progress the rest follows soon (no validators: the next poll must
     fetch the feed in full), without progress it is an error.
@@ -146,11 +189,11 @@ def overran(feed: FeedState, now: datetime, *, recorded: int, fresh: int, deadli
     'partial'
     """
     limit = format_duration(deadline)
-    if recorded:
+    if recorded or backlog:
         return PollOutcome(
             feed_id=feed.id, polled_at=now, next_poll_at=now + settings.min_interval, status=FeedStatus.OK,
             interval=settings.min_interval, interval_reason="partial",
-            error_count=0, etag=None, last_modified=None, new_articles=recorded,
+            error_count=0, etag=None, last_modified=None, new_articles=recorded, backlog=backlog,
             error=f"warning: stopped after {recorded} of {fresh} new entries at the {limit} poll deadline; "
                   "the rest follow in the next polls", error_kind="partial")
     return failed(feed, FetchResult(url=feed.url, status=0), now, settings=settings, rand=rand,

@@ -38,6 +38,7 @@ log = logging.getLogger("monitor.pipeline")
 
 ARTICLE_CONCURRENCY = 8  # article pages fetched at once per feed
 RECORD_BATCH = 50  # articles written per transaction
+BACKLOG_BATCH = 1000  # backlog articles written per transaction (no pages, no matching: cheap rows)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class _Progress:
     budget: Budget
     fresh: int = 0
     recorded: int = 0
+    backlog: int = 0
     hits: list[RecordedHit] = field(default_factory=list)
 
     def started(self, fresh: int) -> None:
@@ -115,7 +117,8 @@ class Pipeline:
                 outcome = await self._poll(feed, snap, progress)
         except TimeoutError:
             outcome = decide.overran(feed, self._clock.now(), recorded=progress.recorded, fresh=progress.fresh,
-                                     deadline=snap.poll.deadline, settings=snap.poll.schedule, rand=self._rand)
+                                     deadline=snap.poll.deadline, settings=snap.poll.schedule, rand=self._rand,
+                                     backlog=progress.backlog)
         except (StoreUnavailable, StaleConfig) as exc:  # not the feed's fault: polled again, its state kept
             return PollResult(decide.failed(feed, FetchResult(url=feed.url, status=0), self._clock.now(),
                                             error=str(exc), error_kind="deferred", settings=snap.poll.schedule,
@@ -151,13 +154,16 @@ class Pipeline:
         return decide.succeeded(feed, fetched, now, settings=schedule, rand=self._rand, ttl=parsed.ttl,
                                 observed=observed, title=parsed.title, entries=len(parsed.entries),
                                 new_articles=fresh, warning=parsed.warning,
-                                safety_interval=snap.poll.safety_interval, websub=found)
+                                safety_interval=snap.poll.safety_interval, websub=found, backlog=progress.backlog)
 
     async def _ingest(self, feed: FeedState, fetched: FetchResult, parsed: ParsedFeed, snap: Snapshot,
                       progress: _Progress) -> int:
         """Parsed entries -> the new ones -> articles, matches, the outbox; how many were new."""
         candidates = [(e, entry_url(e, fetched.url)) for e in parsed.entries]
-        fresh = await self._threads.db(self._store.unseen, feed.id, candidates)
+        unseen = await self._threads.db(self._store.unseen, feed.id, candidates)
+        backlog, fresh = decide.split_backlog(unseen, self._clock.now(), max_age=snap.poll.backlog_age(feed),
+                                              first_poll=feed.first_poll)
+        await self._record_backlog(feed, backlog, snap, progress)
         progress.started(len(fresh))
         await self._process(feed, fetched, fresh, snap, progress)
         return len(fresh)
@@ -181,6 +187,20 @@ class Pipeline:
                               error=f"stopped after {progress.recorded} of {progress.fresh} new entries at the "
                                     "poll deadline; the next poll brings the rest")
         return PushResult(fresh, tuple(progress.hits))
+
+    async def _record_backlog(self, feed: FeedState, backlog: Sequence[tuple[Entry, str, str]], snap: Snapshot,
+                              progress: _Progress) -> None:
+        """Backlog entries (poll.max_age): stored with the feed's own text and
+        the reason as their note, so backtest, backfill and search see them;
+        no page is fetched, nothing is matched (no hit, no alert), no language
+        detected and no story signature made, so 10,000 of them cost seconds."""
+        for start in range(0, len(backlog), BACKLOG_BATCH):
+            now = self._clock.now()
+            items = [RecordItem(decide.make_article(feed, entry, canonical, decide.choose_text(entry, None), "",
+                                                    now), note=reason)
+                     for entry, canonical, reason in backlog[start:start + BACKLOG_BATCH]]
+            await self._threads.db(self._store.record, items, now, stories=snap.config.stories)
+            progress.backlog += len(items)
 
     async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
                        snap: Snapshot, progress: _Progress) -> None:

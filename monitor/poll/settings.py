@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from monitor.config.model import Config
 from monitor.poll.schedule import ScheduleSettings
 from monitor.websub.policy import Policy
+from monitor.types import INHERIT, FeedState
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,12 @@ class PollSettings:
     match_deadline: float = 5.0  # seconds matching one article may take (poll.match_deadline)
     websub: Any = None  # monitor.store.websub.Policy: what a poll does about a hub (None: WebSub off)
     safety_interval: timedelta | None = None  # a pushed feed is polled this often (websub.safety_interval)
+    max_age: timedelta | None = timedelta(days=2)  # poll.max_age: older entries are backlog (None: off)
+    feed_max_age: Mapping[str, timedelta | None] = field(default_factory=dict)  # per configured URL
+
+    def backlog_age(self, feed: FeedState) -> timedelta | None:
+        """The feed's own `max_age` when it sets one, else poll.max_age."""
+        return self.feed_max_age.get(feed.configured_url or feed.url, self.max_age)
 
     @classmethod
     def from_config(cls, config: Config) -> PollSettings:
@@ -30,4 +38,6 @@ class PollSettings:
                    match_deadline=p.match_deadline.total_seconds(),
                    websub=(Policy(callback=config.http.public_url, lease=config.websub.lease)
                            if config.websub.enabled else None),
-                   safety_interval=config.websub.safety_interval if config.websub.enabled else None)
+                   safety_interval=config.websub.safety_interval if config.websub.enabled else None,
+                   max_age=p.max_age,
+                   feed_max_age={f.url: f.max_age for f in config.feeds if f.max_age != INHERIT})

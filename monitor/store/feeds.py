@@ -133,6 +133,8 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
                    "last_modified": func.coalesce(outcome.last_modified, col(Feed.last_modified))}
     if outcome.title:
         values["title"] = outcome.title
+    if outcome.backlog:
+        values["backlog_count"] = Feed.backlog_count + outcome.backlog
     with db.write() as s:
         row = s.execute(select(col(Feed.id), col(Feed.url), col(Feed.lease_owner)).where(col(Feed.id) == outcome.feed_id)).first()
         if row is None:
@@ -219,6 +221,7 @@ def list_feeds(db: Database, now: datetime) -> list[FeedView]:
                 effective_interval=(timedelta(seconds=row.effective_interval_seconds)
                                     if row.effective_interval_seconds else None),
                 interval_reason=row.interval_reason, push=push.get(row.id),
+                backlog=row.backlog_count or 0,
             )
             for row, n, items, made, full in s.execute(query)
         ]

@@ -16,5 +16,5 @@ def feed_state(row: Feed, *, pushed: bool = False) -> FeedState:
         last_modified=row.last_modified, error_count=row.error_count,
         status=FeedStatus(row.status),
         headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
-        configured_url=row.configured_url, pushed=pushed,
+        configured_url=row.configured_url, pushed=pushed, first_poll=row.last_success_at is None,
     )

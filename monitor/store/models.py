@@ -61,6 +61,7 @@ class Feed(SQLModel, table=True):
     health_alert: Optional[str] = None  # what the last feed-health alert said: failing | silent | None
     effective_interval_seconds: Optional[int] = None  # the delay the last poll chose, before jitter
     interval_reason: Optional[str] = None  # why (monitor.poll.schedule.Reason)
+    backlog_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # entries taken as backlog
 
 
 class Story(SQLModel, table=True):

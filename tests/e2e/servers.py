@@ -8,6 +8,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -141,6 +143,15 @@ class Receiver(LocalServer):
             return [r for r in self.requests if r.method == "POST"]
 
 
+def recent_rfc822(age: timedelta = timedelta(hours=1)) -> str:
+    """A date within poll.max_age (2d): news, not backlog."""
+    return format_datetime(datetime.now(timezone.utc) - age)
+
+
+def recent_iso(age: timedelta = timedelta(hours=1)) -> str:
+    return (datetime.now(timezone.utc) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def rss(title: str, items: list[dict[str, str]], *, link: str = "http://example.invalid/") -> str:
     def item(i: dict[str, str]) -> str:
         parts = [f"<title>{i['title']}</title>"]
@@ -150,7 +161,8 @@ def rss(title: str, items: list[dict[str, str]], *, link: str = "http://example.
             parts.append(f'<guid isPermaLink="false">{i["guid"]}</guid>')
         if "description" in i:
             parts.append(f"<description><![CDATA[{i['description']}]]></description>")
-        parts.append(f"<pubDate>{i.get('pubDate', 'Fri, 17 Nov 2017 09:00:00 +0000')}</pubDate>")
+        if i.get("pubDate", "") is not None:  # None: an undated entry
+            parts.append(f"<pubDate>{i.get('pubDate') or recent_rfc822()}</pubDate>")
         return "<item>" + "".join(parts) + "</item>"
 
     return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
@@ -161,11 +173,11 @@ def rss(title: str, items: list[dict[str, str]], *, link: str = "http://example.
 def atom(title: str, entries: list[dict[str, str]]) -> str:
     def entry(e: dict[str, str]) -> str:
         return (f"<entry><title>{e['title']}</title><id>{e.get('id', e['link'])}</id>"
-                f'<link rel="alternate" href="{e["link"]}"/><updated>2017-11-17T09:00:00Z</updated>'
+                f'<link rel="alternate" href="{e["link"]}"/><updated>{e.get("updated", recent_iso())}</updated>'
                 f"<summary>{e.get('summary', '')}</summary></entry>")
 
     return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{title}</title><id>urn:test:{title}</id><updated>2017-11-17T09:00:00Z</updated>"
+            f"<title>{title}</title><id>urn:test:{title}</id><updated>{recent_iso()}</updated>"
             + "".join(entry(e) for e in entries) + "</feed>")
 
 
