@@ -199,7 +199,7 @@ class Pipeline:
             items = [RecordItem(decide.make_article(feed, entry, canonical, decide.choose_text(entry, None), "",
                                                     now), note=reason)
                      for entry, canonical, reason in backlog[start:start + BACKLOG_BATCH]]
-            await self._threads.db(self._store.record, items, now, stories=snap.config.stories)
+            await self._threads.db(self._store.record_backlog, items, now)
             progress.backlog += len(items)
 
     async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],

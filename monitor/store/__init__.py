@@ -24,8 +24,8 @@ from monitor.clock import Clock, SystemClock
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
-from monitor.store import (articles, deliveries, desk, feeds, followups, hits, hosts, leases, migrate, retention,
-                           stats, stories, triage, websub, workers)
+from monitor.store import (articles, backlog, deliveries, desk, feeds, followups, hits, hosts, leases,
+                           migrate, retention, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -217,6 +217,11 @@ class Store:
         live process runs a newer config."""
         return articles.record(self._db, items, now, threshold=stories.threshold, window=stories.window,
                                fresh=fresh)
+
+    @retrying
+    def record_backlog(self, items: Sequence[RecordItem], now: datetime) -> int:
+        """Backlog articles (poll.max_age) in bulk: no hits, a story each, their sightings."""
+        return backlog.record_backlog(self._db, items, now)
 
     @retrying
     def list_hits(self, *, rule: str | None = None, since: datetime | None = None,

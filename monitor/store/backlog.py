@@ -1,0 +1,49 @@
+"""Backlog articles (poll.max_age): written in bulk, a few statements per
+batch whatever its size, since nothing is matched and no story index is
+consulted: each article is its own story, and a sighting of its feed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+
+from monitor.store.engine import Database
+from monitor.store.models import ArticleRow, Sighting, Story
+from monitor.store.sqlutil import aware, chunks, insert_ignore
+from monitor.types import RecordItem
+
+
+def record_backlog(db: Database, items: Sequence[RecordItem], now: datetime) -> int:
+    """Store the items' articles (an article another process stored a moment
+    ago is reused), a story each, and their sightings, in one transaction.
+    Returns how many articles were new."""
+    if not items:
+        return 0
+    now = aware(now)
+    a, st = ArticleRow.__table__, Story.__table__
+    rows = [{"canonical_url": i.article.canonical_url, "url": i.article.url, "guid": i.article.entry_key,
+             "title": i.article.title, "text": i.article.text, "text_source": i.article.text_source,
+             "lang": i.article.lang, "published": aware(i.article.published) if i.article.published else None,
+             "source": i.article.source, "content_hash": i.article.content_hash, "story_id": None,
+             "feed_id": i.article.feed_id, "created_at": now, "note": i.note} for i in items]
+    with db.write() as s:
+        conn = s.connection()
+        conn.execute(insert_ignore(db.dialect, a, ("canonical_url",)), rows)
+        ids: dict[str, tuple[int, int | None]] = {}
+        for part in chunks([r["canonical_url"] for r in rows]):
+            ids.update((url, (aid, sid)) for url, aid, sid in conn.execute(
+                select(a.c.canonical_url, a.c.id, a.c.story_id).where(a.c.canonical_url.in_(part))))
+        storyless = [(url, aid) for url, (aid, sid) in ids.items() if sid is None]
+        if storyless:
+            titles = {r["canonical_url"]: r["title"] for r in rows}
+            made = conn.execute(insert(st).returning(st.c.id, sort_by_parameter_order=True),
+                                [{"first_seen_at": now, "title": titles.get(url, ""), "article_count": 1}
+                                 for url, _ in storyless]).scalars().all()
+            conn.execute(update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid")),
+                         [{"aid": aid, "sid": sid} for (_, aid), sid in zip(storyless, made)])
+        conn.execute(insert_ignore(db.dialect, Sighting.__table__, ("feed_id", "entry_key")),
+                     [{"feed_id": i.article.feed_id, "entry_key": i.article.entry_key,
+                       "article_id": ids[i.article.canonical_url][0], "seen_at": now} for i in items])
+    return len(storyless)
