@@ -254,6 +254,32 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ArchivedArticle:
+    """A stored article as the archive reads it (backtest, backfill, search)."""
+
+    id: int
+    story_id: int | None
+    title: str
+    text: str  # "" once retention.article_text pruned it
+    url: str
+    source: str
+    lang: str
+    tags: tuple[str, ...]  # its feed's tags now
+    published: datetime | None
+    stored_at: datetime
+    note: str | None = None  # e.g. "backlog: older than poll.max_age"
+
+    @property
+    def date(self) -> datetime:
+        """Its date in the archive: published, else when it was stored."""
+        return self.published or self.stored_at
+
+    def document(self) -> Document:
+        return Document(title=self.title, text=self.text, url=self.url, source=self.source, lang=self.lang,
+                        tags=self.tags)
+
+
+@dataclass(frozen=True)
 class PlannedDelivery:
     channel: str
     due_at: datetime

@@ -8,6 +8,7 @@ import typer
 from monitor import __version__
 from monitor.errors import MonitorError
 from monitor.cli import (
+    backtest_cmd,
     check_cmd,
     daemon_cmd,
     db_cmd,
@@ -18,7 +19,7 @@ from monitor.cli import (
     stories_cmd,
 )
 
-_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, stories_cmd, deliveries_cmd, db_cmd)
+_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, stories_cmd, deliveries_cmd, backtest_cmd, db_cmd)
 
 
 def _version(value: bool) -> None:

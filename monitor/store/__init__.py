@@ -14,7 +14,7 @@ composes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import URL
@@ -24,14 +24,15 @@ from monitor.clock import Clock, SystemClock
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
-from monitor.store import (articles, backlog, deliveries, desk, feeds, followups, hits, hosts, leases,
-                           migrate, retention, stats, stories, triage, websub, workers)
+from monitor.store import (archive, articles, backlog, deliveries, desk, feeds, followups, hits, hosts,
+                           leases, migrate, retention, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
 from monitor.store.hits import HitFilter
 from monitor.stories.views import StoryDetail, StoryView
 from monitor.types import (
+    ArchivedArticle,
     Delivery,
     DeliveryView,
     Entry,
@@ -40,7 +41,9 @@ from monitor.types import (
     FeedView,
     HitView,
     PlannedDelivery,
+    PlannedHit,
     PollOutcome,
+    RecordedHit,
     RecordItem,
     RecordResult,
 )
@@ -217,6 +220,22 @@ class Store:
         live process runs a newer config."""
         return articles.record(self._db, items, now, threshold=stories.threshold, window=stories.window,
                                fresh=fresh)
+
+    # -- the archive -----------------------------------------------------------------
+
+    def archived_articles(self, *, since: datetime | None = None,
+                          until: datetime | None = None) -> Iterator[ArchivedArticle]:
+        """Stored articles dated from `since` (published, else stored), a page per read."""
+        return archive.articles(self._db, since=since, until=until)
+
+    @retrying
+    def articles_by_id(self, ids: Sequence[int]) -> list[ArchivedArticle]:
+        return archive.articles_by_id(self._db, ids)
+
+    @retrying
+    def record_hits(self, found: Sequence[tuple[int, PlannedHit]], now: datetime) -> list[RecordedHit]:
+        """Hits on stored articles (backfill), one per rule and story, with their planned deliveries."""
+        return archive.record_hits(self._db, found, now)
 
     @retrying
     def record_backlog(self, items: Sequence[RecordItem], now: datetime) -> int:

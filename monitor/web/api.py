@@ -93,6 +93,16 @@ def _id() -> Any:
     return Path(..., ge=1, le=MAX_ID, description="A database id (1 to 2^63-1).")
 
 
+class BacktestRequest(BaseModel):
+    """Run a stored rule, a draft query, or both (the diff) over the stored articles."""
+
+    rule: str | None = Field(None, max_length=200, description="A configured rule id.")
+    query: str | None = Field(None, max_length=10_000,
+                              description="A draft query; with `rule`, the result has the diff against it.")
+    since: str = Field("30d", max_length=40, description="Articles dated from: a duration (30d) or an ISO time.")
+    sample: int = Field(10, ge=0, le=200, description="Newest matches returned with snippets.")
+
+
 def _since(value: str | None, now: datetime) -> datetime | None:
     """`since=` as a time; 400 saying why for text that is no duration or
     time, or one reaching before year 1 (e.g. 99999999d)."""
@@ -287,6 +297,25 @@ def build_api(deps: WebDeps) -> FastAPI:
         status, body = await deps.websub.push(token, await request.body(), request.headers.get("x-hub-signature"),
                                               request.headers.get("content-type", ""))
         return PlainTextResponse(body, status_code=status, headers={"Retry-After": "30"} if status == 503 else None)
+
+    @api.post("/api/backtest", tags=["archive"])
+    async def backtest(body: BacktestRequest) -> dict[str, Any]:
+        """What a rule would have matched: stories per day, total, the newest
+        matches with snippets (hit-shaped, `id` null), and for `rule` with
+        `query` the stories the draft gains and loses (docs/archive.md)."""
+        from monitor.archive.runner import run_backtest
+        from monitor.archive.views import backtest_record
+
+        snap, now = deps.status.snapshot(), clock.now()
+        try:
+            result = await deps.threads.cpu(run_backtest, store, snap.config, rule=body.rule, query=body.query,
+                                            since=_since(body.since, now), now=now,
+                                            deadline=snap.poll.match_deadline, sample=body.sample)
+        except RuleError as exc:
+            raise HTTPException(400, {"problems": exc.problems}) from None
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return backtest_record(result, sample=body.sample)
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:

@@ -36,3 +36,40 @@ def cli(request, tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sqlite_cli(tmp_path):  # type: ignore[no-untyped-def]
     return ArchiveCli(tmp_path)
+
+
+def database_url(request, tmp_path):  # type: ignore[no-untyped-def]
+    """SQLite file or a fresh PostgreSQL schema (a context manager either way)."""
+    import contextlib
+
+    if request.param == "sqlite":
+        return contextlib.nullcontext(f"sqlite:///{tmp_path / 'archive.db'}")
+    problem = _pg_reachable()
+    if problem:
+        pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
+    return _schema()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def archive(request, tmp_path, server, receiver):  # type: ignore[no-untyped-def]
+    """An in-process runtime that polled the archive farm once; its API is `archive.api`."""
+    from monitor.config import load_config
+    from monitor.runtime.builder import open_runtime
+    from tests.archive.farm import build, configure
+
+    build(server)
+    with database_url(request, tmp_path) as url:
+        c = ArchiveCli(tmp_path)
+        c.database = url
+        configure(c, server, receiver, http={"listen": "127.0.0.1:0", "token": "t0ken"})
+        async with open_runtime(load_config(c.config), mode="once") as runtime:
+            await runtime.once()
+            yield runtime
+
+
+def api_client(api, token: str | None = "t0ken"):  # type: ignore[no-untyped-def]
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://127.0.0.1:8080",
+                             headers=headers)

@@ -1,0 +1,62 @@
+"""The documented JSON shape of a backtest (`backtest --json`, POST
+/api/backtest) and its terminal rendering.  A matched article is shown in
+the shape of a hit (monitor.cli.render.hit_record) with `id` and
+`matched_at` null (nothing was recorded) and its `article_id`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.archive.backtest import Found, chart
+from monitor.archive.runner import BacktestResult
+from monitor.cli.render import hit_record
+from monitor.types import HitView
+
+
+def found_record(found: Found) -> dict[str, Any]:
+    a, m = found.article, found.match
+    view = HitView(id=None, rule=m.rule_id, rule_name=m.rule_name, url=a.url, title=a.title,  # type: ignore[arg-type]
+                   source=a.source, published=a.published, matched_at=None, snippet=m.snippet.marked(),  # type: ignore[arg-type]
+                   terms=m.terms, story_id=a.story_id)
+    return {**hit_record(view), "article_id": a.id, "date": a.date.isoformat(), "note": a.note}
+
+
+def backtest_record(r: BacktestResult, *, sample: int = 10, diff_limit: int = 50) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": r.rule, "query": r.query, "since": r.since.isoformat(), "until": r.until.isoformat(),
+        "total": r.total, "scanned": r.scanned, "without_text": r.without_text, "timed_out": r.timed_out,
+        "per_day": [{"day": day.isoformat(), "count": n} for day, n in r.per_day],  # type: ignore[attr-defined]
+        "sample": [found_record(f) for f in r.matches[:sample]],
+        "diff": None,
+    }
+    if r.current_query is not None:
+        out["diff"] = {"current_query": r.current_query, "current_total": r.current_total,
+                       "gained_total": len(r.gained), "lost_total": len(r.lost),
+                       "gained": [found_record(f) for f in r.gained[:diff_limit]],
+                       "lost": [found_record(f) for f in r.lost[:diff_limit]]}
+    return out
+
+
+def backtest_text(r: BacktestResult, *, sample: int = 10) -> str:
+    what = f"rule {r.rule}" if r.rule and r.current_query is None else (
+        f"draft of rule {r.rule}" if r.rule else "query")
+    lines = [f"{what}: {r.query}",
+             f"{r.total} stories matched among {r.scanned} articles dated {r.since:%Y-%m-%d} to {r.until:%Y-%m-%d}"]
+    if r.without_text:
+        lines.append(f"note: {r.without_text} of them have only their title left (retention.article_text)")
+    if r.timed_out:
+        lines.append(f"note: {r.timed_out} articles passed poll.match_deadline and count as no match")
+    lines += ["", chart(r.per_day)]  # type: ignore[arg-type]
+    if r.matches:
+        lines += ["", f"newest {min(sample, r.total)}:"]
+        lines += [_line(f) for f in r.matches[:sample]]
+    if r.current_query is not None:
+        lines += ["", f"current rule: {r.current_query}  ({r.current_total} stories)",
+                  f"the draft gains {len(r.gained)} and loses {len(r.lost)}"]
+        lines += ["+ " + _line(f).lstrip() for f in r.gained[:sample]]
+        lines += ["- " + _line(f).lstrip() for f in r.lost[:sample]]
+    return "\n".join(lines)
+
+
+def _line(f: Found) -> str:
+    return f"  {f.article.date:%Y-%m-%d} {f.article.title}  [{f.article.source}]\n    {f.match.snippet.marked()}"

@@ -1,0 +1,27 @@
+"""The archive through the JSON API (what the web desk builds on)."""
+
+from __future__ import annotations
+
+from tests.archive.conftest import api_client
+
+
+async def test_post_backtest_is_the_cli_result(archive):
+    async with api_client(archive.api) as http:
+        stored = (await http.post("/api/backtest", json={"rule": "envoy"})).json()
+        draft = (await http.post("/api/backtest", json={"rule": "envoy", "query": "envoy AND China",
+                                                        "since": "7d", "sample": 1})).json()
+        bad = await http.post("/api/backtest", json={"query": "envoy NEAR/ x"})
+        unknown = await http.post("/api/backtest", json={"rule": "nope"})
+        hits = (await http.get("/api/hits", params={"rule": "envoy"})).json()["hits"]
+        schema = (await http.get("/openapi.json")).json()
+    assert stored["total"] == len(hits) == 2 and stored["diff"] is None
+    assert draft["total"] == 1 and len(draft["sample"]) == 1
+    assert draft["diff"]["lost_total"] == 1 and draft["diff"]["gained"] == []
+    assert bad.status_code == 400 and "NEAR/" in str(bad.json()["detail"])
+    assert unknown.status_code == 400
+    assert "/api/backtest" in schema["paths"]
+
+
+async def test_backtest_needs_the_token(archive):
+    async with api_client(archive.api, token=None) as http:
+        assert (await http.post("/api/backtest", json={"rule": "envoy"})).status_code == 401
