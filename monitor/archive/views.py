@@ -60,3 +60,19 @@ def backtest_text(r: BacktestResult, *, sample: int = 10) -> str:
 
 def _line(f: Found) -> str:
     return f"  {f.article.date:%Y-%m-%d} {f.article.title}  [{f.article.source}]\n    {f.match.snippet.marked()}"
+
+
+def search_record(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """`search --json` and GET /api/search."""
+    return {"query": r.query, "since": r.since.isoformat() if r.since else None, "indexed": r.indexed,
+            "scanned": r.scanned, "offset": r.offset, "more": r.more,
+            "results": [found_record(f) for f in r.results]}
+
+
+def search_text(r) -> str:  # type: ignore[no-untyped-def]
+    if not r.results:
+        return f"nothing matches {r.query}" + (f" since {r.since:%Y-%m-%d}" if r.since else "")
+    lines = [_line(f) for f in r.results]
+    if r.more:
+        lines.append(f"(more: --offset {r.offset + len(r.results)})")
+    return "\n".join(lines)

@@ -16,10 +16,11 @@ from monitor.cli import (
     feeds_cmd,
     hits_cmd,
     match_cmd,
+    search_cmd,
     stories_cmd,
 )
 
-_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, stories_cmd, deliveries_cmd, backtest_cmd, db_cmd)
+_MODULES = (daemon_cmd, check_cmd, match_cmd, hits_cmd, feeds_cmd, stories_cmd, deliveries_cmd, backtest_cmd, search_cmd, db_cmd)
 
 
 def _version(value: bool) -> None:

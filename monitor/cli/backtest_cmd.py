@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         cfg = load_or_exit(config)
         now = SystemClock().now()
         cutoff = since_option(since, now)
-        store = open_store(cfg)
+        store = open_store(cfg, existing=True)
         try:
             result = run_backtest(store, cfg, rule=rule, query=query, since=cutoff, now=now,
                                   deadline=cfg.poll.match_deadline.total_seconds(), sample=sample)
@@ -68,9 +68,13 @@ def register(app: typer.Typer) -> None:
         from monitor.archive.runner import run_backfill
 
         cfg = load_or_exit(config)
+        if not any(r.id == rule for r in cfg.rules):
+            typer.echo(f"no rule {rule!r} in the config (rules: {', '.join(r.id for r in cfg.rules) or 'none'})",
+                       err=True)
+            raise typer.Exit(2)
         now = SystemClock().now()
         cutoff = since_option(since, now)
-        store = open_store(cfg)
+        store = open_store(cfg, existing=True)
         try:
             result, created = run_backfill(store, cfg, rule, since=cutoff, now=now, alert=alert,  # type: ignore[arg-type]
                                            deadline=cfg.poll.match_deadline.total_seconds())

@@ -30,9 +30,15 @@ def register(app: typer.Typer) -> None:
              since: str | None = typer.Option(None, "--since", help="Only hits newer than this, e.g. 2h, 7d."),
              limit: int | None = typer.Option(None, "--limit", help="At most this many (newest first)."),
              as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
-             fmt: Format = typer.Option(Format.table, "--format", help="table, json, jsonl or csv.")) -> None:
+             fmt: Format = typer.Option(Format.table, "--format", help="table, json, jsonl or csv."),
+             feed_url: bool = typer.Option(False, "--feed-url",
+                                           help="Print the Atom and JSON Feed URLs of these hits (with --rule: "
+                                                "that rule's), with their key, for a feed reader.")) -> None:
         """List recorded hits, newest first."""
         cfg = load_or_exit(config)
+        if feed_url:
+            typer.echo(feed_urls(cfg, rule))
+            return
         try:
             cutoff = SystemClock().now() - parse_duration(since) if since else None
         except ValueError as exc:
@@ -63,3 +69,21 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"#{h.id} {h.matched_at:%Y-%m-%d %H:%M} [{h.rule}] {h.title}\n"
                            f"    {h.source} | {h.url}\n    {h.snippet}\n")
 
+
+
+def feed_urls(cfg, rule: str | None) -> str:  # type: ignore[no-untyped-def]
+    """The hit feed URLs on this config's http.listen, each with its own key
+    when http.token is set (docs/archive.md)."""
+    from monitor.web.auth import feed_key
+
+    host = cfg.http.listen
+    if host.startswith("0.0.0.0:") or host.startswith("[::]:"):
+        host = "HOST:" + host.rsplit(":", 1)[1]
+    lines = []
+    for ext in ("atom", "json"):
+        path = f"/feeds/rules/{rule}.{ext}" if rule else f"/feeds/hits.{ext}"
+        key = f"?key={feed_key(cfg.http.token, path)}" if cfg.http.token else ""
+        lines.append(f"http://{host}{path}{key}")
+    if not cfg.http.token:
+        lines.append("(no http.token: these answer on loopback only; set http.token to read them from elsewhere)")
+    return "\n".join(lines)

@@ -25,7 +25,7 @@ from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (archive, articles, backlog, deliveries, desk, feeds, followups, hits, hosts,
-                           leases, migrate, retention, stats, stories, triage, websub, workers)
+                           leases, migrate, retention, search, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -231,6 +231,11 @@ class Store:
     @retrying
     def articles_by_id(self, ids: Sequence[int]) -> list[ArchivedArticle]:
         return archive.articles_by_id(self._db, ids)
+
+    @retrying
+    def search_candidates(self, q, *, since: datetime | None, limit: int, offset: int = 0) -> list[int]:  # type: ignore[no-untyped-def]
+        """Article ids the full-text index says may match `q` (monitor.archive.prefilter), newest first."""
+        return search.candidates(self._db, q, since=since, limit=limit, offset=offset)
 
     @retrying
     def record_hits(self, found: Sequence[tuple[int, PlannedHit]], now: datetime) -> list[RecordedHit]:

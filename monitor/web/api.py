@@ -103,6 +103,9 @@ class BacktestRequest(BaseModel):
     sample: int = Field(10, ge=0, le=200, description="Newest matches returned with snippets.")
 
 
+FeedFormat = Path(..., pattern="^(atom|json)$", description="atom or json (JSON Feed 1.1)")
+
+
 def _since(value: str | None, now: datetime) -> datetime | None:
     """`since=` as a time; 400 saying why for text that is no duration or
     time, or one reaching before year 1 (e.g. 99999999d)."""
@@ -316,6 +319,53 @@ def build_api(deps: WebDeps) -> FastAPI:
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
         return backtest_record(result, sample=body.sample)
+
+    @api.get("/api/search", tags=["archive"])
+    async def search(q: str = Query(..., max_length=10_000, description="A query in the rule language."),
+                     since: str | None = Query(None, description="e.g. 7d, or an ISO time"),
+                     limit: int = Query(20, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        """Full-text search of the stored articles: candidates from the database's
+        index (FTS5 / tsvector), each verified by the rule matcher; newest first,
+        hit-shaped results with `id` null (docs/archive.md)."""
+        from monitor.archive.search import run_search
+        from monitor.archive.views import search_record
+
+        snap = deps.status.snapshot()
+        try:
+            result = await deps.threads.cpu(run_search, store, snap.config, q, since=_since(since, clock.now()),
+                                            limit=limit, offset=offset, deadline=snap.poll.match_deadline)
+        except RuleError as exc:
+            raise HTTPException(400, {"problems": exc.problems}) from None
+        return search_record(result)
+
+    async def hit_feed(request: Request, fmt: str, rule: str | None) -> Response:
+        from monitor.web import hitfeeds
+
+        snap = deps.status.snapshot()
+        if rule is not None and snap.rule(rule) is None:
+            raise HTTPException(404, f"no rule {rule!r}")
+        found = await store_call(store.list_hits, rule=rule, limit=hitfeeds.LIMIT)
+        base = str(request.base_url).rstrip("/")
+        self_url = str(request.url)
+        spec = snap.rule(rule) if rule else None
+        title = f"news-monitor: {spec.name or spec.id}" if spec else "news-monitor: every hit"
+        if fmt == "atom":
+            body = hitfeeds.atom(found, title=title, self_url=self_url, now=clock.now(),
+                                 feed_id=f"urn:news-monitor:{'rule:' + rule if rule else 'hits'}")
+            return Response(body, media_type="application/atom+xml; charset=utf-8")
+        return JSONResponse(hitfeeds.json_feed(found, title=title, self_url=self_url, home=base + "/"),
+                            media_type="application/feed+json")
+
+    @api.get("/feeds/hits.{fmt}", tags=["feeds of hits"])
+    async def hits_feed(request: Request, fmt: str = FeedFormat) -> Response:
+        """The newest 50 hits as Atom (`hits.atom`) or JSON Feed (`hits.json`). Readers
+        authenticate with `?key=` (`news-monitor hits --feed-url`) or `?token=`."""
+        return await hit_feed(request, fmt, None)
+
+    @api.get("/feeds/rules/{rule}.{fmt}", tags=["feeds of hits"])
+    async def rule_feed(request: Request, rule: str, fmt: str = FeedFormat) -> Response:
+        """One rule's newest 50 hits as Atom or JSON Feed."""
+        return await hit_feed(request, fmt, rule)
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def status_page(request: Request) -> HTMLResponse:

@@ -6,6 +6,9 @@
 - With `http.token` set: everything else needs `Authorization: Bearer
   <token>` (or `?token=` for the page, which then sets an HttpOnly,
   SameSite=Strict cookie so its links work too).
+- Hit feeds (/feeds/...): the token as above (`?token=` too), or the
+  feed's own key (`?key=`, `feed_key`: opens that feed alone), since feed
+  readers cannot send headers.
 - Without a token, on a loopback socket: the Host header must name a
   loopback address, so a web page that rebinds its own DNS name to 127.0.0.1
   cannot read the API from the operator's browser.
@@ -47,6 +50,22 @@ WEBSUB_CALLBACK = re.compile(r"/websub/[A-Za-z0-9_-]{16,64}")  # monitor.store.w
 
 def is_websub_callback(request: Request) -> bool:
     return request.method in ("GET", "POST") and WEBSUB_CALLBACK.fullmatch(request.url.path) is not None
+
+
+FEEDS_PREFIX = "/feeds/"  # hit feeds: readers cannot send headers, so a per-feed key in the URL opens one
+
+
+def feed_key(token: str, path: str) -> str:
+    """The secret that opens one hit feed (`?key=`) without the API token:
+    derived from http.token and the feed's path, so it opens nothing else,
+    and changes when the token does.
+
+    >>> feed_key("t0ken", "/feeds/hits.atom") == feed_key("t0ken", "/feeds/hits.atom") != feed_key("t0ken", "/feeds/hits.json")
+    True
+    """
+    return hmac.new(token.encode(), f"feed:{path}".encode(), "sha256").hexdigest()[:32]
+
+
 TOKEN_COOKIE = "news_monitor_token"  # set by the status page opened with ?token=, so its links work
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -58,6 +77,10 @@ class TokenGuard:
     def allowed(self, request: Request) -> JSONResponse | None:
         """None when the caller may use the API, else the answer that refuses it."""
         expected = self.token()
+        if expected and request.url.path.startswith(FEEDS_PREFIX):
+            key = request.query_params.get("key")
+            if key and hmac.compare_digest(key.encode(), feed_key(expected, request.url.path).encode()):
+                return None
         if expected:
             given = _presented(request)
             if given is None or not hmac.compare_digest(given.encode(), expected.encode()):

@@ -25,3 +25,14 @@ async def test_post_backtest_is_the_cli_result(archive):
 async def test_backtest_needs_the_token(archive):
     async with api_client(archive.api, token=None) as http:
         assert (await http.post("/api/backtest", json={"rule": "envoy"})).status_code == 401
+
+
+async def test_get_search(archive):
+    async with api_client(archive.api) as http:
+        found = (await http.get("/api/search", params={"q": '"special envoy to Pyongyang"'})).json()
+        near = (await http.get("/api/search", params={"q": "derby NEAR/3 Trafford", "since": "7d"})).json()
+        bad = await http.get("/api/search", params={"q": "envoy AND"})
+    assert [r["title"] for r in found["results"]] == ["China sends envoy to Pyongyang"]
+    assert found["results"][0]["id"] is None and found["indexed"] is True
+    assert [r["title"] for r in near["results"]] == ["United win the derby"]
+    assert bad.status_code == 400

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 from monitor.errors import StoreError
 from monitor.store import Store, normalise_url
 from monitor.store.migrate import head_revision
+from monitor.store.search import SEARCH_OBJECTS
 
 TABLES = {"feed", "story", "article", "sighting", "hit", "delivery", "delivery_hit"}
 
@@ -24,8 +25,9 @@ def test_upgrade_creates_every_table_and_is_idempotent(store: Store) -> None:
 
 def test_migrations_match_the_models(store: Store) -> None:
     with store._db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        # the full-text index (migration 0008) is dialect-specific: made by the migration, not the models
+        opts = {"compare_type": True, "include_name": lambda name, kind, parents: name not in SEARCH_OBJECTS}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata)
     assert diff == []
 
 
