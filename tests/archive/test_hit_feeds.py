@@ -24,7 +24,7 @@ async def test_atom_feeds_parse_with_the_expected_entries(archive):
     one = feedparser.parse(envoy.content)
     assert len(one.entries) == 2 and one.feed.title == "news-monitor: Envoys"
     entry = next(e for e in one.entries if e.title == "China sends envoy to Pyongyang")
-    assert entry.link.endswith("/news/envoy-1.html") and entry.author in ("Wire", "Desk")
+    assert "/news/envoy-1.html" in entry.link and entry.author in ("Wire", "Desk")
     assert "envoy" in entry.summary.lower() and "<b>" in entry.content[0].value
     terms = {t.term.lower() for t in entry.tags}
     assert {"envoy", "pyongyang", "rule:envoy"} <= terms
