@@ -27,6 +27,7 @@ class SearchResult:
     results: tuple[Found, ...]  # newest first
     more: bool  # there are more matches past `limit` (or past MAX_SCANNED candidates)
     offset: int = 0
+    limit: int = 20
 
 
 def run_search(store, config, query: str, *, since: datetime | None = None, limit: int = 20,  # type: ignore[no-untyped-def]
@@ -58,4 +59,4 @@ def run_search(store, config, query: str, *, since: datetime | None = None, limi
     more = len(found) > offset + limit or (not exhausted and len(found) >= want) or \
         (not exhausted and scanned >= max_scanned)
     return SearchResult(query=spec.query, since=since, indexed=prefilter is not None, scanned=scanned,
-                        results=tuple(found[offset:offset + limit]), more=more, offset=offset)
+                        results=tuple(found[offset:offset + limit]), more=more, offset=offset, limit=limit)

@@ -1,6 +1,6 @@
 """The documented JSON shape of a backtest (`backtest --json`, POST
 /api/backtest) and its terminal rendering.  A matched article is shown in
-the shape of a hit (monitor.cli.render.hit_record) with `id` and
+the shape of a hit (monitor.views.hit_json) with `id` and
 `matched_at` null (nothing was recorded) and its `article_id`."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from typing import Any
 
 from monitor.archive.backtest import Found, chart
 from monitor.archive.runner import BacktestResult
-from monitor.cli.render import hit_record
 from monitor.types import HitView
+from monitor.units import iso
+from monitor.views import hit_json, page
 
 
 def found_record(found: Found) -> dict[str, Any]:
@@ -18,12 +19,12 @@ def found_record(found: Found) -> dict[str, Any]:
     view = HitView(id=None, rule=m.rule_id, rule_name=m.rule_name, url=a.url, title=a.title,  # type: ignore[arg-type]
                    source=a.source, published=a.published, matched_at=None, snippet=m.snippet.marked(),  # type: ignore[arg-type]
                    terms=m.terms, story_id=a.story_id)
-    return {**hit_record(view), "article_id": a.id, "date": a.date.isoformat(), "note": a.note}
+    return {**hit_json(view), "article_id": a.id, "date": iso(a.date), "note": a.note}
 
 
 def backtest_record(r: BacktestResult, *, sample: int = 10, diff_limit: int = 50) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "rule": r.rule, "query": r.query, "since": r.since.isoformat(), "until": r.until.isoformat(),
+        "rule": r.rule, "query": r.query, "since": iso(r.since), "until": iso(r.until),
         "total": r.total, "scanned": r.scanned, "without_text": r.without_text, "timed_out": r.timed_out,
         "per_day": [{"day": day.isoformat(), "count": n} for day, n in r.per_day],  # type: ignore[attr-defined]
         "sample": [found_record(f) for f in r.matches[:sample]],
@@ -63,10 +64,10 @@ def _line(f: Found) -> str:
 
 
 def search_record(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """`search --json` and GET /api/search."""
-    return {"query": r.query, "since": r.since.isoformat() if r.since else None, "indexed": r.indexed,
-            "scanned": r.scanned, "offset": r.offset, "more": r.more,
-            "results": [found_record(f) for f in r.results]}
+    """`search --json` and GET /api/search: the API's list envelope (items,
+    offset, limit, next_offset) with what the search did."""
+    return {**page([found_record(f) for f in r.results], offset=r.offset, limit=r.limit, more=r.more),
+            "query": r.query, "since": iso(r.since), "indexed": r.indexed, "scanned": r.scanned}
 
 
 def search_text(r) -> str:  # type: ignore[no-untyped-def]

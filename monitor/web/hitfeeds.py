@@ -13,6 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from monitor.types import HitView
+from monitor.units import iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
@@ -56,7 +57,7 @@ def atom(hits: Sequence[HitView], *, title: str, self_url: str, feed_id: str, no
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "id", feed_id)
     sub(feed, "title", title)
-    sub(feed, "updated", (max((_when(h) for h in hits), default=now)).isoformat())
+    sub(feed, "updated", iso(max((_when(h) for h in hits), default=now)))
     sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     sub(sub(feed, "author"), "name", "news-monitor")
     sub(feed, "generator", "news-monitor")
@@ -65,9 +66,9 @@ def atom(hits: Sequence[HitView], *, title: str, self_url: str, feed_id: str, no
         sub(entry, "id", f"urn:news-monitor:hit:{hit.id}")
         sub(entry, "title", hit.title or hit.url)
         sub(entry, "link", rel="alternate", href=hit.url)
-        sub(entry, "updated", _when(hit).isoformat())
+        sub(entry, "updated", iso(_when(hit)))
         if hit.published:
-            sub(entry, "published", hit.published.astimezone(timezone.utc).isoformat())
+            sub(entry, "published", iso(hit.published))
         sub(sub(entry, "author"), "name", hit.source or "unknown source")
         for term in hit.terms:
             sub(entry, "category", term=term, label=f"matched: {term}")
@@ -84,8 +85,8 @@ def json_feed(hits: Sequence[HitView], *, title: str, self_url: str, home: str) 
         "items": [{
             "id": f"urn:news-monitor:hit:{hit.id}", "url": hit.url, "title": hit.title or hit.url,
             "content_html": _content(hit), "summary": _plain(hit.snippet),
-            "date_published": (hit.published or hit.matched_at).astimezone(timezone.utc).isoformat(),
-            "date_modified": _when(hit).isoformat(), "authors": [{"name": hit.source or "unknown source"}],
+            "date_published": iso(hit.published or hit.matched_at),
+            "date_modified": iso(_when(hit)), "authors": [{"name": hit.source or "unknown source"}],
             "tags": list(hit.terms),
             "_news_monitor": {"hit": hit.id, "rule": hit.rule, "rule_name": hit.rule_name, "source": hit.source,
                               "terms": list(hit.terms), "snippet": hit.snippet, "outlets": list(hit.outlets)},

@@ -32,7 +32,7 @@ async def test_get_search(archive):
         found = (await http.get("/api/search", params={"q": '"special envoy to Pyongyang"'})).json()
         near = (await http.get("/api/search", params={"q": "derby NEAR/3 Trafford", "since": "7d"})).json()
         bad = await http.get("/api/search", params={"q": "envoy AND"})
-    assert [r["title"] for r in found["results"]] == ["China sends envoy to Pyongyang"]
-    assert found["results"][0]["id"] is None and found["indexed"] is True
-    assert [r["title"] for r in near["results"]] == ["United win the derby"]
+    assert [r["title"] for r in found["items"]] == ["China sends envoy to Pyongyang"]
+    assert found["items"][0]["id"] is None and found["indexed"] is True
+    assert [r["title"] for r in near["items"]] == ["United win the derby"]
     assert bad.status_code == 400

@@ -6,7 +6,7 @@ from tests.archive.farm import build, configure
 
 
 def titles(cli, *args):  # type: ignore[no-untyped-def]
-    return [r["title"] for r in cli.json("search", *args, "--json")["results"]]
+    return [r["title"] for r in cli.json("search", *args, "--json")["items"]]
 
 
 def test_search_finds_by_phrase_and_near(cli, server, receiver):
@@ -25,7 +25,7 @@ def test_search_finds_by_phrase_and_near(cli, server, receiver):
     assert titles(cli, "/Traff?ord/") == ["United win the derby"]  # nothing to index: every article verified
 
     result = cli.json("search", "envoy", "--limit", "1", "--json")
-    assert result["indexed"] is True and result["more"] is True and result["results"][0]["snippet"]
+    assert result["indexed"] is True and result["next_offset"] == 1 and result["items"][0]["snippet"]
     assert cli.json("search", "/envoy/", "--json")["indexed"] is False
 
     text = cli("search", '"special envoy"').stdout
