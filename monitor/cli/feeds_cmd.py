@@ -1,4 +1,5 @@
-"""`feeds`: every feed with its health."""
+"""`feeds`: every feed with its health; `feeds add`, `feeds import`, `feeds
+export`: the feed list itself (feed files, OPML)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,23 @@ from monitor.logs import feed_secrets
 from monitor.redact import Redactor
 from monitor.views import shown_feed
 
+from monitor.cli.feeds_edit import register_editing
+
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def feeds(config: Path | None = ConfigOption,
+    group = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+    app.add_typer(group, name="feeds")
+    register_editing(group)
+
+    @group.callback()
+    def feeds(ctx: typer.Context, config: Path | None = ConfigOption,
               as_json: bool = typer.Option(False, "--json", help="JSON array of feeds."),
               inactive: bool = typer.Option(False, "--inactive", help="Also feeds removed from the config.")) -> None:
         """List feeds and their health: status, last success, consecutive errors,
-        next poll, items per day, full-text rate, last error with its kind."""
+        next poll, items per day, full-text rate, backlog, last error with its kind.
+        Subcommands add, import and export edit the feed list."""
+        if ctx.invoked_subcommand is not None:
+            return
         cfg = load_or_exit(config)
         store = open_store(cfg, existing=True)
         try:

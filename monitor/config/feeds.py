@@ -4,21 +4,60 @@ twice is an error."""
 
 from __future__ import annotations
 
+import glob
+import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from monitor.config.fields import Ctx, as_duration, as_list, as_str, as_str_list, as_str_map, section
 from monitor.config.sections import read_max_age
-from monitor.config.yamltree import Node
+from monitor.config.yamltree import Node, read_yaml
 from monitor.types import INHERIT, FeedSpec
 
 FEED_KEYS = ("url", "name", "interval", "tags", "headers", "max_age")
 
 
-def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta) -> tuple[FeedSpec, ...]:
+FEED_FILE_KEYS = ("feeds",)
 
-    items = as_list(ctx, node, "feeds") if node is not None else []
+
+def feed_file_nodes(ctx: Ctx, node: Node | None, patterns: list[str]) -> list[Node]:
+    """The `feeds:` lists of every file the `feed_files:` globs match (each a
+    YAML file with a `feeds:` list like the config's; `news-monitor feeds add`
+    and `feeds import` append to one).  Their absolute globs go to `patterns`
+    so the watcher notices new files."""
+    if node is None:
+        return []
+    found: list[Node] = []
+    seen: set[Path] = {f.resolve() for f in ctx.files[:1]}
+    for i, pattern in enumerate(as_str_list(ctx, node, "feed_files") or ()):
+        full = str(ctx.base_dir / pattern)
+        patterns.append(os.path.abspath(full))
+        matches = sorted(Path(p) for p in glob.glob(full, recursive=True))
+        if not matches and not glob.has_magic(pattern):
+            ctx.error(node.value[i], f"feed_files[{i}]", f"no such file {full!r}; fix the path "
+                                                         "(relative to the config file's directory)")
+        for path in matches:
+            if path.resolve() in seen or not path.is_file():
+                continue
+            seen.add(path.resolve())
+            ctx.files.append(path)
+            tree = read_yaml(path, str(path), ctx.environ, ctx.problems)
+            if tree is None or tree.value in (None, "", {}):
+                continue
+            listed = section(ctx, tree, "", FEED_FILE_KEYS).get("feeds")
+            if listed is not None and listed.value is not None:
+                found.append(listed)
+    return found
+
+
+def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta,
+               more: Sequence[Node] = ()) -> tuple[FeedSpec, ...]:
+    """`feeds:` of the config, then those of its feed files, as one list."""
+    items = list(as_list(ctx, node, "feeds") or []) if node is not None else []
+    for extra in more:
+        items += as_list(ctx, extra, "feeds") or []
     feeds: list[FeedSpec] = []
     seen: dict[str, Node] = {}
     for i, item in enumerate(items or ()):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from monitor.config.channels import read_channels
-from monitor.config.feeds import read_feeds
+from monitor.config.feeds import feed_file_nodes, read_feeds
 from monitor.config.fields import Ctx, section, sorted_problems
 from monitor.config.model import Config, Defaults
 from monitor.config.rules import (RuleSources, add_aliases, add_rule_files, add_rule_nodes,
@@ -24,7 +24,7 @@ from monitor.config.sections import (read_alerts, read_database, read_defaults, 
 from monitor.config.yamltree import Node, read_yaml
 from monitor.errors import ConfigError
 
-TOP_KEYS = ("database", "poll", "fetch", "http", "websub", "feeds", "aliases", "rules", "rule_files",
+TOP_KEYS = ("database", "poll", "fetch", "http", "websub", "feeds", "feed_files", "aliases", "rules", "rule_files",
             "channels", "defaults", "health", "alerts", "stories", "replicas", "log", "retention")
 
 
@@ -56,6 +56,8 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
     if "health" in top and "notify" in (top["health"].value or {}):
         check_channels(ctx, top["health"].value["notify"], "health.notify", health.notify, set(channels))
     rules = read_rules(ctx, sources, defaults, set(channels))
+    feed_patterns: list[str] = []
+    feed_nodes = feed_file_nodes(ctx, top.get("feed_files"), feed_patterns)
     config = Config(
         path=path,
         files=(),
@@ -64,7 +66,7 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         fetch=read_fetch(ctx, top.get("fetch")),
         http=read_http(ctx, top.get("http")),
         websub=read_websub(ctx, top.get("websub")),
-        feeds=read_feeds(ctx, top.get("feeds"), poll.interval),
+        feeds=read_feeds(ctx, top.get("feeds"), poll.interval, feed_nodes),
         aliases=dict(sources.aliases),
         rules=rules,
         channels=channels,
@@ -75,7 +77,8 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Conf
         replicas=read_replicas(ctx, top.get("replicas")),
         log=read_log(ctx, top.get("log")),
         retention=read_retention(ctx, top.get("retention")),
-        rule_patterns=tuple(sources.patterns),
+        rule_patterns=tuple(sources.patterns) + tuple(feed_patterns),
+        feed_patterns=tuple(feed_patterns),
     )
     ruleset = _compile(ctx, rules, config.aliases,
                        {name: node.where() for name, node in sources.alias_nodes.items()})

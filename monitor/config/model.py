@@ -149,4 +149,5 @@ class Config:
     replicas: ReplicasConfig = field(default_factory=ReplicasConfig)
     log: LogConfig = field(default_factory=LogConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
-    rule_patterns: tuple[str, ...] = ()  # absolute rule_files globs, for a watcher to notice new files
+    feed_patterns: tuple[str, ...] = ()  # absolute feed_files globs (feeds add/import check their target)
+    rule_patterns: tuple[str, ...] = ()  # absolute rule_files and feed_files globs, for a watcher to notice new files
