@@ -70,6 +70,9 @@ class _Progress:
     def started(self, fresh: int) -> None:
         self.fresh = fresh
 
+    def took_backlog(self, entries: int) -> None:
+        self.backlog += entries
+
     def done(self, articles: int, hits: Sequence[RecordedHit]) -> None:
         self.recorded += articles
         self.hits += hits
@@ -200,7 +203,7 @@ class Pipeline:
                                                     now), note=reason)
                      for entry, canonical, reason in backlog[start:start + BACKLOG_BATCH]]
             await self._threads.db(self._store.record_backlog, items, now)
-            progress.backlog += len(items)
+            progress.took_backlog(len(items))
 
     async def _process(self, feed: FeedState, fetched: FetchResult, fresh: Sequence[tuple[Entry, str]],
                        snap: Snapshot, progress: _Progress) -> None:

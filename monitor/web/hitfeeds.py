@@ -10,7 +10,9 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
-from xml.etree import ElementTree as ET
+
+from lxml import etree
+from lxml.builder import ElementMaker
 
 from monitor.types import HitView
 from monitor.units import iso
@@ -19,6 +21,16 @@ ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 LIMIT = 50  # newest hits in a feed
 _MARK = re.compile(r"\*\*(.+?)\*\*")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text XML 1.0 can carry (a feed's control characters dropped).
+
+    >>> xml_text("a\x0bb")
+    'ab'
+    """
+    return _NOT_XML.sub("", value)
 
 
 def snippet_html(snippet: str) -> str:
@@ -45,37 +57,36 @@ def _content(hit: HitView) -> str:
             f"Matched: {html.escape(', '.join(hit.terms))}</p>")
 
 
+class _SafeMaker:
+    """lxml's ElementMaker with every text and attribute made XML-safe."""
+
+    def __init__(self, maker: ElementMaker) -> None:
+        self._maker = maker
+
+    def __getattr__(self, tag: str):  # type: ignore[no-untyped-def]
+        make = getattr(self._maker, tag)
+        return lambda *parts, **attrs: make(*(xml_text(p) if isinstance(p, str) else p for p in parts),
+                                            **{k: xml_text(v) for k, v in attrs.items()})
+
+
 def atom(hits: Sequence[HitView], *, title: str, self_url: str, feed_id: str, now: datetime) -> bytes:
-    ET.register_namespace("", ATOM)
+    E = _SafeMaker(ElementMaker(namespace=ATOM, nsmap={None: ATOM}))
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
-
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    sub(feed, "id", feed_id)
-    sub(feed, "title", title)
-    sub(feed, "updated", iso(max((_when(h) for h in hits), default=now)))
-    sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
-    sub(sub(feed, "author"), "name", "news-monitor")
-    sub(feed, "generator", "news-monitor")
-    for hit in hits:
-        entry = sub(feed, "entry")
-        sub(entry, "id", f"urn:news-monitor:hit:{hit.id}")
-        sub(entry, "title", hit.title or hit.url)
-        sub(entry, "link", rel="alternate", href=hit.url)
-        sub(entry, "updated", iso(_when(hit)))
+    def entry(hit: HitView):  # type: ignore[no-untyped-def]
+        parts = [E.id(f"urn:news-monitor:hit:{hit.id}"), E.title(hit.title or hit.url),
+                 E.link(rel="alternate", href=hit.url), E.updated(iso(_when(hit)))]
         if hit.published:
-            sub(entry, "published", iso(hit.published))
-        sub(sub(entry, "author"), "name", hit.source or "unknown source")
-        for term in hit.terms:
-            sub(entry, "category", term=term, label=f"matched: {term}")
-        sub(entry, "category", term=f"rule:{hit.rule}", label=hit.rule_name or hit.rule)
-        sub(entry, "summary", _plain(hit.snippet), type="text")
-        sub(entry, "content", _content(hit), type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+            parts.append(E.published(iso(hit.published)))
+        parts.append(E.author(E.name(hit.source or "unknown source")))
+        parts += [E.category(term=term, label=f"matched: {term}") for term in hit.terms]
+        parts += [E.category(term=f"rule:{hit.rule}", label=hit.rule_name or hit.rule),
+                  E.summary(_plain(hit.snippet), type="text"), E.content(_content(hit), type="html")]
+        return E.entry(*parts)
+
+    feed = E.feed(E.id(feed_id), E.title(title), E.updated(iso(max((_when(h) for h in hits), default=now))),
+                  E.link(rel="self", href=self_url, type="application/atom+xml"),
+                  E.author(E.name("news-monitor")), E.generator("news-monitor"), *(entry(h) for h in hits))
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8")
 
 
 def json_feed(hits: Sequence[HitView], *, title: str, self_url: str, home: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +91,10 @@ class SlowReceiver:
 
 
 def write_setup(tmp: Path, url: str) -> Path:
+    recent = format_datetime(datetime.now(timezone.utc))  # news, not backlog (poll.max_age)
     items = "".join(
         f"<item><title>{t}</title><link>{k}.html</link><guid isPermaLink=\"false\">{k}</guid>"
-        f"<description>{d}</description></item>" for k, t, d in ITEMS)
+        f"<description>{d}</description><pubDate>{recent}</pubDate></item>" for k, t, d in ITEMS)
     (tmp / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>'
                                   f"{items}</channel></rss>", encoding="utf-8")
     config = tmp / "monitor.yaml"

@@ -12,7 +12,7 @@ async def test_post_backtest_is_the_cli_result(archive):
                                                         "since": "7d", "sample": 1})).json()
         bad = await http.post("/api/backtest", json={"query": "envoy NEAR/ x"})
         unknown = await http.post("/api/backtest", json={"rule": "nope"})
-        hits = (await http.get("/api/hits", params={"rule": "envoy"})).json()["hits"]
+        hits = (await http.get("/api/hits", params={"rule": "envoy"})).json()["items"]
         schema = (await http.get("/openapi.json")).json()
     assert stored["total"] == len(hits) == 2 and stored["diff"] is None
     assert draft["total"] == 1 and len(draft["sample"]) == 1

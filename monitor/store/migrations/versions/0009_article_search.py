@@ -1,6 +1,7 @@
 """full-text search over articles with the database's own engine: SQLite
 FTS5 (article_fts, an external-content index kept by triggers, accents
-folded) or PostgreSQL tsvector (article.search, generated, GIN index)
+folded) or PostgreSQL tsvector (article.search, generated, GIN index; the
+first 100,000 characters of the text, as a tsvector is at most 1 MB)
 
 Revision ID: 0009
 Revises: 0008
@@ -30,7 +31,7 @@ SQLITE = (
 )
 POSTGRESQL = (
     "ALTER TABLE article ADD COLUMN search tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))) STORED",
+    "(to_tsvector('simple', coalesce(title, '') || ' ' || left(coalesce(text, ''), 100000))) STORED",
     "CREATE INDEX ix_article_search ON article USING GIN (search)",
 )
 
