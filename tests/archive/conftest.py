@@ -5,8 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Cli, receiver, server  # noqa: F401  (fixtures)
+from tests.e2e.conftest import Cli
+from tests.e2e.servers import LocalServer, Receiver
 from tests.store.conftest import _pg_reachable, _schema
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    with LocalServer() as s:
+        yield s
+
+
+@pytest.fixture
+def receiver():  # type: ignore[no-untyped-def]
+    with Receiver() as r:
+        yield r
 
 
 class ArchiveCli(Cli):
