@@ -1,4 +1,4 @@
-"""Full-text candidates from the database's own index (migration 0009):
+"""Full-text candidates from the database's own index (migration 0010):
 SQLite FTS5 `article_fts MATCH`, PostgreSQL `article.search @@ to_tsquery`.
 The index finds a superset; monitor.archive.search verifies with the matcher.
 

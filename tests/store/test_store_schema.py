@@ -25,7 +25,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(store: Store) -> None:
 
 def test_migrations_match_the_models(store: Store) -> None:
     with store._db.engine.connect() as conn:
-        # the full-text index (migration 0009) is dialect-specific: made by the migration, not the models
+        # the full-text index (migration 0010) is dialect-specific: made by the migration, not the models
         opts = {"compare_type": True, "include_name": lambda name, kind, parents: name not in SEARCH_OBJECTS}
         diff = compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata)
     assert diff == []

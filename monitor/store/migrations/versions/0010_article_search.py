@@ -3,8 +3,8 @@ FTS5 (article_fts, an external-content index kept by triggers, accents
 folded) or PostgreSQL tsvector (article.search, generated, GIN index; the
 first 100,000 characters of the text, as a tsvector is at most 1 MB)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
