@@ -19,9 +19,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from apscheduler.triggers.base import BaseTrigger
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
 
 from monitor.alerts.limits import SUMMARY_KEY, SUMMARY_SCHEDULE
 from monitor.alerts.quiet import parse_quiet_hours

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
+if TYPE_CHECKING:  # apscheduler is imported when a trigger is made (`once` without digests never loads it)
+    from apscheduler.triggers.base import BaseTrigger
 
 from monitor.alerts.quiet import QuietHours, zone
 
@@ -47,6 +48,8 @@ def digest_key(mode: str) -> str:
 
 def trigger_for(schedule: str) -> BaseTrigger:
     """A CronTrigger for a schedule string; ValueError naming the fix otherwise."""
+    from apscheduler.triggers.cron import CronTrigger
+
     text = digest_key(schedule)
     if text == "hourly":
         return CronTrigger(minute=0, timezone="UTC")
@@ -84,6 +87,8 @@ def next_fire(schedule: str, now: datetime) -> datetime | None:
 
 def quiet_trigger(q: QuietHours) -> BaseTrigger:
     """Fires when a channel's quiet hours end (local time of their zone)."""
+    from apscheduler.triggers.cron import CronTrigger
+
     return CronTrigger(hour=q.end.hour, minute=q.end.minute, timezone=q.zone)
 
 

@@ -74,16 +74,24 @@ class Fetcher:
         self._clock = clock or SystemClock()
         self._hosts = hosts or HostLimiter(settings.per_host, settings.host_spacing.total_seconds())
         self._inflight = asyncio.Semaphore(settings.concurrency)
-        total = settings.timeout.total_seconds()
-        self._client = httpx.AsyncClient(
-            transport=transport, follow_redirects=False, trust_env=False,
-            # our own semaphore keeps requests <= concurrency, so the pool never starves
-            limits=httpx.Limits(max_connections=settings.concurrency,
-                                max_keepalive_connections=min(settings.concurrency, 20)),
-            timeout=httpx.Timeout(total, connect=min(settings.connect_timeout.total_seconds(), total)))
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None  # made on the first request (its TLS context
+        # loads the CA bundle: a `once` with nothing due never pays for it)
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            settings, total = self._settings, self._settings.timeout.total_seconds()
+            self._client = httpx.AsyncClient(
+                transport=self._transport, follow_redirects=False, trust_env=False,
+                # our own semaphore keeps requests <= concurrency, so the pool never starves
+                limits=httpx.Limits(max_connections=settings.concurrency,
+                                    max_keepalive_connections=min(settings.concurrency, 20)),
+                timeout=httpx.Timeout(total, connect=min(settings.connect_timeout.total_seconds(), total)))
+        return self._client
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def fetch_feed(self, url: str, *, etag: str | None, last_modified: str | None,
                          headers: Sequence[tuple[str, str]] = (), configured: str | None = None) -> FetchResult:
@@ -200,12 +208,13 @@ class Fetcher:
             if target.scheme == "https":
                 extensions["sni_hostname"] = host
             target = target.copy_with(host=address)
-        request = self._client.build_request(method, target, headers=sent, extensions=extensions, content=content)
+        client = self._http()
+        request = client.build_request(method, target, headers=sent, extensions=extensions, content=content)
         try:
-            response = await self._client.send(request, stream=True)
+            response = await client.send(request, stream=True)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             # a kept-alive connection the server had closed: one fresh try, same deadline
-            response = await self._client.send(request, stream=True)
+            response = await client.send(request, stream=True)
         try:
             code, reason, rheaders = response.status_code, response.reason_phrase, response.headers
             if code in _REDIRECTS and rheaders.get("location"):

@@ -23,9 +23,9 @@ fork server and die with the daemon (monitor.workers).
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from monitor.parse.entries import MAX_ENTRIES
-from monitor.parse.feed import parse_feed
 from monitor.types import ParsedFeed
 from monitor.workers.pool import Failure, Limits, WorkerPool
 
@@ -55,7 +55,7 @@ class FeedParser:
 
     async def parse(self, body: bytes, *, url: str, content_type: str = "",
                     max_entries: int = MAX_ENTRIES) -> ParsedFeed:
-        report = await self._pool.run(partial(parse_feed, url=url, content_type=content_type,
+        report = await self._pool.run(partial(_parse_feed, url=url, content_type=content_type,
                                               max_entries=max_entries), body)
         if report.ok and isinstance(report.value, ParsedFeed):
             return report.value
@@ -77,6 +77,14 @@ class FeedParser:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _parse_feed(body: bytes, **options: Any) -> ParsedFeed:
+    """monitor.parse.feed.parse_feed, imported in the worker (the fork server
+    preloads it): the daemon itself never loads feedparser or lxml."""
+    from monitor.parse.feed import parse_feed
+
+    return parse_feed(body, **options)
 
 
 _KINDS: dict[Failure | None, str] = {Failure.TIMEOUT: "parse-timeout", Failure.MEMORY: "too-complex", Failure.CRASHED: "too-complex"}

@@ -18,8 +18,6 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from courlan import normalize_url
-
 from monitor.types import Entry
 
 log = logging.getLogger(__name__)
@@ -48,6 +46,8 @@ def canonical_url(url: str) -> str:
             return f"{scheme}:{url[len(scheme) + 1:]}" if scheme else url
         if not parts.hostname:
             return url
+        from courlan import normalize_url  # on first use: 0.2-0.4 s of imports a 304 pass does not need
+
         parts = urlsplit(normalize_url(url, strict=False, trailing_slash=False))
         return urlunsplit(("https", _host(parts.netloc), _path(parts.path), _query(parts.query), ""))
     except (ValueError, TypeError, AttributeError, UnicodeError) as exc:

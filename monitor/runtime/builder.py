@@ -46,7 +46,7 @@ from monitor.runtime.threads import Threads
 from monitor.runtime.wakeup import Wakeup, listening
 from monitor.store import Store
 from monitor.store.workers import WorkerInfo
-from monitor.web.api import WebDeps, build_api
+from monitor.web.app import WebApp
 from monitor.web.server import HttpServer
 from monitor.websub.intake import PushIntake
 from monitor.websub.subscriber import Subscriber
@@ -72,12 +72,17 @@ class Runtime:
     daemon: Daemon
     reloader: Reloader
     status: Status
-    api: Any  # the FastAPI app the HTTP server serves
+    web: WebApp  # builds the FastAPI app the HTTP server serves, on first use
     http: HttpServer
     watcher: ConfigWatcher
     housekeeping: Housekeeping
     heartbeat: Heartbeat
     wakeup: Wakeup
+
+    @property
+    def api(self) -> Any:
+        """The FastAPI app the HTTP server serves (built on first use)."""
+        return self.web()
 
     def _listening(self) -> contextlib.AbstractAsyncContextManager[None]:
         dsn = _dsn(self.store)
@@ -189,15 +194,14 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
                         housekeeping=housekeeping, intervals=intervals, subscriber=subscriber)
         status = Status(live, daemon.state if mode == "run" else None)
         intake = PushIntake(store=store, live=live, threads=threads, clock=clock, pipeline=pipeline, metrics=metrics)
-        api = build_api(WebDeps(store=store, status=status, metrics=metrics, clock=clock, threads=threads,
-                                websub=intake))
-        http = HttpServer(api)
+        web = WebApp(store=store, status=status, metrics=metrics, clock=clock, threads=threads, websub=intake)
+        http = HttpServer(web)
         reloader = Reloader(path=config.path, live=live, resources=resources, store=store, threads=threads,
                             clock=clock, http=http, logs=logs)
         watcher = ConfigWatcher(lambda: live.current().config, on_change=reloader.reload)
         runtime = Runtime(mode=mode, config=config, owner=owner, store=store, threads=threads, live=live,
                           metrics=metrics, poller=poller, dispatcher=dispatcher, daemon=daemon, reloader=reloader,
-                          status=status, api=api, http=http, watcher=watcher, housekeeping=housekeeping,
+                          status=status, web=web, http=http, watcher=watcher, housekeeping=housekeeping,
                           heartbeat=heartbeat, wakeup=wakeup)
         try:
             yield runtime

@@ -21,11 +21,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+if TYPE_CHECKING:  # APScheduler is loaded by `run` only (a burst needs no scheduler)
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.alerts import digest_jobs, run_digest
 from monitor.clock import Clock
@@ -116,6 +115,10 @@ class Daemon:
         await self._followups.queue()
 
     def _schedule(self) -> AsyncIOScheduler:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
         scheduler = AsyncIOScheduler(timezone=timezone.utc, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
         now = self._clock.now()

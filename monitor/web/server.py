@@ -2,7 +2,7 @@
 process), on a socket we bind ourselves, movable to a new `http.listen` on
 reload without a restart.
 
-    server = HttpServer(api)
+    server = HttpServer(lambda: api)
     await server.start("127.0.0.1:8080")     # False (logged) when it cannot bind
     sock = server.prepare("0.0.0.0:9090")    # OSError: the reload keeps the old address
     await server.switch(sock)                # serve there, stop the old server
@@ -16,9 +16,7 @@ import contextlib
 import logging
 import socket
 from collections.abc import Iterator
-from typing import Any
-
-import uvicorn
+from typing import Any, Callable
 
 from monitor.web.listen import split_listen
 
@@ -31,23 +29,29 @@ KEEP_ALIVE = 5
 CONNECTION_LIMIT = 100
 
 
-class _Server(uvicorn.Server):
-    """uvicorn without its signal handling: the daemon owns SIGTERM/SIGINT
-    (uvicorn would replace their handlers while it serves, and re-raise a
-    signal when it stops)."""
+def _uvicorn_server(config_args: dict[str, Any]) -> Any:
+    """A uvicorn server without its signal handling: the daemon owns
+    SIGTERM/SIGINT (uvicorn would replace their handlers while it serves, and
+    re-raise a signal when it stops).  uvicorn is imported here, on the first
+    start: `once` never serves and never loads it."""
+    import uvicorn
 
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
+    class _Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
 
-    def stop(self) -> None:
-        self.should_exit = True
+        def stop(self) -> None:
+            self.should_exit = True
+
+    return _Server(uvicorn.Config(**config_args))
 
 
 class HttpServer:
-    def __init__(self, api: Any) -> None:
+    def __init__(self, api: Callable[[], Any]) -> None:
+        """`api()` gives the ASGI app to serve (called when serving starts)."""
         self._api = api
-        self._server: _Server | None = None
+        self._server: Any = None
         self._task: asyncio.Task[None] | None = None
         self.listen: str | None = None
         self.port: int | None = None
@@ -69,10 +73,9 @@ class HttpServer:
 
     async def switch(self, sock: socket.socket) -> None:
         """Serve on `sock` (bound by prepare), then stop the server it replaces."""
-        config = uvicorn.Config(self._api, log_level="warning", lifespan="off", access_log=False,
-                                timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE,
-                                limit_concurrency=CONNECTION_LIMIT, h11_max_incomplete_event_size=64 * 1024)
-        server = _Server(config)
+        server = _uvicorn_server(dict(app=self._api(), log_level="warning", lifespan="off", access_log=False,
+                                      timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE,
+                                      limit_concurrency=CONNECTION_LIMIT, h11_max_incomplete_event_size=64 * 1024))
         task = asyncio.create_task(server.serve(sockets=[sock]), name="http")
         while not server.started and not task.done():
             await asyncio.sleep(0.01)
@@ -88,7 +91,7 @@ class HttpServer:
         await _stop(server, task)
 
 
-async def _stop(server: _Server | None, task: asyncio.Task[None] | None) -> None:
+async def _stop(server: Any, task: asyncio.Task[None] | None) -> None:
     if server is None or task is None:
         return
     server.stop()

@@ -20,7 +20,6 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-import aiosmtplib
 import jinja2
 
 from monitor.alerts.channels.base import Deps
@@ -123,6 +122,8 @@ class EmailChannel:
         return msg
 
     async def send(self, delivery: Delivery, *, template: str | None = None) -> SendResult:
+        import aiosmtplib  # on the first send: a `once` with nothing to send never loads it
+
         try:
             msg = self.message(delivery, template)
         except (jinja2.TemplateError, OSError) as exc:
