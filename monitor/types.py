@@ -14,6 +14,7 @@ ORM rows never cross a stage; these do.  All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -110,13 +111,74 @@ class Snippet:
         return "".join(out)
 
 
-@dataclass(frozen=True)
+Explanation = tuple[tuple[str, ...], tuple[Evidence, ...], Snippet]  # terms, evidence, snippet
+
+
 class Match:
+    """A rule a document matched, and why: `terms` (distinct matched words and
+    phrases as found, in order of first appearance), `evidence` and `snippet`.
+
+    The explanation is given, or built on first use by `explain()` (a callable
+    returning (terms, evidence, snippet)): RuleSet.match makes its matches
+    that way, so only the matches someone records or prints are explained.
+    Immutable; equality, hashing and pickling use the explanation."""
+
+    __slots__ = ("rule_id", "rule_name", "_explain", "_explained")
+
     rule_id: str
     rule_name: str
-    terms: tuple[str, ...]  # distinct matched words/phrases as found, in order of first appearance
-    evidence: tuple[Evidence, ...]
-    snippet: Snippet
+
+    def __init__(self, rule_id: str, rule_name: str, terms: tuple[str, ...] = (),
+                 evidence: tuple[Evidence, ...] = (), snippet: Snippet | None = None, *,
+                 explain: Callable[[], Explanation] | None = None) -> None:
+        object.__setattr__(self, "rule_id", rule_id)
+        object.__setattr__(self, "rule_name", rule_name)
+        object.__setattr__(self, "_explain", explain)
+        object.__setattr__(self, "_explained", None if explain is not None else
+                           (tuple(terms), tuple(evidence), snippet if snippet is not None else Snippet("")))
+
+    def _explanation(self) -> Explanation:
+        done: Explanation | None = self._explained
+        if done is None:
+            done = self._explain()  # type: ignore[misc]
+            object.__setattr__(self, "_explained", done)
+            object.__setattr__(self, "_explain", None)  # what it held (the document's index) can go
+        return done
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self._explanation()[0]
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self._explanation()[1]
+
+    @property
+    def snippet(self) -> Snippet:
+        return self._explanation()[2]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Match is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Match is immutable: cannot delete {name!r}")
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.rule_id, self.rule_name, *self._explanation())
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Match) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        terms, evidence, snippet = self._explanation()
+        return (f"Match(rule_id={self.rule_id!r}, rule_name={self.rule_name!r}, terms={terms!r}, "
+                f"evidence={evidence!r}, snippet={snippet!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Match, (self.rule_id, self.rule_name, *self._explanation()))
 
 
 # --- configuration records -------------------------------------------------

@@ -13,7 +13,6 @@ Every loop over the document's tokens or occurrences counts its steps on the
 
 from __future__ import annotations
 
-import re
 import time
 from bisect import bisect_left
 from typing import Any
@@ -27,7 +26,6 @@ Occ = tuple[str, int, int, tuple[Hit, ...]]
 Range = tuple[str, int, int]
 Region = tuple[Range, ...] | None
 TEXT_FIELDS = ("title", "text")
-_COLLAPSIBLE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one space
 CHECK_EVERY = 4096  # operations between two looks at the clock
 
 
@@ -74,8 +72,6 @@ class DocIndex:
         # Presearch literals found in the title or text; when set, a word leaf
         # whose literal is not in it has no occurrence (None: unknown, look).
         self.present: set[str] | None = None
-        self.evidence_memo: dict[tuple[str, Hit], Any] = {}  # (label, hit) -> Evidence
-        self._runs: dict[str, tuple[list[int], list[int]]] = {}
 
     def found_literals(self, literals: set[str]) -> None:
         """The presearch's literals present in this document (the verify step skips the absent)."""
@@ -124,17 +120,6 @@ class DocIndex:
             out.append(vocab[k])
         self.meter.tick(1 + len(out))
         return out
-
-    def whitespace_runs(self, field: str) -> tuple[list[int], list[int]]:
-        """(starts, ends) of the whitespace runs in `field` other than one space:
-        where a snippet collapses whitespace."""
-        runs = self._runs.get(field)
-        if runs is None:
-            text = self.field_text(field)
-            found = list(_COLLAPSIBLE.finditer(text))
-            self.meter.tick(len(found))
-            runs = self._runs[field] = ([m.start() for m in found], [m.end() for m in found])
-        return runs
 
     def field_text(self, field: str, index: int = 0) -> str:
         if field == "tag":

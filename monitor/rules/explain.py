@@ -1,26 +1,61 @@
-"""Occurrences of a matched rule -> Evidence, distinct terms and a snippet."""
+"""Occurrences of a matched rule -> Evidence, distinct terms and a snippet,
+built when a Match is first read (RuleSet.match makes its matches lazy with
+an `Explainer`: matching only keeps the rule's occurrences)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Mapping
 
-from monitor.rules.docindex import TEXT_FIELDS, DocIndex, Hit, Occ
-from monitor.types import Evidence, Snippet
+from monitor.rules.docindex import TEXT_FIELDS, Hit, Occ
+from monitor.types import Document, Evidence, Explanation, Snippet
 
 SNIPPET_CHARS = 200
 MAX_EVIDENCE = 100
 _FIELD_ORDER = {"title": 0, "text": 1, "url": 2, "source": 3, "lang": 4, "tag": 5}
+_COLLAPSIBLE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one space
 
 
-def evidence(ix: DocIndex, occs: list[Occ], labels: Mapping[int, str]) -> tuple[Evidence, ...]:
+class Explainer:
+    """Explains the matches of one document: `explain(occs, labels)`.
+    Evidence objects and whitespace runs are shared by all its matches."""
+
+    __slots__ = ("doc", "memo", "_runs")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.memo: dict[tuple[str, Hit], Evidence] = {}  # (label, hit) -> Evidence
+        self._runs: dict[str, tuple[list[int], list[int]]] = {}
+
+    def explain(self, occs: list[Occ], labels: Mapping[int, str]) -> Explanation:
+        """(terms, evidence, snippet) of a rule matched with occurrences `occs`."""
+        evs = evidence(self, occs, labels)
+        return distinct_terms(evs), evs, snippet(self, evs)
+
+    def field_text(self, field: str, index: int = 0) -> str:
+        if field == "tag":
+            return self.doc.tags[index] if index < len(self.doc.tags) else ""
+        return str(getattr(self.doc, field))
+
+    def whitespace_runs(self, field: str) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the whitespace runs in `field` other than one space:
+        where a snippet collapses whitespace."""
+        runs = self._runs.get(field)
+        if runs is None:
+            found = list(_COLLAPSIBLE.finditer(self.field_text(field)))
+            runs = self._runs[field] = ([m.start() for m in found], [m.end() for m in found])
+        return runs
+
+
+def evidence(ex: Explainer, occs: list[Occ], labels: Mapping[int, str]) -> tuple[Evidence, ...]:
     hits: dict[tuple[int, int, int], Hit] = {}  # (field order, start, end): first hit there
     for occ in occs:
         for hit in occ[3]:
             key = (_FIELD_ORDER[hit[1]], hit[4], hit[5])
             if key not in hits:
                 hits[key] = hit
-    memo = ix.evidence_memo  # Evidence objects are shared by every rule of the document
+    memo = ex.memo  # shared by every match of the document
     out = []
     for key in sorted(hits)[:MAX_EVIDENCE]:
         hit = hits[key]
@@ -28,7 +63,7 @@ def evidence(ix: DocIndex, occs: list[Occ], labels: Mapping[int, str]) -> tuple[
         ev = memo.get((label, hit))
         if ev is None:
             _leaf, field, lo, _hi, start, end = hit
-            text = ix.field_text(field, lo)
+            text = ex.field_text(field, lo)
             ev = memo[(label, hit)] = Evidence(term=label, found=text[start:end], field=field,
                                                start=start, end=end, word=lo)
         out.append(ev)
@@ -127,7 +162,7 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def snippet(ix: DocIndex, evs: tuple[Evidence, ...]) -> Snippet:
+def snippet(ex: Explainer, evs: tuple[Evidence, ...]) -> Snippet:
     best: tuple[tuple[int, int, int], str, int, int] | None = None
     for rank, field in enumerate(TEXT_FIELDS):
         in_field = [e for e in evs if e.field == field]
@@ -138,16 +173,16 @@ def snippet(ix: DocIndex, evs: tuple[Evidence, ...]) -> Snippet:
         if best is None or score > best[0]:
             best = (score, field, start, end)
     if best is None:
-        title = ix.doc.title or ix.doc.text
+        title = ex.doc.title or ex.doc.text
         return Snippet(" ".join(title[:SNIPPET_CHARS].split()))
     _, field, start, end = best
-    text = ix.field_text(field)
+    text = ex.field_text(field)
     lo, hi = _widen(text, start, end)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
     spans = [(e.start - lo, e.end - lo) for e in evs
              if e.field == field and e.start >= lo and e.end <= hi]
-    body, marks = _collapse(text, lo, hi, ix.whitespace_runs(field), spans)
+    body, marks = _collapse(text, lo, hi, ex.whitespace_runs(field), spans)
     return Snippet(prefix + body + suffix,
                    tuple((a + len(prefix), b + len(prefix)) for a, b in marks))
 
@@ -155,7 +190,7 @@ def snippet(ix: DocIndex, evs: tuple[Evidence, ...]) -> Snippet:
 def _collapse(text: str, lo: int, hi: int, runs: tuple[list[int], list[int]],
               spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """text[lo:hi] with whitespace runs (line and paragraph breaks) -> one space,
-    spans (relative to lo) moved along.  `runs`: DocIndex.whitespace_runs."""
+    spans (relative to lo) moved along.  `runs`: Explainer.whitespace_runs."""
     run_starts, run_ends = runs
     i = bisect_right(run_ends, lo)  # the first run ending after lo
     out: list[str] = []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 from typing import Collection, Iterator, Mapping, Sequence
 
 from monitor.errors import RuleError
 from monitor.rules.compiler import Compiled, Interner, alias_problems, compile_query
 from monitor.rules.docindex import DocIndex, Meter
-from monitor.rules.explain import distinct_terms, evidence, snippet
+from monitor.rules.explain import Explainer
 from monitor.rules.lexer import QueryError
 from monitor.rules.parser import parse_query
 from monitor.rules.presearch import Presearch
@@ -61,7 +62,10 @@ class RuleSet:
 
     def match(self, doc: Document, *, only: Collection[str] | None = None,
               deadline: float | None = None) -> list[Match]:
-        """The rules `doc` matches, each explained (evidence and snippet).
+        """The rules `doc` matches, each explained (terms, evidence and snippet)
+        when first read: matching keeps the occurrences, reading a match's
+        explanation builds it (outside `deadline`; its cost is linear in the
+        occurrences matching found).
 
         `only`: these rule ids only.  `deadline`: an absolute time.monotonic()
         value; matching checks it every few thousand operations and raises
@@ -78,6 +82,7 @@ class RuleSet:
     def _match(self, doc: Document, only: Collection[str] | None, meter: Meter) -> list[Match]:
         ix = DocIndex(doc, meter)
         wanted = None if only is None else [self._index[r] for r in only if r in self._index]
+        explain = Explainer(doc).explain
         out = []
         for i in self._presearch.candidates(ix, wanted):
             compiled = self._compiled[i]
@@ -85,9 +90,7 @@ class RuleSet:
             if not occs:
                 continue
             spec = self._specs[i]
-            evs = evidence(ix, occs, compiled.labels)
-            out.append(Match(rule_id=spec.id, rule_name=spec.name, terms=distinct_terms(evs),
-                             evidence=evs, snippet=snippet(ix, evs)))
+            out.append(Match(spec.id, spec.name, explain=partial(explain, occs, compiled.labels)))
         return out
 
     def why_not(self, doc: Document, rule_id: str, *, deadline: float | None = None) -> WhyNot:

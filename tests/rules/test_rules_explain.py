@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from monitor.types import Document
+import pickle
+
+import pytest
+
+import monitor.rules.explain as explain
+from monitor.types import Document, Match
 from rules_helpers import ENVOY_QUERY, find, ruleset
 
 
@@ -44,3 +49,25 @@ def test_metadata_evidence_is_reported_with_its_field():
     m = find("envoy tag:wire", "", "envoy", tags=("korea", "wire"))
     assert m is not None
     assert [(e.field, e.found, e.word) for e in m.evidence] == [("text", "envoy", 0), ("tag", "wire", 1)]
+
+
+def test_matching_explains_nothing_until_a_match_is_read(monkeypatch):
+    built = []
+    real = explain.evidence
+    monkeypatch.setattr(explain, "evidence", lambda *a: built.append(1) or real(*a))
+    rules = ruleset("envoy", "china NEAR/5 envoy", "korea")
+    found = rules.match(Document(title="China sends envoy to North Korea", text=""))
+    assert [m.rule_id for m in found] == ["r0", "r1", "r2"] and built == []
+    assert found[1].terms == ("China", "envoy") and len(built) == 1
+    assert found[1].snippet.marked() == "**China** sends **envoy** to North Korea"
+    assert len(built) == 1  # explained once, then kept
+
+
+def test_a_lazy_match_equals_pickles_and_stays_like_an_explained_one():
+    m = find("china NEAR/5 envoy", title="China sends envoy")
+    eager = Match(m.rule_id, m.rule_name, m.terms, m.evidence, m.snippet)
+    assert m == eager and hash(m) == hash(eager) and repr(m) == repr(eager)
+    assert pickle.loads(pickle.dumps(find("envoy", title="China sends envoy"))) == \
+        find("envoy", title="China sends envoy")
+    with pytest.raises(AttributeError):
+        m.rule_id = "other"  # type: ignore[misc]
