@@ -17,17 +17,14 @@ class Leaf:
     """Base of the leaf matchers; whole-document occurrences are cached per document."""
 
     __slots__ = ("id", "fields", "meta")
+    # What the presearch looks for in the title and text (WordLeaf's; None:
+    # nothing).  Composites skip a leaf whose literal the scan did not see.
+    literal: str | None = None
 
     def __init__(self, leaf_id: int, fields: tuple[str, ...]) -> None:
         self.id = leaf_id
         self.fields = fields
         self.meta = not set(fields) <= set(TEXT_FIELDS)  # document-level: ignores regions
-
-    def _found(self, ix: DocIndex) -> list[Occ]:
-        found = ix.cache.get(self.id)
-        if found is None:
-            found = ix.cache[self.id] = self.find(ix)
-        return found  # type: ignore[no-any-return]
 
     def _by_field(self, ix: DocIndex, occs: list[Occ]) -> dict[str, tuple[list[Occ], list[int]]]:
         """The occurrences per field with their first tokens, for binary search
@@ -44,9 +41,11 @@ class Leaf:
         return by_field  # type: ignore[no-any-return]
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
-        occs = self._found(ix)
+        occs = ix.cache.get(self.id)
+        if occs is None:
+            occs = ix.cache[self.id] = self.find(ix)
         if region is None or self.meta or not occs:
-            return occs
+            return occs  # type: ignore[no-any-return]
         by_field = self._by_field(ix, occs)
         out: list[Occ] = []
         for field, lo, hi in region:

@@ -24,6 +24,7 @@ class Node:
 
     __slots__ = ("id",)
     id: int  # its interner number: the key of its occurrences in DocIndex.cache
+    literal: str | None = None  # only leaves have one (Leaf.literal)
 
     def occ(self, ix: DocIndex, region: Region) -> list[Occ]:
         if region is not None:
@@ -50,8 +51,10 @@ class OrM(Node):
 
     def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         out: list[Occ] = []
+        present = ix.present
         for child in self.children:
-            out.extend(child.occ(ix, region))
+            if present is None or child.literal is None or child.literal in present:
+                out.extend(child.occ(ix, region))
         ix.meter.tick(1 + len(out))
         return out
 
@@ -68,7 +71,10 @@ class AndM(Node):
 
     def eval(self, ix: DocIndex, region: Region) -> list[Occ]:
         out: list[Occ] = []
+        present = ix.present
         for child in self.positive:
+            if present is not None and child.literal is not None and child.literal not in present:
+                return []
             found = child.occ(ix, region)
             if not found:
                 return []

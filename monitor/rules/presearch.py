@@ -2,9 +2,12 @@
 number of rules.
 
 Each rule is indexed under one "anchor" clause (a set of literals one of which
-must be present), chosen to be the rarest by a cheap estimate; its other
-clauses are checked as set lookups before the rule is verified.  Rules with
-no clause (only regex / metadata positives) are always candidates.
+must be present), chosen to be the rarest by a cheap estimate, paired with
+its smallest other clause: under (anchor literal, other literal) for every
+such pair, so a document's candidates come from set intersections of the
+literals it holds, with no Python step per rule anchored.  Further clauses
+are checked as set lookups before the rule is verified.  Rules with no
+clause (only regex / metadata positives) are always candidates.
 """
 
 from __future__ import annotations
@@ -44,25 +47,35 @@ class Presearch:
     def __init__(self, rule_clauses: Sequence[Clauses],
                  watch: Collection[str] | None = None) -> None:
         self._ids: dict[str, int] = {}
-        self._anchored: list[list[int]] = []  # literal id -> rules anchored on it
-        # rule -> its first other clause (None: none); rule -> the clauses after that
-        self._first_check: list[frozenset[int] | None] = []
-        self._more_checks: dict[int, tuple[frozenset[int], ...]] = {}
+        # A rule is indexed under each literal of its anchor clause and, when it
+        # has another clause, each literal of the first (smallest) other one:
+        # anchor literal -> {other literal: rules}.  A document's candidates are
+        # then set intersections, not a Python step per rule anchored.
+        pairs: dict[int, dict[int, list[int]]] = {}
+        singles: dict[int, list[int]] = {}  # anchor literal -> rules with no other clause
+        self._more_checks: dict[int, tuple[frozenset[int], ...]] = {}  # rule -> its clauses after those
         self.always: list[int] = []
         self._shared: dict[frozenset[int], frozenset[int]] = {}
         for rule, clauses in enumerate(rule_clauses):
             if not clauses:
                 self.always.append(rule)
-                self._first_check.append(None)
                 continue
             anchor = min(clauses, key=_clause_cost)
-            for lit in anchor:
-                self._anchored[self._literal(lit)].append(rule)
             others = {self._clause(c) for c in clauses if c is not anchor and not c <= anchor}
             checks = sorted(others, key=len)
-            self._first_check.append(checks[0] if checks else None)
+            for lit in anchor:
+                lit_id = self._literal(lit)
+                if not checks:
+                    singles.setdefault(lit_id, []).append(rule)
+                    continue
+                by_other = pairs.setdefault(lit_id, {})
+                for other in checks[0]:
+                    by_other.setdefault(other, []).append(rule)
             if len(checks) > 1:
                 self._more_checks[rule] = tuple(checks[1:])
+        self._pairs = {lit: {other: tuple(rules) for other, rules in by_other.items()}
+                       for lit, by_other in pairs.items()}
+        self._singles = {lit: tuple(rules) for lit, rules in singles.items()}
         self._watching = watch is not None
         for lit in watch or ():
             self._literal(lit)
@@ -82,7 +95,6 @@ class Presearch:
         lit_id = self._ids.get(literal)
         if lit_id is None:
             lit_id = self._ids[literal] = len(self._ids)
-            self._anchored.append([])
         return lit_id
 
     def __len__(self) -> int:
@@ -104,16 +116,19 @@ class Presearch:
         """Rules (indexes) with every clause satisfied by a literal present, in order."""
         found = self.found(ix)
         cands: set[int] = set(self.always)
-        anchored = self._anchored
+        pairs, singles = self._pairs, self._singles
         for lit in found:
-            cands.update(anchored[lit])
+            alone = singles.get(lit)
+            if alone:
+                cands.update(alone)
+            by_other = pairs.get(lit)
+            if by_other:
+                for other in by_other.keys() & found:
+                    cands.update(by_other[other])
         if only is not None:
             cands &= set(only)
-        first, rest = self._first_check, self._more_checks
-        out = [r for r in cands
-               if first[r] is None or not first[r].isdisjoint(found)]  # type: ignore[union-attr]
+        rest = self._more_checks
         if rest:
-            out = [r for r in out if r not in rest
-                   or all(not clause.isdisjoint(found) for clause in rest[r])]
-        out.sort()
-        return out
+            cands.difference_update([r for r in rest.keys() & cands
+                                     if any(clause.isdisjoint(found) for clause in rest[r])])
+        return sorted(cands)
