@@ -97,10 +97,19 @@ def _normalize_segment(segment: str) -> str:
     return _FORMAT_RE.sub("", unicodedata.normalize("NFKC", segment.translate(_PREMAP_TABLE)))
 
 
-def normalize_text(text: str) -> tuple[str, OffsetMap | None]:
-    """(normalised text, map back to `text`'s offsets or None when unchanged)."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text) and not _FORMAT_RE.search(text) \
-            and not any(ch in text for ch in PREMAP):
+def odd_chars(text: str) -> str:
+    """The distinct non-ASCII characters of `text`, as one short string: what
+    a one-character class is searched for instead of the whole text."""
+    return "" if text.isascii() else "".join(ch for ch in set(text) if ch > "\x7f")
+
+
+def normalize_text(text: str, odd: str | None = None) -> tuple[str, OffsetMap | None]:
+    """(normalised text, map back to `text`'s offsets or None when unchanged).
+    `odd`: odd_chars(text), when the caller has it."""
+    if odd is None:
+        odd = odd_chars(text)
+    if not odd or unicodedata.is_normalized("NFKC", text) and not _FORMAT_RE.search(odd) \
+            and not any(ch in odd for ch in PREMAP):
         return text, None
     pieces: list[str] = []
     ns: list[int] = []

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from monitor.rules.hangul import NOSPACE, NOSPACE_RE
 from monitor.rules.sentences import STOPS, breaks
-from monitor.rules.textnorm import OffsetMap, normalize_text, normalize_word
+from monitor.rules.textnorm import OffsetMap, normalize_text, normalize_word, odd_chars
 from monitor.rules.unicode_tables import MARK
 
 T = TypeVar("T")
@@ -52,15 +52,14 @@ class Tokens:
         return len(self.norms)
 
 
-def _words(clean: str) -> tuple[list[str], list[int], list[int]]:
-    """(words, starts, ends) in the normalised text."""
-    parts = (_SPLIT_RE if not clean.isascii() and _MARK_RE.search(clean) else
-             _PLAIN_SPLIT_RE).split(clean)
+def _words(clean: str, odd: str) -> tuple[list[str], list[int], list[int]]:
+    """(words, starts, ends) in the normalised text; `odd`: odd_chars(clean)."""
+    parts = (_SPLIT_RE if _MARK_RE.search(odd) else _PLAIN_SPLIT_RE).split(clean)
     if len(parts) == 1:
         return [], [], []
     bounds = list(accumulate(map(len, parts)))
     words, starts, ends = parts[1::2], bounds[0:-1:2], bounds[1::2]
-    if clean.isascii() or not NOSPACE_RE.search(clean):
+    if not NOSPACE_RE.search(odd):
         return words, starts, ends
     out_w: list[str] = []
     out_s: list[int] = []
@@ -132,8 +131,9 @@ def _mapped(omap: OffsetMap | None, starts: list[int], ends: list[int]
 
 
 def tokenize(text: str) -> Tokens:
-    clean, omap = normalize_text(text)
-    words, starts, ends = _words(clean)
+    odd = odd_chars(text)
+    clean, omap = normalize_text(text, odd)
+    words, starts, ends = _words(clean, odd if omap is None else odd_chars(clean))
     if not words:
         return Tokens(text, (), (), (), (), (), ())
     _drop_possessives(clean, words, starts, ends)
