@@ -17,7 +17,12 @@ nearest ones every position an ordered chain can continue from).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
+
 from monitor.rules.docindex import Meter, Occ
+
+_BY_SPAN = itemgetter(1, 2)  # (first token, last token)
+_BY_END = itemgetter(2, 1)
 
 
 def distance(a: Occ, b: Occ) -> int:
@@ -39,9 +44,12 @@ def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Mete
     know that the NEAR holds and to show where."""
     out: list[Occ] = []
     seen: set[tuple[str, int, int]] = set()
-    for field in sorted({o[0] for o in lefts} & {o[0] for o in rights}):
-        ls = sorted((o for o in lefts if o[0] == field), key=lambda o: (o[1], o[2]))
-        rs = sorted((o for o in rights if o[0] == field), key=lambda o: (o[1], o[2]))
+    left_fields, right_fields = {o[0] for o in lefts}, {o[0] for o in rights}
+    for field in sorted(left_fields & right_fields):
+        ls = sorted(lefts if len(left_fields) == 1 else [o for o in lefts if o[0] == field],
+                    key=_BY_SPAN)
+        rs = sorted(rights if len(right_fields) == 1 else [o for o in rights if o[0] == field],
+                    key=_BY_SPAN)
         meter.tick(len(ls) + len(rs))
         if ordered:
             pairs = _ordered(ls, rs, n, meter, full)
@@ -50,7 +58,8 @@ def near(lefts: list[Occ], rights: list[Occ], n: int, ordered: bool, meter: Mete
             if full:
                 pairs += [(a, b) for b, a in _unordered(rs, ls, n, meter, full)]
         for a, b in pairs:
-            key = (field, min(a[1], b[1]), max(a[2], b[2]))
+            a1, b1, a2, b2 = a[1], b[1], a[2], b[2]
+            key = (field, a1 if a1 < b1 else b1, a2 if a2 > b2 else b2)
             if key not in seen:
                 seen.add(key)
                 out.append((field, key[1], key[2], a[3] + b[3]))
@@ -62,6 +71,7 @@ def _unordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter, full: bool
     """For each left: its nearest valid right on each side (full: and its
     farthest on each side).  Valid: at most n words apart, no shared token."""
     out: list[tuple[Occ, Occ]] = []
+    append = out.append
     firsts = [r[1] for r in rs]
     count = len(rs)
     low = 0  # rights before it end too early for this left and every later one
@@ -75,16 +85,16 @@ def _unordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter, full: bool
         top = bisect_right(firsts, ahi + n, low)
         if top > low:
             mid = bisect_left(firsts, alo, low, top)
-            scans = [range(mid, top), range(mid - 1, low - 1, -1)]  # nearest after, before
-            if full:
-                scans += [range(low, top), range(top - 1, low - 1, -1)]  # farthest left, right
-            for indexes in scans:
-                for k in indexes:
+            # the nearest after, the nearest before; full: the farthest left, right
+            for k, stop, step in ((mid, top, 1), (mid - 1, low - 1, -1)) if not full else \
+                    ((mid, top, 1), (mid - 1, low - 1, -1), (low, top, 1), (top - 1, low - 1, -1)):
+                while k != stop:
                     b = rs[k]
                     steps += 1
                     if b[2] >= limit and (b[1] > ahi or b[2] < alo or disjoint(a, b)):
-                        out.append((a, b))
+                        append((a, b))
                         break
+                    k += step
         meter.tick(steps)
     return out
 
@@ -103,7 +113,7 @@ def _ordered(ls: list[Occ], rs: list[Occ], n: int, meter: Meter, full: bool
             out += [(a, rs[lo]), (a, rs[hi - 1])] if full else [(a, rs[lo])]
     if not full:
         return out
-    by_end = sorted(ls, key=lambda o: (o[2], o[1]))
+    by_end = sorted(ls, key=_BY_END)
     lasts = [o[2] for o in by_end]
     for b in rs:
         lo, hi = bisect_left(lasts, b[1] - n), bisect_left(lasts, b[1])
@@ -119,8 +129,8 @@ def closest(lefts: list[Occ], rights: list[Occ], ordered: bool, meter: Meter
     right after left), for explanations; None when no pair can be measured."""
     best: tuple[int, Occ, Occ] | None = None
     for field in sorted({o[0] for o in lefts} & {o[0] for o in rights}):
-        ls = sorted((o for o in lefts if o[0] == field), key=lambda o: (o[1], o[2]))
-        rs = sorted((o for o in rights if o[0] == field), key=lambda o: (o[1], o[2]))
+        ls = sorted((o for o in lefts if o[0] == field), key=_BY_SPAN)
+        rs = sorted((o for o in rights if o[0] == field), key=_BY_SPAN)
         firsts = [r[1] for r in rs]
         for a in ls:
             k = bisect_right(firsts, a[2]) if ordered else bisect_left(firsts, a[1])
