@@ -145,6 +145,12 @@ class Match:
             object.__setattr__(self, "_explain", None)  # what it held (the document's index) can go
         return done
 
+    def explained(self) -> Match:
+        """This match with its explanation built now (the daemon does it on the
+        matching thread, not inside the database transaction that records it)."""
+        self._explanation()
+        return self
+
     @property
     def terms(self) -> tuple[str, ...]:
         return self._explanation()[0]

@@ -81,9 +81,11 @@ class _Progress:
 def match_within(ruleset, article: Article, budget: float) -> tuple[tuple, str | None]:  # type: ignore[no-untyped-def, type-arg]
     """The article's matches within `budget` seconds (a real-time deadline:
     matching runs on a CPU thread and checks it cooperatively); past it, no
-    matches and the note the article is recorded with.  The feed goes on."""
+    matches and the note the article is recorded with.  The feed goes on.
+    Every match is recorded, so each is explained here, on the CPU thread."""
     try:
-        return tuple(ruleset.match(article.document(), deadline=time.monotonic() + budget)), None
+        found = ruleset.match(article.document(), deadline=time.monotonic() + budget)
+        return tuple(m.explained() for m in found), None
     except MatchTimeout:
         log.warning("article %s: matching timed out after %gs; recorded without hits (poll.match_deadline)",
                     article.url, budget)

@@ -61,6 +61,7 @@ def test_matching_explains_nothing_until_a_match_is_read(monkeypatch):
     assert found[1].terms == ("China", "envoy") and len(built) == 1
     assert found[1].snippet.marked() == "**China** sends **envoy** to North Korea"
     assert len(built) == 1  # explained once, then kept
+    assert found[0].explained() is found[0] and len(built) == 2
 
 
 def test_a_lazy_match_equals_pickles_and_stays_like_an_explained_one():
