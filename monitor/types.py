@@ -127,6 +127,8 @@ class Match:
 
     rule_id: str
     rule_name: str
+    _explain: Callable[[], Explanation] | None
+    _explained: Explanation | None
 
     def __init__(self, rule_id: str, rule_name: str, terms: tuple[str, ...] = (),
                  evidence: tuple[Evidence, ...] = (), snippet: Snippet | None = None, *,
@@ -140,7 +142,8 @@ class Match:
     def _explanation(self) -> Explanation:
         done: Explanation | None = self._explained
         if done is None:
-            done = self._explain()  # type: ignore[misc]
+            assert self._explain is not None
+            done = self._explain()
             object.__setattr__(self, "_explained", done)
             object.__setattr__(self, "_explain", None)  # what it held (the document's index) can go
         return done
