@@ -168,7 +168,7 @@ def main() -> None:
           f"median of {args.rounds} (peak RSS: the largest), CPU = user+sys of the process tree")
     print(f"{'':44s} {'wall':>9s} {'CPU':>9s} {'tree RSS':>9s}")
     row("python -c pass", runs["pass"])
-    row(f"bare deps (typer yaml sqlalchemy sqlmodel httpx)", runs["deps"])
+    row("bare deps (typer yaml sqlalchemy sqlmodel httpx)", runs["deps"])
     row("once, nothing due", runs["idle"], "target <= 1 s, <= 150 MB")
     row(f"once --all, {args.feeds} x 304", runs["all"], "target <= 1.5 s")
     print(f"{'cycle, ' + str(args.feeds) + ' x 304 (in process)':44s} {statistics.median(cycles):7.2f} s"

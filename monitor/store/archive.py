@@ -8,10 +8,12 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
+from sqlmodel import col
+
 from monitor.store.articles import _Writer
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Story
-from monitor.store.sqlutil import aware, chunks, read_ts, read_ts_required
+from monitor.store.sqlutil import aware, chunks, read_ts, read_ts_required, stored_id, table_of
 from monitor.types import ArchivedArticle, PlannedHit, RecordedHit
 
 PAGE = 500
@@ -19,11 +21,11 @@ PAGE = 500
 
 def article_date():  # type: ignore[no-untyped-def]
     """An article's date for the archive: published, else when it was stored."""
-    return func.coalesce(ArticleRow.published, ArticleRow.created_at)
+    return func.coalesce(col(ArticleRow.published), col(ArticleRow.created_at))
 
 
 def _query(since: datetime | None, until: datetime | None):  # type: ignore[no-untyped-def]
-    query = (select(ArticleRow, Feed.tags).outerjoin(Feed, Feed.id == ArticleRow.feed_id))
+    query = (select(ArticleRow, col(Feed.tags)).outerjoin(Feed, col(Feed.id) == col(ArticleRow.feed_id)))
     if since is not None:
         query = query.where(article_date() >= aware(since))
     if until is not None:
@@ -33,7 +35,7 @@ def _query(since: datetime | None, until: datetime | None):  # type: ignore[no-u
 
 def _record(row: ArticleRow, tags: list | None) -> ArchivedArticle:
     return ArchivedArticle(
-        id=row.id, story_id=row.story_id, title=row.title or "", text=row.text or "", url=row.url,
+        id=stored_id(row.id), story_id=row.story_id, title=row.title or "", text=row.text or "", url=row.url,
         source=row.source or "", lang=row.lang or "", tags=tuple(tags or ()), published=read_ts(row.published),
         stored_at=read_ts_required(row.created_at), note=row.note)
 
@@ -44,7 +46,7 @@ def articles(db: Database, *, since: datetime | None = None, until: datetime | N
     first, read a page per transaction (a long scan holds no transaction open)."""
     after = 0
     while True:
-        query = _query(since, until).where(ArticleRow.id > after).order_by(ArticleRow.id).limit(page)
+        query = _query(since, until).where(col(ArticleRow.id) > after).order_by(col(ArticleRow.id)).limit(page)
         with db.read() as s:
             rows = s.execute(query).all()
         for row, tags in rows:
@@ -59,14 +61,14 @@ def articles_by_id(db: Database, ids: Sequence[int]) -> list[ArchivedArticle]:
     found: dict[int, ArchivedArticle] = {}
     with db.read() as s:
         for part in chunks(list(ids)):
-            for row, tags in s.execute(_query(None, None).where(ArticleRow.id.in_(part))):
+            for row, tags in s.execute(_query(None, None).where(col(ArticleRow.id).in_(part))):
                 found[row.id] = _record(row, tags)
     return [found[i] for i in ids if i in found]
 
 
 def count_articles(db: Database, *, since: datetime | None = None) -> tuple[int, int]:
     """(articles dated from `since`, of which have no text left: pruned by retention.article_text)."""
-    query = select(func.count(), func.count().filter(ArticleRow.text == ""))
+    query = select(func.count(), func.count().filter(col(ArticleRow.text) == ""))
     if since is not None:
         query = query.where(article_date() >= aware(since))
     with db.read() as s:
@@ -81,7 +83,7 @@ def record_hits(db: Database, found: Sequence[tuple[int, PlannedHit]], now: date
     story gets one first."""
     now = aware(now)
     created: list[RecordedHit] = []
-    a, st = ArticleRow.__table__, Story.__table__
+    a, st = table_of(ArticleRow), table_of(Story)
     with db.write() as s:
         conn = s.connection()
         w = _Writer(conn, db.dialect, now, threshold=1.0, since=now)

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Sighting, Story
-from monitor.store.sqlutil import aware, chunks, insert_ignore
+from monitor.store.sqlutil import aware, chunks, insert_ignore, table_of
 from monitor.types import RecordItem
 
 
@@ -22,7 +22,7 @@ def record_backlog(db: Database, items: Sequence[RecordItem], now: datetime) -> 
     if not items:
         return 0
     now = aware(now)
-    a, st = ArticleRow.__table__, Story.__table__
+    a, st = table_of(ArticleRow), table_of(Story)
     rows = [{"canonical_url": i.article.canonical_url, "url": i.article.url, "guid": i.article.entry_key,
              "title": i.article.title, "text": i.article.text, "text_source": i.article.text_source,
              "lang": i.article.lang, "published": aware(i.article.published) if i.article.published else None,
@@ -43,7 +43,7 @@ def record_backlog(db: Database, items: Sequence[RecordItem], now: datetime) -> 
                                  for url, _ in storyless]).scalars().all()
             conn.execute(update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid")),
                          [{"aid": aid, "sid": sid} for (_, aid), sid in zip(storyless, made)])
-        conn.execute(insert_ignore(db.dialect, Sighting.__table__, ("feed_id", "entry_key")),
+        conn.execute(insert_ignore(db.dialect, table_of(Sighting), ("feed_id", "entry_key")),
                      [{"feed_id": i.article.feed_id, "entry_key": i.article.entry_key,
                        "article_id": ids[i.article.canonical_url][0], "seen_at": now} for i in items])
     return len(storyless)

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import column, select, table, text
 
+from sqlmodel import col
+
 from monitor.archive.prefilter import IndexQuery, fts5, tsquery
 from monitor.store.archive import article_date
 from monitor.store.engine import Database
@@ -26,15 +28,15 @@ def candidates(db: Database, q: IndexQuery | None, *, since: datetime | None, li
                offset: int = 0) -> list[int]:
     """Ids of articles dated from `since` that the index says may match `q`
     (every article when `q` is None), newest first."""
-    query = select(ArticleRow.id)
+    query = select(col(ArticleRow.id))
     if q is not None:
         if db.dialect == "postgresql":
             query = query.where(text("article.search @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery(q)))
         else:
-            query = (query.join(_FTS, _FTS.c.rowid == ArticleRow.id)
+            query = (query.join(_FTS, _FTS.c.rowid == col(ArticleRow.id))
                      .where(text("article_fts MATCH :fts").bindparams(fts=fts5(q))))
     if since is not None:
         query = query.where(article_date() >= aware(since))
-    query = query.order_by(article_date().desc(), ArticleRow.id.desc()).limit(limit).offset(offset)
+    query = query.order_by(article_date().desc(), col(ArticleRow.id).desc()).limit(limit).offset(offset)
     with db.read() as s:
         return list(s.execute(query).scalars())
