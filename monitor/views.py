@@ -42,9 +42,14 @@ def own_first(source: str | None, outlets: Sequence[str]) -> list[str]:
     ['Wire', 'Herald', 'Daily']
     >>> own_first("Wire", ())
     ['Wire']
+    >>> own_first("Xinhua", ("Daily", "Herald"))
+    ['Daily', 'Herald']
     """
-    rest = [o for o in outlets if o != source]
-    return ([source] if source else []) + rest
+    if not outlets:
+        return [source] if source else []
+    if source not in outlets:  # the article names its source otherwise than its feeds: keep their order
+        return list(outlets)
+    return [source] + [o for o in outlets if o != source]
 
 
 def feed_json(feed: FeedView) -> dict[str, Any]:

@@ -90,9 +90,9 @@ def chart(days: Iterable[tuple[date, int]], width: int = 40) -> str:
     """A small text chart, a line a day.
 
     >>> print(chart([(date(2026, 12, 1), 2), (date(2026, 12, 2), 0), (date(2026, 12, 3), 4)], width=4))
-    2026-12-01 ██    2
-    2026-12-02       0
-    2026-12-03 ████  4
+    2026-12-01 ██   2
+    2026-12-02      0
+    2026-12-03 ████ 4
     """
     rows = list(days)
     top = max((n for _, n in rows), default=0)
