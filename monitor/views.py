@@ -47,7 +47,7 @@ def own_first(source: str | None, outlets: Sequence[str]) -> list[str]:
     """
     if not outlets:
         return [source] if source else []
-    if source not in outlets:  # the article names its source otherwise than its feeds: keep their order
+    if source is None or source not in outlets:  # named otherwise than its feeds: keep their order
         return list(outlets)
     return [source] + [o for o in outlets if o != source]
 
