@@ -33,6 +33,11 @@ _CREDENTIAL_KEY = re.compile(r"key|token|secret|pass|auth|sig|code|session|cred"
 _SPACE = re.compile(r"\s+")
 
 
+def credential_key(name: str) -> bool:
+    """A query key or header named like a credential (`apikey`, `token`, `sig`)."""
+    return bool(_CREDENTIAL_KEY.search(name))
+
+
 def looks_secret(text: str) -> bool:
     """A token, not a word: 6+ characters with a digit or both cases, or 16+.
 
@@ -69,7 +74,7 @@ def secret_parts(secret: str) -> set[str]:
     if len(url.path) >= 8:
         parts.add(url.path)
     for key, value in parse_qsl(url.query, keep_blank_values=False):
-        if looks_secret(value) or (_CREDENTIAL_KEY.search(key) and len(value) >= MIN_SECRET):
+        if looks_secret(value) or (credential_key(key) and len(value) >= MIN_SECRET):
             parts.add(value)
     if len(url.query) >= 8:
         parts.add(url.query)
@@ -97,6 +102,11 @@ class Redactor:
             parts |= secret_parts(str(secret))
         # longest first, so a secret that contains another is replaced whole
         self._parts = sorted(parts, key=len, reverse=True)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Every text this redactor hides (the secrets and their parts), longest first."""
+        return tuple(self._parts)
 
     def __call__(self, text: str) -> str:
         for secret in self._parts:

@@ -199,8 +199,15 @@ class FeedSpec:
     interval: timedelta
     tags: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
-    secrets: tuple[str, ...] = ()  # ${VAR} values in the URL's path, query or userinfo: kept out of logs
+    # the ${VAR}s (name, value) in the URL's path, query or userinfo: kept out of logs and of the database
+    secret_vars: tuple[tuple[str, str], ...] = ()
     max_age: Any = INHERIT  # INHERIT (poll.max_age), a timedelta, or None (off): its backlog age
+    written: str = ""  # the URL as the config writes it (`?apikey=${KEY}`); "" when it is `url`
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values in the URL."""
+        return tuple(value for _, value in self.secret_vars)
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,7 @@ class FeedState:
     status: FeedStatus = FeedStatus.NEW
     headers: tuple[tuple[str, str], ...] = ()
     configured_url: str = ""  # as the operator wrote it: only its origin is trusted, whatever url became
+    key: str = ""  # monitor.feedurl.key of the configured URL: which config entry it is ("" : of configured_url)
     pushed: bool = False  # a WebSub hub pushes it (verified, lease running): polled at the safety interval
     first_poll: bool = False  # never polled successfully: undated entries are backlog (poll.max_age)
 

@@ -113,11 +113,12 @@ def register_editing(group: typer.Typer) -> None:
     @group.command("export")
     def export(config: Path | None = ConfigOption,
                output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout.")) -> None:
-        """Every configured feed as OPML 2.0 (for a feed reader, or `feeds import` elsewhere)."""
+        """Every configured feed as OPML 2.0 (for a feed reader, or `feeds import` elsewhere); a URL
+        with a `${VAR}` is written as the config writes it, never with its value."""
         from monitor.parse.opml import render_opml
 
         cfg = load_or_exit(config)
-        text = render_opml(((f.name, f.url, f.tags) for f in cfg.feeds), title=f"news-monitor feeds ({config_path(config)})")
+        text = render_opml(((f.name, f.written or f.url, f.tags) for f in cfg.feeds), title=f"news-monitor feeds ({config_path(config)})")
         if output is None:
             typer.echo(text, nl=False)
         else:

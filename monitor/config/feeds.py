@@ -4,16 +4,15 @@ twice is an error."""
 
 from __future__ import annotations
 
-import glob
-import os
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from monitor.config.fields import Ctx, as_duration, as_list, as_str, as_str_list, as_str_map, section
+from monitor.config.globfiles import listed_files
 from monitor.config.sections import read_max_age
-from monitor.config.yamltree import Node, read_yaml
+from monitor.config.yamltree import Node
 from monitor.types import INHERIT, FeedSpec
 
 FEED_KEYS = ("url", "name", "interval", "tags", "headers", "max_age")
@@ -27,28 +26,13 @@ def feed_file_nodes(ctx: Ctx, node: Node | None, patterns: list[str]) -> list[No
     YAML file with a `feeds:` list like the config's; `news-monitor feeds add`
     and `feeds import` append to one).  Their absolute globs go to `patterns`
     so the watcher notices new files."""
-    if node is None:
-        return []
     found: list[Node] = []
-    seen: set[Path] = {f.resolve() for f in ctx.files[:1]}
-    for i, pattern in enumerate(as_str_list(ctx, node, "feed_files") or ()):
-        full = str(ctx.base_dir / pattern)
-        patterns.append(os.path.abspath(full))
-        matches = sorted(Path(p) for p in glob.glob(full, recursive=True))
-        if not matches and not glob.has_magic(pattern):
-            ctx.error(node.value[i], f"feed_files[{i}]", f"no such file {full!r}; fix the path "
-                                                         "(relative to the config file's directory)")
-        for path in matches:
-            if path.resolve() in seen or not path.is_file():
-                continue
-            seen.add(path.resolve())
-            ctx.files.append(path)
-            tree = read_yaml(path, str(path), ctx.environ, ctx.problems)
-            if tree is None or tree.value in (None, "", {}):
-                continue
-            listed = section(ctx, tree, "", FEED_FILE_KEYS).get("feeds")
-            if listed is not None and listed.value is not None:
-                found.append(listed)
+    for tree in listed_files(ctx, node, "feed_files", patterns):
+        if tree.value in (None, "", {}):
+            continue
+        listed = section(ctx, tree, "", FEED_FILE_KEYS).get("feeds")
+        if listed is not None and listed.value is not None:
+            found.append(listed)
     return found
 
 
@@ -80,19 +64,21 @@ def read_feeds(ctx: Ctx, node: Node | None, interval: timedelta,
         max_age = read_max_age(ctx, s["max_age"], f"{where}.max_age", None) if "max_age" in s else INHERIT
         feeds.append(FeedSpec(url=url, name=name or default_name(url), interval=every or interval,
                               tags=tags or (), headers=tuple((headers or {}).items()),
-                              secrets=url_secrets(url, s["url"].env_values), max_age=max_age))
+                              secret_vars=url_secrets(url, s["url"]), max_age=max_age,
+                              written=s["url"].written or url))
     return tuple(feeds)
 
 
-def url_secrets(url: str, values: tuple[str, ...]) -> tuple[str, ...]:
-    """The ${VAR} values in a feed URL that are secrets: those that do not
-    stand in its host (`?apikey=${KEY}`, a password, a token in the path).
+def url_secrets(url: str, node: Node) -> tuple[tuple[str, str], ...]:
+    """The ${VAR}s of a feed URL that are secrets, (name, value): those that
+    do not stand in its host (`?apikey=${KEY}`, a password, a token in the path).
 
-    >>> url_secrets("https://news.example/f?apikey=k3y", ("news.example", "k3y"))
-    ('k3y',)
+    >>> url_secrets("https://news.example/f?apikey=k3y",
+    ...             Node("", "f", 1, env_names=("HOST", "KEY"), env_values=("news.example", "k3y")))
+    (('KEY', 'k3y'),)
     """
     host = urlsplit(url).hostname or ""
-    return tuple(v for v in values if v and v.lower() not in host)
+    return tuple((name, v) for name, v in zip(node.env_names, node.env_values) if v and v.lower() not in host)
 
 
 def resolve_feed_url(ctx: Ctx, node: Node, where: str) -> str | None:

@@ -7,17 +7,14 @@ all files.  `notify` names defined channels (did-you-mean otherwise)."""
 
 from __future__ import annotations
 
-import glob
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from monitor.config.fields import (Ctx, as_int, as_list, as_str, as_str_list, did_you_mean,
-                                   section)
+from monitor.config.fields import Ctx, as_int, as_list, as_str, as_str_list, did_you_mean, section
+from monitor.config.globfiles import listed_files
 from monitor.config.model import Defaults
 from monitor.config.sections import read_mode
-from monitor.config.yamltree import Node, read_yaml
+from monitor.config.yamltree import Node
 from monitor.types import RuleSpec
 
 RULE_KEYS = ("id", "name", "query", "notify", "mode", "max_per_hour", "examples", "template",
@@ -68,28 +65,10 @@ def add_rule_nodes(ctx: Ctx, node: Node | None, into: RuleSources) -> None:
 
 def add_rule_files(ctx: Ctx, node: Node | None, into: RuleSources) -> None:
     """Read every file matched by the `rule_files:` globs."""
-    if node is None:
-        return
-    patterns = as_str_list(ctx, node, "rule_files") or ()
-    seen: set[Path] = {f.resolve() for f in ctx.files[:1]}  # never the config file itself
-    for i, pattern in enumerate(patterns):
-        full = str(ctx.base_dir / pattern)
-        into.patterns.append(os.path.abspath(full))
-        matches = sorted(Path(p) for p in glob.glob(full, recursive=True))
-        if not matches and not glob.has_magic(pattern):
-            ctx.error(node.value[i], f"rule_files[{i}]", f"no such file {full!r}; fix the path "
-                                                         "(relative to the config file's directory)")
-        for path in matches:
-            if path.resolve() in seen or not path.is_file():
-                continue
-            seen.add(path.resolve())
-            ctx.files.append(path)
-            tree = read_yaml(path, str(path), ctx.environ, ctx.problems)
-            if tree is None:
-                continue
-            s = section(ctx, tree, "", RULE_FILE_KEYS)
-            add_aliases(ctx, s.get("aliases"), into)
-            add_rule_nodes(ctx, s.get("rules"), into)
+    for tree in listed_files(ctx, node, "rule_files", into.patterns):
+        s = section(ctx, tree, "", RULE_FILE_KEYS)
+        add_aliases(ctx, s.get("aliases"), into)
+        add_rule_nodes(ctx, s.get("rules"), into)
 
 
 def read_rules(ctx: Ctx, sources: RuleSources, defaults: Defaults,

@@ -37,6 +37,8 @@ class Node:
     key_lines: dict[str, int] = field(default_factory=dict)
     source: str | None = None  # "$VAR" / "file X": where a value came from; never printed
     env_values: tuple[str, ...] = ()  # the values ${VAR}s put in the text (secrets where they stand in a URL)
+    env_names: tuple[str, ...] = ()  # those variables' names, in the same order
+    written: str | None = None  # a scalar's text before ${VAR} expansion, when it had any
     hidden: bool = False  # a secret: messages name it but never show it
     expanded: bool = False  # text came from ${VAR} expansion: "5" may stand for 5
     invalid: bool = False  # already reported (e.g. an unset ${VAR}): no second message
@@ -162,6 +164,8 @@ class _Builder:
         quoted = node.style is not None
         source, expanded = None, False
         env_values: tuple[str, ...] = ()
+        used: tuple[str, ...] = ()
+        written = text if "$" in text else None
         if "$" in text and node.tag == "tag:yaml.org,2002:str":
             try:
                 new_text, used = expand(text, self.environ)
@@ -182,4 +186,5 @@ class _Builder:
         except yaml.YAMLError:
             value = text
         return Node(value, self.display, line, col, raw=text, quoted=quoted, source=source,
-                    expanded=expanded, env_values=env_values)
+                    expanded=expanded, env_values=env_values, env_names=used,
+                    written=written)

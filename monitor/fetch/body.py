@@ -117,7 +117,8 @@ class _Brotli:
         return out
 
 
-def _decoder(encoding: str) -> _Decoder:
+def decoder(encoding: str) -> _Decoder:
+    """The decoder of one Content-Encoding; BadEncoding for one we do not read."""
     name = encoding.strip().lower()
     if name in ("", "identity"):
         return _Identity()
@@ -137,7 +138,7 @@ class CappedBody:
         codings = [c for c in (content_encoding or "").split(",") if c.strip()]
         if len(codings) > 1:
             raise BadEncoding(f"stacked Content-Encoding {content_encoding!r} is not supported")
-        self._decoder = _decoder(codings[0] if codings else "")
+        self._decoder = decoder(codings[0] if codings else "")
         self._max = max_bytes
         self._raw = 0
         self._size = 0

@@ -115,6 +115,13 @@ class Pipeline:
 
     async def poll_feed(self, feed: FeedState, snap: Snapshot) -> PollResult:
         """Poll one feed within the snapshot's deadline; always returns an outcome."""
+        polled = snap.poll.target(feed)
+        if polled is None:  # its entry (and its secrets) are not in this config: another process's
+            why = "the feed's entry is not in this process's config (changed since the claim)"
+            return PollResult(decide.failed(feed, FetchResult(url=feed.url, status=0), self._clock.now(),
+                                            error=why, error_kind="deferred", settings=snap.poll.schedule,
+                                            rand=self._rand), (), deferred=why)
+        feed = polled
         limit = snap.poll.deadline.total_seconds()
         progress = _Progress(Budget(started=self._clock.monotonic(), limit=limit))
         try:
@@ -154,8 +161,10 @@ class Pipeline:
         fresh = await self._ingest(feed, fetched, parsed, snap, progress)
         now = self._clock.now()
         observed = observed_publish_interval([e.published for e in parsed.entries if e.published], now)
-        found = discover(header_hub=fetched.hub, header_self=fetched.self_url, doc_hub=parsed.hub,
-                         doc_self=parsed.self_url, url=fetched.url)
+        # A keyed feed's topic would be stored with its key: it is polled, never pushed.
+        found = None if snap.poll.secrets(feed) else discover(
+            header_hub=fetched.hub, header_self=fetched.self_url, doc_hub=parsed.hub,
+            doc_self=parsed.self_url, url=fetched.url)
         return decide.succeeded(feed, fetched, now, settings=schedule, rand=self._rand, ttl=parsed.ttl,
                                 observed=observed, title=parsed.title, entries=len(parsed.entries),
                                 new_articles=fresh, warning=parsed.warning,
@@ -177,6 +186,10 @@ class Pipeline:
         """Content a WebSub hub pushed for `feed`: the same parse, dedup,
         extraction, matching and outbox as a poll, under the same deadline; the
         feed's schedule is the poll's and stays as it is."""
+        polled = snap.poll.target(feed)
+        if polled is None:
+            return PushResult(error="the feed's entry is not in this process's config")
+        feed = polled
         limit = snap.poll.deadline.total_seconds()
         progress = _Progress(Budget(started=self._clock.monotonic(), limit=limit))
         pushed = FetchResult(url=feed.url, status=200, body=body, content_type=content_type)

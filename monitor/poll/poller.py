@@ -169,7 +169,8 @@ class Poller:
                 outcome = dataclasses.replace(outcome, error=Redactor(secret_values(snap.config))(outcome.error))
             try:
                 finished = await self._threads.db(self._store.finish_poll, outcome, owner=self._owner,
-                                                  health=snap.config.health, websub_policy=snap.poll.websub)
+                                                  health=snap.config.health, websub_policy=snap.poll.websub,
+                                                  secrets=snap.poll.secrets(feed))
             except StoreUnavailable as exc:  # what was recorded stays; the lease runs out, the feed is polled again
                 self._metrics.database_errors.inc()
                 log.warning("feed %s: poll outcome not recorded, the database is unavailable (%s); polled again "

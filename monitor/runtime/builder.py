@@ -27,7 +27,7 @@ from monitor.units import iso
 from monitor.alerts import Dispatcher
 from monitor.clock import Clock, SystemClock
 from monitor.config.model import Config
-from monitor.logs import LogControl
+from monitor.logs import LogControl, secret_values
 from monitor.metrics import Metrics
 from monitor.poll.pipeline import Pipeline
 from monitor.poll.poller import CycleResult, Poller
@@ -176,6 +176,14 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         if released:
             log.info("took back %d lease(s) of processes that are gone", released)
         await threads.db(store.sync_feeds, config.feeds, clock.now())
+        try:
+            redacted = await threads.db(store.redact_stored, secret_values(config))
+        except StoreError as exc:  # e.g. read-only: the daemon still starts (and says what is wrong)
+            log.warning("stored texts not checked for secrets: %s", exc)
+            redacted = 0
+        if redacted:
+            log.info("hid the config's secrets in %d stored text(s) (errors, answers) written before they "
+                     "were hidden", redacted)
         live = LiveConfig(resources.build(1, config))
         heartbeat = Heartbeat(store=store, live=live, threads=threads, clock=clock, me=me(mode, owner))
         await heartbeat.start()

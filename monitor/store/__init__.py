@@ -25,7 +25,7 @@ from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (archive, articles, backlog, deliveries, desk, feeds, followups, hits, hosts,
-                           leases, migrate, retention, search, stats, stories, triage, websub, workers)
+                           leases, migrate, retention, scrub, search, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -105,6 +105,14 @@ class Store:
     # -- feeds -----------------------------------------------------------------
 
     @retrying
+    def redact_stored(self, secrets: Sequence[str]) -> int:
+        """Hide `secrets` (and their parts) in the errors and answers stored
+        before they were hidden; how many texts changed (monitor.store.scrub)."""
+        from monitor.redact import Redactor
+
+        redact = Redactor(secrets)
+        return scrub.redact_stored(self._db, redact.parts, redact)
+
     def sync_feeds(self, specs: Sequence[FeedSpec], now: datetime) -> None:
         feeds.sync_feeds(self._db, specs, now)
 
@@ -116,11 +124,14 @@ class Store:
 
     @retrying
     def finish_poll(self, outcome: PollOutcome, *, owner: str, health: HealthConfig | None = None,
-                    websub_policy: websub.Policy | None = None) -> feeds.FinishResult:
+                    websub_policy: websub.Policy | None = None,
+                    secrets: Sequence[tuple[str, str]] = ()) -> feeds.FinishResult:
         """Write the poll's outcome (only while `owner` holds the feed's lease)
         and, with `health.notify`, queue its feed-health alert, and with
-        `websub_policy` bring its WebSub subscription in line, in one transaction."""
-        return feeds.finish_poll(self._db, outcome, owner=owner, health=health, websub_policy=websub_policy)
+        `websub_policy` bring its WebSub subscription in line, in one
+        transaction; a new address is stored without the feed's `secrets`."""
+        return feeds.finish_poll(self._db, outcome, owner=owner, health=health, websub_policy=websub_policy,
+                                 secrets=secrets)
 
     @retrying
     def defer_poll(self, feed_id: int, *, owner: str, due_at: datetime) -> bool:

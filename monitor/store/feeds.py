@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col
 from sqlalchemy import case, func, or_, select, text, update
 
+from monitor import feedurl
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth, HealthEvent, decide
@@ -29,59 +30,66 @@ SYNC_LOCK = 0x6E6D7379  # "nmsy": pg_advisory_xact_lock key of the config's feed
 
 
 def sync_feeds(db: Database, feeds: Sequence[FeedSpec], now: datetime) -> None:
-    """Upsert by configured URL; feeds gone from the config become inactive
-    (their history stays), and active again when re-added.  A feed re-added,
-    or whose entry changed (URL, interval, headers), starts afresh: status
-    `new`, due now (so a feed parked by a 410 Gone is tried again at once).
-    Replicas starting or reloading together never collide: on PostgreSQL the
-    sync holds an advisory lock, and inserts ignore a row another one made."""
+    """Upsert by configured URL (its key: the URL itself is stored as a
+    template without its secrets, monitor.feedurl); feeds gone from the
+    config become inactive (their history stays), and active again when
+    re-added.  A feed re-added, or whose entry changed (URL, interval,
+    headers), starts afresh: status `new`, due now (so a feed parked by a 410
+    Gone is tried again at once).  Replicas starting or reloading together
+    never collide: on PostgreSQL the sync holds an advisory lock, and inserts
+    ignore a row another one made."""
     now = aware(now)
-    wanted = {spec.url: spec for spec in feeds}
+    wanted = {feedurl.key(spec.url): spec for spec in feeds}
     f = table_of(Feed)
     with db.write() as s:
         if db.dialect == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
-        rows = {row.configured_url: row for row in s.execute(select(f)).all()}
-        by_url = {row.url: row for row in rows.values()}
+        rows = {row.configured_key: row for row in s.execute(select(f)).all()}
+        by_url = {row.url_key: row for row in rows.values()}
         kept: set[int] = set()
-        for url, spec in wanted.items():
-            row = rows.get(url) or _adopt_moved(s, by_url.get(url), wanted, url)
+        for key, spec in wanted.items():
+            stored = feedurl.template(spec.url, spec.secret_vars)
+            row = rows.get(key) or _adopt_moved(s, by_url.get(key), wanted, key, stored)
             if row is None:
                 s.execute(insert_ignore(db.dialect, f, ()).values(
-                    url=url, configured_url=url, name=spec.name, interval_seconds=0, active=True,
-                    status=FeedStatus.NEW, next_poll_at=now, created_at=now, error_count=0))
-                row = s.execute(select(f).where(f.c.configured_url == url)).one()
+                    url=stored, url_key=key, configured_url=stored, configured_key=key, name=spec.name,
+                    interval_seconds=0, active=True, status=FeedStatus.NEW, next_poll_at=now, created_at=now,
+                    error_count=0))
+                row = s.execute(select(f).where(f.c.configured_key == key)).one()
                 changed = True
             else:
-                changed = url not in rows  # adopted at its new address
+                changed = key not in rows  # adopted at its new address
             interval = max(1, int(spec.interval.total_seconds()))
-            headers = [[str(k), str(v)] for k, v in spec.headers]
+            headers = feedurl.stored_headers(spec.headers)
             changed = (changed or not row.active or row.interval_seconds != interval
                        or [[str(k), str(v)] for k, v in (row.headers or ())] != headers)
             values = {"name": spec.name, "tags": list(spec.tags), "interval_seconds": interval,
-                      "headers": headers, "active": True}
+                      "headers": headers, "active": True, "configured_url": stored}
+            if row.url_key == key:  # not moved: its polled URL is the configured one
+                values["url"] = stored
             if changed:
                 values |= {"status": FeedStatus.NEW, "next_poll_at": now}
             s.execute(update(f).where(f.c.id == row.id).values(**values))
             kept.add(row.id)
-        gone = [row.id for url, row in rows.items() if url not in wanted and row.active and row.id not in kept]
+        gone = [row.id for key, row in rows.items() if key not in wanted and row.active and row.id not in kept]
         if gone:
             s.execute(update(f).where(f.c.id.in_(gone)).values(active=False, lease_owner=None, lease_until=None))
             websub.unsubscribe_feeds(s, gone, now)
 
 
-def _adopt_moved(s, owner, wanted: dict[str, FeedSpec], url: str):  # type: ignore[no-untyped-def]
+def _adopt_moved(s, owner, wanted: dict[str, FeedSpec], key: str, stored: str):  # type: ignore[no-untyped-def]
     """A newly configured URL that an existing feed already polls (it moved
     there by a 301): when that feed is no longer configured, the new entry
     takes it over with its history; when both are configured, refuse."""
     if owner is None:
         return None
-    if owner.configured_url in wanted:
+    shown = feedurl.shown(stored)
+    if owner.configured_key in wanted:
         raise StoreError(
-            f"feed {url!r} is already polled as the new address of feed "
-            f"{owner.configured_url!r} (it moved there); remove one of the two from the config")
-    log.info("feed %s now configured at its new address %s", owner.configured_url, url)
-    s.execute(update(Feed).where(col(Feed.id) == owner.id).values(configured_url=url))
+            f"feed {shown!r} is already polled as the new address of feed "
+            f"{feedurl.shown(owner.configured_url)!r} (it moved there); remove one of the two from the config")
+    log.info("feed %s now configured at its new address %s", feedurl.shown(owner.configured_url), shown)
+    s.execute(update(Feed).where(col(Feed.id) == owner.id).values(configured_url=stored, configured_key=key))
     return owner
 
 
@@ -110,13 +118,16 @@ def claim_due_feeds(db: Database, now: datetime, *, limit: int, owner: str, leas
 
 
 def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: HealthConfig | None = None,
-                websub_policy: websub.Policy | None = None) -> FinishResult:
+                websub_policy: websub.Policy | None = None,
+                secrets: Sequence[tuple[str, str]] = ()) -> FinishResult:
     """Write what a poll decided and release the feed's lease, only while
     `owner` still holds it (a replica that took the feed over after the lease
     expired keeps its own record).  In the same transaction, when
     `health.notify` is set: decide the feed-health event (monitor.health) and
     queue its deliveries.  With `websub_policy`, the hub the poll found (or
-    its absence) updates the feed's WebSub subscription, in the same transaction."""
+    its absence) updates the feed's WebSub subscription, in the same transaction.
+    A new address (`outcome.new_url`, real) is stored as a template without
+    the feed's `secrets` (its config entry's `${VAR}`s)."""
     polled = aware(outcome.polled_at)
     values: dict[str, object] = {
         "status": outcome.status, "error_count": outcome.error_count, "last_poll_at": polled,
@@ -136,15 +147,15 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
     if outcome.backlog:
         values["backlog_count"] = Feed.backlog_count + outcome.backlog
     with db.write() as s:
-        row = s.execute(select(col(Feed.id), col(Feed.url), col(Feed.lease_owner)).where(col(Feed.id) == outcome.feed_id)).first()
+        row = s.execute(select(col(Feed.id), col(Feed.url), col(Feed.url_key), col(Feed.lease_owner)).where(col(Feed.id) == outcome.feed_id)).first()
         if row is None:
             raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
                              "while a poll was running?")
         if row.lease_owner != owner:
             return FinishResult(applied=False)
         s.execute(update(Feed).where(col(Feed.id) == outcome.feed_id, col(Feed.lease_owner) == owner).values(**values))
-        if outcome.new_url and outcome.new_url != row.url:
-            _move(s, outcome.feed_id, row.url, outcome.new_url)
+        if outcome.new_url and feedurl.key(outcome.new_url) != row.url_key:
+            _move(s, outcome.feed_id, row.url, outcome.new_url, secrets)
         note = None
         if websub_policy is not None and outcome.websub is not None:
             note = websub.note_discovery(s, outcome.feed_id, outcome.websub, websub_policy, polled)
@@ -174,14 +185,16 @@ class FinishResult:
     websub_note: str | None = None  # what changed about the feed's WebSub subscription, to log
 
 
-def _move(s, feed_id: int, old_url: str, new_url: str) -> None:  # type: ignore[no-untyped-def]
-    taken = s.execute(select(col(Feed.id)).where(col(Feed.url) == new_url)).first()
+def _move(s, feed_id: int, old_url: str, new_url: str, secrets: Sequence[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    key = feedurl.key(new_url)
+    taken = s.execute(select(col(Feed.id)).where(col(Feed.url_key) == key)).first()
+    shown_old, stored = feedurl.shown(old_url), feedurl.template(new_url, secrets)
     if taken is not None:
         log.warning("feed %s moved to %s, which feed id %s already polls; keeping the old URL",
-                    old_url, new_url, taken[0])
+                    shown_old, feedurl.shown(stored), taken[0])
         return
-    log.info("feed %s moved permanently to %s", old_url, new_url)
-    s.execute(update(Feed).where(col(Feed.id) == feed_id).values(url=new_url))
+    log.info("feed %s moved permanently to %s", shown_old, feedurl.shown(stored))
+    s.execute(update(Feed).where(col(Feed.id) == feed_id).values(url=stored, url_key=key))
 
 
 def list_feeds(db: Database, now: datetime) -> list[FeedView]:
@@ -208,12 +221,12 @@ def list_feeds(db: Database, now: datetime) -> list[FeedView]:
         push = websub.descriptions(s, now)
         return [
             FeedView(
-                id=row.id, url=row.url, name=row.name, status=row.status,
+                id=row.id, url=feedurl.shown(row.url), name=row.name, status=row.status,
                 error_count=row.error_count, last_error=row.last_error,
                 last_error_kind=row.last_error_kind, last_poll_at=read_ts(row.last_poll_at),
                 last_success_at=read_ts(row.last_success_at),
                 next_poll_at=read_ts(row.next_poll_at), articles=int(n),
-                tags=tuple(row.tags or ()), configured_url=row.configured_url, active=row.active,
+                tags=tuple(row.tags or ()), configured_url=feedurl.shown(row.configured_url), active=row.active,
                 items_per_day=(round(int(items) / HEALTH_WINDOW.days, 2)
                                if row.last_success_at is not None else None),
                 full_text_rate=round(int(full) / int(made), 3) if made else None,
@@ -242,7 +255,7 @@ def _health(s, row: Feed, now: datetime) -> FeedHealth:  # type: ignore[no-untyp
                       .order_by(col(ArticleRow.published).desc()).limit(RECENT_ITEMS)).scalars()
     published = [d for d in (read_ts(v) for v in dates) if d is not None]
     return FeedHealth(
-        id=stored_id(row.id), name=row.name, url=row.url, status=FeedStatus(row.status), error_count=row.error_count,
+        id=stored_id(row.id), name=row.name, url=feedurl.shown(row.url), status=FeedStatus(row.status), error_count=row.error_count,
         interval=timedelta(seconds=row.interval_seconds), last_error=row.last_error,
         last_error_kind=row.last_error_kind, last_success_at=read_ts(row.last_success_at),
         next_poll_at=read_ts(row.next_poll_at),

@@ -1,4 +1,6 @@
-"""A feed row as the FeedState a poll gets (ORM rows stay in the store)."""
+"""A feed row as the FeedState a poll gets (ORM rows stay in the store): its
+URLs as stored (templates without secrets, monitor.feedurl), no headers;
+the poll takes the real ones from its config (PollSettings.target)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,5 @@ def feed_state(row: Feed, *, pushed: bool = False) -> FeedState:
         interval=timedelta(seconds=row.interval_seconds), etag=row.etag,
         last_modified=row.last_modified, error_count=row.error_count,
         status=FeedStatus(row.status),
-        headers=tuple((str(k), str(v)) for k, v in (row.headers or ())),
-        configured_url=row.configured_url, pushed=pushed, first_poll=row.last_success_at is None,
+        configured_url=row.configured_url, key=row.configured_key, pushed=pushed, first_poll=row.last_success_at is None,
     )

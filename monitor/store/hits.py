@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import col
 from sqlalchemy import func, or_, select
 
+from monitor import feedurl
 from monitor.store.engine import Database
 from monitor.store.models import ArticleRow, Feed, Hit, Sighting, Story
 from monitor.store.sqlutil import aware, chunks, read_ts, read_ts_required
@@ -52,7 +53,8 @@ def list_hits(db: Database, *, rule: str | None = None, since: datetime | None =
         query = query.where(col(Hit.relevant) == f.relevant)
     if feed is not None:
         carried = (select(col(Sighting.article_id)).join(Feed, col(Feed.id) == col(Sighting.feed_id))
-                   .where(or_(col(Feed.name) == feed, col(Feed.url) == feed, col(Feed.configured_url) == feed)))
+                   .where(or_(col(Feed.name) == feed, col(Feed.url_key) == feedurl.key(feed),
+                              col(Feed.configured_key) == feedurl.key(feed))))
         query = query.where(col(Hit.article_id).in_(carried))
     with db.read() as s:
         if f.tag is not None:  # tags are a JSON list per feed: few feeds, matched here on both dialects

@@ -37,12 +37,16 @@ class Feed(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    url: str = Field(unique=True)  # where it is polled now (follows 301/308)
-    configured_url: str = Field(unique=True)  # as written in the config
+    # No secret is stored (monitor.feedurl): a URL is kept as a template, its
+    # `${VAR}` secrets unexpanded, and known by the digest of its real form.
+    url: str  # where it is polled now (follows 301/308): a template
+    url_key: str = Field(unique=True)  # feedurl.key of the real `url`
+    configured_url: str  # as written in the config: a template
+    configured_key: str = Field(unique=True)  # feedurl.key of the real configured URL: the config entry
     name: str
     tags: Optional[list] = _json()
     interval_seconds: int
-    headers: Optional[list] = _json()  # [[name, value], ...]
+    headers: Optional[list] = _json()  # [[name, digest of the value], ...] (feedurl.stored_headers)
     active: bool = True
     status: str = "new"
     title: Optional[str] = None

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from monitor.errors import MatchTimeout, RuleError
+from monitor.errors import RuleError
 from monitor.logs import feed_secrets
 from monitor.redact import Redactor
 from monitor.store.hits import HitFilter
@@ -29,7 +29,7 @@ from monitor.web.auth import TOKEN_COOKIE
 from monitor.web.chart import bar_chart
 from monitor.web.page import render
 from monitor.web.rulestats import DAYS, empty, rule_stats
-from monitor.web.tester import run_rule_test, timed_out
+from monitor.web.tester import tester_result
 
 PAGE = 50  # hits per page
 MAX_ID = 2**63 - 1
@@ -204,15 +204,7 @@ def add_desk(api: FastAPI, deps: Any) -> None:
         recent = await threads.db(store.list_hits, rule=rule_id, limit=20)
         result = error = backtest = bt_error = None
         if tester is not None:
-            try:
-                result = await run_rule_test(snap, threads, query=None, rule=rule_id, text=tester.get("text"),
-                                             title=tester.get("title", ""), url=tester.get("url") or None)
-            except RuleError as exc:
-                error = "\n".join(exc.problems)
-            except ValueError as exc:
-                error = str(exc)
-            except MatchTimeout as exc:
-                error = timed_out(exc, snap.poll.match_deadline)
+            result, error = await tester_result(snap, threads, tester, rule=rule_id)
         if bt_form is not None:
             try:
                 backtest = await _backtest(deps, rule_id, bt_form)

@@ -11,14 +11,13 @@ from markupsafe import Markup, escape
 
 from monitor import __version__
 from monitor.cli.render import ago, interval_text
-from monitor.errors import MatchTimeout, RuleError
 from monitor.logs import feed_secrets
 from monitor.redact import Redactor
 from monitor.units import iso
 from monitor.views import shown_feed
 from monitor.web.ready import readiness
 from monitor.web.rulestats import percent
-from monitor.web.tester import run_rule_test, timed_out
+from monitor.web.tester import tester_result
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -51,17 +50,7 @@ async def render_status(deps: Any, request: Any, *, tester: dict | None = None) 
     feeds = [shown_feed(f, redact) for f in await threads.db(store.list_feeds) if f.active]
     dead = await threads.db(store.list_deliveries, status="dead", limit=50)
     ready, checks = await readiness(store, deps.status, threads, now)
-    result = error = None
-    if tester is not None:
-        try:
-            result = await run_rule_test(snap, threads, query=tester.get("query"), text=tester.get("text"),
-                                         title=tester.get("title", ""), url=tester.get("url") or None)
-        except RuleError as exc:
-            error = "\n".join(exc.problems)
-        except ValueError as exc:
-            error = str(exc)
-        except MatchTimeout as exc:
-            error = timed_out(exc, snap.poll.match_deadline)
+    result, error = await tester_result(snap, threads, tester) if tester is not None else (None, None)
     token = request.query_params.get("token")
     # a refused config edit alone is no outage: the last good config runs (amber, not red)
     degraded = not ready and all(c["ok"] for name, c in checks.items() if name != "config")

@@ -77,3 +77,21 @@ def timed_out(exc: Exception, budget: float) -> str:
     """What the tester says when matching passed its deadline."""
     return (f"matching timed out after {budget:g}s (poll.match_deadline): the text is too long or the query "
             "too costly for it; the daemon records such an article without hits")
+
+
+async def tester_result(snap: Snapshot, threads: Threads, form: dict[str, Any], *,
+                    rule: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """The rule tester's form (a draft `query`, or the configured `rule`) as
+    the pages show it: (result, None), or (None, what was wrong)."""
+    from monitor.errors import MatchTimeout, RuleError
+
+    try:
+        return await run_rule_test(snap, threads, query=None if rule else form.get("query"), rule=rule,
+                                   text=form.get("text"), title=form.get("title", ""),
+                                   url=form.get("url") or None), None
+    except RuleError as exc:
+        return None, "\n".join(exc.problems)
+    except ValueError as exc:
+        return None, str(exc)
+    except MatchTimeout as exc:
+        return None, timed_out(exc, snap.poll.match_deadline)

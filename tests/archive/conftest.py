@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.conftest import Cli
 from tests.e2e.servers import LocalServer, Receiver
-from tests.store.conftest import _pg_reachable, _schema
+from tests.pg import pg_problem, schema
 
 
 @pytest.fixture
@@ -38,10 +38,10 @@ def cli(request, tmp_path):  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         yield c
         return
-    problem = _pg_reachable()
+    problem = pg_problem()
     if problem:
         pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
-    with _schema() as url:
+    with schema("store_test") as url:
         c.database = url
         yield c
 
@@ -57,10 +57,10 @@ def database_url(request, tmp_path):  # type: ignore[no-untyped-def]
 
     if request.param == "sqlite":
         return contextlib.nullcontext(f"sqlite:///{tmp_path / 'archive.db'}")
-    problem = _pg_reachable()
+    problem = pg_problem()
     if problem:
         pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
-    return _schema()
+    return schema("store_test")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

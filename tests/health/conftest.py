@@ -12,7 +12,7 @@ import pytest
 from monitor.clock import FrozenClock
 from monitor.store import Store
 from tests.store.builders import T0
-from tests.store.conftest import _pg_reachable, _schema
+from tests.pg import pg_problem, schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -21,10 +21,10 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/health.db"
         return
-    problem = _pg_reachable()
+    problem = pg_problem()
     if problem:
         pytest.skip(problem)
-    with _schema() as url:
+    with schema("store_test") as url:
         yield url
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -29,36 +28,25 @@ from monitor.web.ready import readiness
 from tests.alerts.conftest import T0, record_article, webhook_spec
 from tests.hostile.measure import Measurements
 from tests.runtime_helpers import dispatcher, live
-from tests.store.conftest import PG_DSN, _pg_reachable
+from tests.pg import admin, database, pg_problem
 
 RULE = RuleSpec("envoy", "Envoy", "q", notify=("hook",))
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_DSN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
-
-
 def read_only(name: str, on: bool) -> None:
     """Switch the database's default and end its sessions, so every new one is read-only (or not)."""
-    _admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {"on" if on else "off"}')
-    _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+    admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {"on" if on else "off"}')
+    admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
            "AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture
 def pg_database() -> Iterator[str]:
-    pg_problem = _pg_reachable()
-    if pg_problem:
-        pytest.skip(pg_problem)
-    name = f"hostile_ro_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    try:
+    problem = pg_problem("the read-only database test")
+    if problem:
+        pytest.skip(problem)
+    with database("hostile_ro") as name:
         yield name
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Receiver:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.utils import format_datetime
@@ -22,10 +21,10 @@ import pytest
 import yaml
 
 from tests.e2e.servers import LocalServer, Receiver, Request, page, rss
+from tests import pg as pgdb
 from tests.procs import kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 VOCAB = [f"{a}{b}" for a in ("kor", "bel", "sam", "tor", "vin", "lum", "dar", "pex", "quo", "rin", "sol", "tam")
          for b in ("ade", "ine", "ora", "ust", "ell", "ive", "ond", "ari", "eno", "ulu", "yst", "axe")]
 
@@ -158,33 +157,14 @@ def replicas(configs: list[tuple[Path, str]]) -> Iterator[list[Replica]]:
             r.kill()
 
 
-def pg_reachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_DSN, connect_timeout=2):
-            return None
-    except Exception as exc:  # noqa: BLE001
-        return f"PostgreSQL at 127.0.0.1:5432 not reachable: replica tests skipped ({type(exc).__name__}: {exc})"
-
-
 @pytest.fixture
 def pg_db() -> Iterator[str]:
     """A database of its own (dropped afterwards), as a SQLAlchemy URL."""
-    problem = pg_reachable()
+    problem = pgdb.pg_problem("replica tests")
     if problem:
         pytest.skip(problem)
-    import psycopg
-
-    name = f"replicas_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with pgdb.database("replicas") as name:
+        yield f"{pgdb.PG_URL}/{name}"
 
 
 @pytest.fixture

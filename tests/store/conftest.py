@@ -7,51 +7,19 @@ themselves use `any_url`, a fresh empty database."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from monitor.clock import FrozenClock
 from monitor.store import Store
+from tests import pg as pgdb
 from tests.store.builders import T0
-
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_SKIP = "PostgreSQL at 127.0.0.1:5432 not reachable: PG store tests skipped"
-
-
-def _pg_reachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_DSN, connect_timeout=2):
-            return None
-    except Exception as exc:  # noqa: BLE001  (any failure means: skip, and say why)
-        return f"{PG_SKIP} ({type(exc).__name__}: {exc})".strip()
-
 
 @pytest.fixture(scope="session")
 def pg_problem() -> str | None:
-    return _pg_reachable()
-
-
-@contextmanager
-def _schema() -> Iterator[str]:
-    """A uniquely named schema (dropped afterwards) and a URL whose
-    search_path points at it; nobody else's objects are touched."""
-    import psycopg
-
-    schema = f"store_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_ADMIN}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return pgdb.pg_problem("PG store tests")
 
 
 @pytest.fixture
@@ -59,7 +27,7 @@ def pg_url(pg_problem: str | None) -> Iterator[str]:
     """A fresh, empty schema for this test alone."""
     if pg_problem:
         pytest.skip(pg_problem)
-    with _schema() as url:
+    with pgdb.schema("store_test") as url:
         yield url
 
 
@@ -95,7 +63,7 @@ def pg_shared_url(pg_problem: str | None) -> Iterator[str]:
     """One schema upgraded once per session; tests truncate it first."""
     if pg_problem:
         pytest.skip(pg_problem)
-    with _schema() as url:
+    with pgdb.schema("store_test") as url:
         store = Store.open(url)
         store.upgrade()
         store.close()

@@ -5,19 +5,20 @@
     other 3xx/4xx            -> permanent (dead at once; fix the receiver, then replay)
     timeout / network error  -> retry
 
-The reply body is streamed and read up to BODY_CAP bytes only (then the
-connection is dropped): a hostile receiver answering with gigabytes, or an
-endless body, costs the daemon 64 KB, not its memory.
+The reply body is streamed and read up to BODY_CAP bytes only, after
+decompression (then the connection is dropped): a hostile receiver answering
+with gigabytes, an endless body or a gzip/brotli bomb costs the daemon 64 KB,
+not its memory.
 """
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 
 import httpx
 
 from monitor.alerts.retry import parse_retry_after
+from monitor.fetch.body import BadEncoding, decoder
 from monitor.types import SendResult
 
 RETRYABLE = {408, 425, 429}
@@ -49,7 +50,7 @@ async def post(client: httpx.AsyncClient, url: str, *, content: bytes,
                headers: dict[str, str], now: datetime) -> SendResult:
     try:
         async with client.stream("POST", url, content=content,
-                                 headers={"accept-encoding": "gzip, deflate", **headers}) as response:
+                                 headers={"accept-encoding": "gzip, deflate, br", **headers}) as response:
             body = await read_capped(response, BODY_CAP)
     except httpx.HTTPError as exc:
         return transport_error(exc)
@@ -57,25 +58,30 @@ async def post(client: httpx.AsyncClient, url: str, *, content: bytes,
 
 
 async def read_capped(response: httpx.Response, cap: int) -> bytes:
-    """At most `cap` bytes of the body, read raw and inflated here under the same cap
-    (httpx's own decoder would inflate a 64 KB gzip chunk to 64 MB); leaving the
-    stream closes the connection."""
+    """At most `cap` bytes of the body, read raw and decoded here under the same
+    cap, whatever its Content-Encoding (gzip, deflate, br: monitor.fetch.body's
+    bounded decoders; httpx's own would inflate a 64 KB gzip chunk to 64 MB);
+    a body in an encoding not read (zstd, stacked ones) is not kept at all, so
+    nothing of it can reach a log or the database.  Leaving the stream closes
+    the connection."""
     if response.is_stream_consumed:  # a body read already (a transport that is not a stream)
         return response.content[:cap]
     coding = response.headers.get("content-encoding", "identity").strip().lower()
-    inflate = zlib.decompressobj(wbits=47 if coding in ("gzip", "x-gzip") else 15) \
-        if coding in ("gzip", "x-gzip", "deflate") else None
-    if coding not in ("", "identity") and inflate is None:
+    try:
+        if "," in coding:
+            raise BadEncoding(coding)
+        decode = decoder(coding)
+    except BadEncoding:
         return f"({coding}-encoded body not read)".encode()
     chunks: list[bytes] = []
     size = 0
-    async for raw in response.aiter_raw():
-        try:
-            chunk = inflate.decompress(raw, cap - size) if inflate else raw[: cap - size]
-        except zlib.error:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= cap:
-            break
+    try:
+        async for raw in response.aiter_raw():
+            chunk = decode.decode(raw, cap - size)[: cap - size]
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= cap:
+                break
+    except BadEncoding:  # corrupt: what was decoded before is kept
+        pass
     return b"".join(chunks)
