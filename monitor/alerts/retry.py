@@ -5,10 +5,11 @@
       permanent or attempts used -> dead (with the channel's answer)
       otherwise                  -> retry at now + delay, where delay is the
                                     Retry-After the channel gave (capped), or
-                                    exponential backoff with jitter:
-                                    base * 2**(attempts-1), capped, times 0.5..1.0
+                                    exponential backoff with jitter (monitor.backoff,
+                                    the policy feed polls use too):
+                                    base * 2**(attempts-1), +-50 %, capped
 
->>> backoff(1, rand=lambda: 1.0)
+>>> backoff(1, rand=lambda: 0.5)
 datetime.timedelta(seconds=30)
 >>> backoff(3, rand=lambda: 0.0)
 datetime.timedelta(seconds=60)
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Literal
 
-from monitor.backoff import exponential
+from monitor.backoff import backoff as backoff_policy
 from monitor.fetch.politeness import MAX_RETRY_AFTER, parse_retry_after  # the one Retry-After parser (capped)
 from monitor.types import SendResult
 
@@ -28,6 +29,7 @@ __all__ = ["Outcome", "backoff", "decide", "parse_retry_after"]
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
+JITTER = 0.5  # +-50 %: deliveries that failed together spread over a whole backoff step
 
 
 
@@ -40,10 +42,9 @@ class Outcome:
 
 def backoff(attempts: int, *, rand: Callable[[], float],
             base: timedelta = BASE_DELAY, cap: timedelta = MAX_DELAY) -> timedelta:
-    """Delay before the next try after `attempts` failed tries (1 = the first failed).
-    Exponential, capped, with "equal jitter" (between half and all of it)."""
-    delay = exponential(attempts, base=base, cap=cap)
-    return delay * (0.5 + 0.5 * rand())
+    """Delay before the next try after `attempts` failed tries (1 = the first failed):
+    exponential, +-JITTER, capped."""
+    return backoff_policy(attempts, base=base, cap=cap, jitter=JITTER, rand=rand)
 
 
 def decide(result: SendResult, *, attempts: int, max_attempts: int, now: datetime,

@@ -41,7 +41,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from monitor.backoff import exponential
+from monitor.backoff import backoff as backoff_policy
+from monitor.backoff import jittered
 from monitor.config.model import PollConfig
 from monitor.types import PollKind
 
@@ -89,11 +90,6 @@ class ScheduleSettings:
     adaptive: bool = PollConfig.adaptive  # server hints and the observed rhythm may stretch the interval
 
 
-def _jittered(delay: timedelta, jitter: float, rand: Callable[[], float]) -> timedelta:
-    """delay * (1 + jitter * u), u uniform in [-1, 1) from rand() in [0, 1)."""
-    return delay * (1.0 + jitter * (2.0 * rand() - 1.0))
-
-
 def _clamp(delay: timedelta, low: timedelta, high: timedelta) -> timedelta:
     return max(low, min(delay, high))
 
@@ -106,8 +102,8 @@ def backoff(error_count: int, settings: ScheduleSettings, rand: Callable[[], flo
     >>> [str(backoff(n, s, lambda: 0.5)) for n in (1, 2, 3, 20)]
     ['0:01:00', '0:02:00', '0:04:00', '6:00:00']
     """
-    delay = exponential(error_count, base=settings.backoff_base, cap=settings.backoff_max)
-    return min(_jittered(delay, settings.jitter, rand), settings.backoff_max)
+    return backoff_policy(error_count, base=settings.backoff_base, cap=settings.backoff_max,
+                          jitter=settings.jitter, rand=rand)
 
 
 def observed_publish_interval(published: Sequence[datetime], now: datetime) -> timedelta | None:
@@ -158,8 +154,8 @@ def next_poll(*, now: datetime, interval: timedelta, result_kind: PollKind, erro
             (observed_interval and observed_interval / 2, Reason.OBSERVED))]
     candidates += [(safety_interval, Reason.WEBSUB), (retry_after, Reason.RETRY_AFTER)]
     delay, reason = _bounded(*_largest(candidates), settings.min_interval, settings.max_interval)
-    jittered = _clamp(_jittered(delay, settings.jitter, rand), settings.min_interval, settings.max_interval)
-    return NextPoll(now + jittered, reason, delay)
+    spread = _clamp(jittered(delay, jitter=settings.jitter, rand=rand), settings.min_interval, settings.max_interval)
+    return NextPoll(now + spread, reason, delay)
 
 
 def _largest(candidates: Sequence[tuple[timedelta | None, Reason]]) -> tuple[timedelta, Reason]:

@@ -12,11 +12,12 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def test_backoff_doubles_within_jitter_bounds_and_is_capped() -> None:
+    mids = [backoff(n, rand=lambda: 0.5) for n in range(1, 6)]
     lows = [backoff(n, rand=lambda: 0.0) for n in range(1, 6)]
-    highs = [backoff(n, rand=lambda: 1.0) for n in range(1, 6)]
-    assert [h.total_seconds() for h in highs] == [30, 60, 120, 240, 480]
-    assert all(lo * 2 == hi for lo, hi in zip(lows, highs))
-    assert backoff(40, rand=lambda: 1.0) == MAX_DELAY
+    highs = [backoff(n, rand=lambda: 0.999999) for n in range(1, 6)]
+    assert [m.total_seconds() for m in mids] == [30, 60, 120, 240, 480]
+    assert all(lo * 2 == mid and mid < hi < mid * 1.5 for lo, mid, hi in zip(lows, mids, highs))  # +-50 %
+    assert backoff(40, rand=lambda: 0.999999) == MAX_DELAY
 
 
 def test_jitter_spreads_retries() -> None:
@@ -26,10 +27,10 @@ def test_jitter_spreads_retries() -> None:
 
 def test_decide_sent_retry_dead() -> None:
     fail = SendResult(ok=False, detail="HTTP 503")
-    assert decide(SendResult(ok=True), attempts=1, max_attempts=3, now=NOW, rand=lambda: 1.0).action == "sent"
-    retry = decide(fail, attempts=1, max_attempts=3, now=NOW, rand=lambda: 1.0)
+    assert decide(SendResult(ok=True), attempts=1, max_attempts=3, now=NOW, rand=lambda: 0.5).action == "sent"
+    retry = decide(fail, attempts=1, max_attempts=3, now=NOW, rand=lambda: 0.5)
     assert (retry.action, retry.next_attempt_at, retry.error) == ("retry", NOW + timedelta(seconds=30), "HTTP 503")
-    dead = decide(fail, attempts=3, max_attempts=3, now=NOW, rand=lambda: 1.0)
+    dead = decide(fail, attempts=3, max_attempts=3, now=NOW, rand=lambda: 0.5)
     assert dead.action == "dead" and "HTTP 503" in dead.error and "3 attempts" in dead.error
 
 

@@ -24,7 +24,7 @@ def independent_verify(secret: str, headers: dict[str, str], body: bytes) -> boo
 
 
 def hook_dispatcher(store: FakeStore, specs: dict, clock: FrozenClock) -> Dispatcher:
-    return dispatcher(store, specs, clock, owner="test", rand=lambda: 1.0)
+    return dispatcher(store, specs, clock, owner="test", rand=lambda: 0.5)
 
 
 async def test_retried_through_503s_until_accepted_with_verifiable_signature(

@@ -94,7 +94,7 @@ async def test_a_database_turned_read_only_stops_sends_and_readiness(
         with Receiver(pg_database) as rx:
             specs = {"hook": webhook_spec(rx.url)}
             record_article(store, 1, [RULE], lambda r: plan_deliveries(r, specs, T0), T0)
-            d = dispatcher(store, specs, clock, rules=[RULE], owner="me", rand=lambda: 1.0)
+            d = dispatcher(store, specs, clock, rules=[RULE], owner="me", rand=lambda: 0.5)
             status = Status(live(specs, clock, rules=[RULE]))
             with measured.case("database turned read-only mid-run") as case:
                 assert await d.tick() == 1  # sent; its `sent` is refused: the database turned read-only

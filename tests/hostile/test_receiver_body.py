@@ -96,7 +96,7 @@ async def test_a_receivers_huge_reply_costs_a_capped_read(
     clock = FrozenClock(T0)
     store = FakeStore()
     row = store.add("hook", (make_hit(1),), due=clock.now())
-    d = dispatcher(store, {"hook": webhook_spec(f"{base}/{kind}")}, clock, owner="t", rand=lambda: 1.0)
+    d = dispatcher(store, {"hook": webhook_spec(f"{base}/{kind}")}, clock, owner="t", rand=lambda: 0.5)
     reset_peak()
     before = peak_kb() / 1024
     with measured.case(f"receiver answers 300 MB ({kind})") as case:
