@@ -80,7 +80,8 @@ def test_a_feed_of_10000_entries_costs_no_page_fetch(sqlite_cli, server, receive
     server.serve("/rss.xml", rss("Bulk", items))
     configure(sqlite_cli, server, receiver)
     sqlite_cli.write_config(feeds=[{"url": server.url("/rss.xml"), "name": "Bulk"}], rules=[RULE],
-                            fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "max_entries": 10_000},
+                            fetch={"timeout": "10s", "allow_private": ["127.0.0.0/8"], "max_entries": 10_000,
+                                   "host_spacing": "0s"},
                             channels={"console": {"type": "console"},
                                       "hook": {"type": "webhook", "url": receiver.url("/hook")}})
 

@@ -40,7 +40,7 @@ class Cli:
     def write_config(self, **sections) -> Path:
         data = {
             "database": f"sqlite:///{self.tmp / 'monitor.db'}",
-            "fetch": {"timeout": "10s", "allow_private": ["127.0.0.0/8"]},
+            "fetch": {"timeout": "10s", "allow_private": ["127.0.0.0/8"], "host_spacing": "0s"},
             "channels": {"console": {"type": "console"}},
             "defaults": {"notify": ["console"]},
         }

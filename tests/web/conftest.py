@@ -15,7 +15,7 @@ from tests.e2e.test_once import ALIASES, RULE, farm
 def write_config(tmp_path: Path, server: LocalServer, **extra) -> Path:
     data = {
         "database": f"sqlite:///{tmp_path / 'web.db'}",
-        "fetch": {"timeout": "10s", "allow_private": ["127.0.0.0/8"]},
+        "fetch": {"timeout": "10s", "allow_private": ["127.0.0.0/8"], "host_spacing": "0s"},
         "http": {"listen": "127.0.0.1:0"},
         "feeds": [{"url": server.url("/rss.xml"), "name": "Wire RSS"},
                   {"url": server.url("/missing.xml"), "name": "Broken feed"}],

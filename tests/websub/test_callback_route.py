@@ -20,7 +20,8 @@ async def api(tmp_path):
     with LocalServer() as server:
         farm(server)
         config = load_config(write_config(tmp_path, server, http={"listen": "127.0.0.1:0", "token": TOKEN},
-                                          fetch={"max_bytes": "5MB", "allow_private": ["127.0.0.0/8"]}))
+                                          fetch={"max_bytes": "5MB", "allow_private": ["127.0.0.0/8"],
+                                                 "host_spacing": "0s"}))
         async with open_runtime(config, mode="once") as runtime:
             yield runtime.api
 
