@@ -11,7 +11,13 @@ the same run on the same machine:
   bare deps                         importing what `once` cannot do without
                                     (typer, yaml, sqlalchemy, sqlmodel, httpx)
   once (nothing due)                idle cron run: wall, CPU, process-tree peak RSS
+  bare loop, whole process          python -c: import httpx, FEEDS GETs on one
+                                    httpx.AsyncClient, 32 at a time (plain
+                                    GETs answered 200 with the one-item feed:
+                                    a bare script keeps no ETags between runs)
   once --all (every feed 304)       whole process
+  bare loop, in process             FEEDS conditional GETs (If-None-Match, all
+                                    304) in this process (no start-up)
   cycle (every feed 304)            Poller.run_cycle in this process (no start-up)
 
 CPU is user+sys of the process and its children: on a shared machine wall
@@ -42,6 +48,43 @@ from pipeline_bench import serve  # noqa: E402
 BARE_DEPS = "import typer, yaml, sqlalchemy, sqlmodel, httpx"
 HEAVY = ("trafilatura", "lxml", "langid", "datasketch", "apprise", "fastapi", "uvicorn", "alembic",
          "feedparser", "courlan", "apscheduler", "aiosmtplib", "rich")
+
+
+BARE_LOOP = """
+import asyncio, sys, httpx
+async def main(port, feeds):
+    sem = asyncio.Semaphore(32)
+    async with httpx.AsyncClient() as client:
+        async def one(f, etag):
+            async with sem:
+                r = await client.get(f"http://127.0.0.1:{port}/feed/{f}.xml",
+                                     headers={"if-none-match": etag} if etag else {})
+                return r.status_code, r.headers.get("etag", "")
+        return [s for s, _ in await asyncio.gather(*(one(f, None) for f in range(feeds)))]
+"""
+BARE_PROCESS = BARE_LOOP + """
+statuses = asyncio.run(main(int(sys.argv[1]), int(sys.argv[2])))
+assert set(statuses) == {200}, set(statuses)
+"""
+
+
+async def bare_loop_304(port: int, feeds: int) -> float:
+    """The conditional GETs alone on one httpx client, in this process: the cycle's floor."""
+    import httpx
+
+    sem = asyncio.Semaphore(32)
+    async with httpx.AsyncClient() as client:
+        async def one(f: int, etag: str | None) -> tuple[int, str]:
+            async with sem:
+                r = await client.get(f"http://127.0.0.1:{port}/feed/{f}.xml",
+                                     headers={"if-none-match": etag} if etag else {})
+                return r.status_code, r.headers.get("etag", "")
+        first = await asyncio.gather(*(one(f, None) for f in range(feeds)))
+        started = time.perf_counter()
+        second = await asyncio.gather(*(one(f, e) for f, (_, e) in enumerate(first)))
+        elapsed = time.perf_counter() - started
+    assert {s for s, _ in second} == {304}, {s for s, _ in second}
+    return elapsed
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -153,15 +196,17 @@ def main() -> None:
                 [py, "-c", f"import sys, monitor.cli, monitor.runtime.builder; "
                            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"],
                 env=env, capture_output=True, text=True, check=True).stdout.strip()
-            runs: dict[str, list[tuple[float, float, int, str]]] = {k: [] for k in ("pass", "deps", "idle", "all")}
+            runs: dict[str, list[tuple[float, float, int, str]]] = {k: [] for k in ("pass", "deps", "bare", "idle", "all")}
             for _ in range(args.rounds):  # interleaved, so load changes hit every row alike
                 runs["pass"].append(measure([py, "-c", "pass"], env))
                 runs["deps"].append(measure([py, "-c", BARE_DEPS], env))
+                runs["bare"].append(measure([py, "-c", BARE_PROCESS, str(port), str(args.feeds)], env))
                 runs["idle"].append(measure(once, env))
                 runs["all"].append(measure(once + ["--all"], env))
             for r in runs["all"]:
                 assert f"polled {args.feeds} feeds (0 failing)" in r[3], r[3]
             cycles = asyncio.run(cycle_304(config, args.rounds))
+            bare = [asyncio.run(bare_loop_304(port, args.feeds)) for _ in range(args.rounds)]
     finally:
         server.terminate()
     print(f"{args.feeds} feeds on 127.0.0.1, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
@@ -169,10 +214,16 @@ def main() -> None:
     print(f"{'':44s} {'wall':>9s} {'CPU':>9s} {'tree RSS':>9s}")
     row("python -c pass", runs["pass"])
     row("bare deps (typer yaml sqlalchemy sqlmodel httpx)", runs["deps"])
+    row(f"bare loop, {args.feeds} GETs (whole process)", runs["bare"])
     row("once, nothing due", runs["idle"], "target <= 1 s, <= 150 MB")
     row(f"once --all, {args.feeds} x 304", runs["all"], "target <= 1.5 s")
+    print(f"{'bare loop, ' + str(args.feeds) + ' x 304 (in process)':44s} {statistics.median(bare):7.2f} s")
     print(f"{'cycle, ' + str(args.feeds) + ' x 304 (in process)':44s} {statistics.median(cycles):7.2f} s"
           f"{'':22s}target <= 0.6 s")
+    all_wall = statistics.median(r[0] for r in runs["all"])
+    bare_wall = statistics.median(r[0] for r in runs["bare"])
+    print(f"once --all / bare loop process (wall): {all_wall / bare_wall:.2f}x; "
+          f"cycle / bare loop in process: {statistics.median(cycles) / statistics.median(bare):.2f}x")
     idle_cpu = statistics.median(r[1] for r in runs["idle"])
     deps_cpu = statistics.median(r[1] for r in runs["deps"])
     print(f"idle once / bare deps (CPU): {idle_cpu / deps_cpu:.2f}x")
