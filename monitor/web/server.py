@@ -22,19 +22,25 @@ from monitor.web.listen import split_listen
 
 log = logging.getLogger("monitor.web")
 
-# Bounds against slow or idle clients: a header must arrive within the
-# keep-alive timeout (h11 reads it under it), idle connections close after it,
-# and past LIMIT connections uvicorn answers 503.
+# Bounds against slow or idle clients: a whole request must arrive within
+# monitor.web.slowclients.REQUEST_DEADLINE, idle kept-alive connections close
+# after KEEP_ALIVE, and past CONNECTION_LIMIT connections uvicorn answers 503.
 KEEP_ALIVE = 5
 CONNECTION_LIMIT = 100
 
 
-def _uvicorn_server(config_args: dict[str, Any]) -> Any:
+def _uvicorn_server(config_args: dict[str, Any], request_deadline: float | None) -> Any:
     """A uvicorn server without its signal handling: the daemon owns
     SIGTERM/SIGINT (uvicorn would replace their handlers while it serves, and
     re-raise a signal when it stops).  uvicorn is imported here, on the first
     start: `once` never serves and never loads it."""
     import uvicorn
+
+    from monitor.web.slowclients import REQUEST_DEADLINE, DeadlineH11Protocol
+
+    deadline = REQUEST_DEADLINE if request_deadline is None else request_deadline
+    protocol = type("Protocol", (DeadlineH11Protocol,), {"deadline": deadline})
+    config_args = {**config_args, "http": protocol}
 
     class _Server(uvicorn.Server):
         @contextlib.contextmanager
@@ -48,9 +54,12 @@ def _uvicorn_server(config_args: dict[str, Any]) -> Any:
 
 
 class HttpServer:
-    def __init__(self, api: Callable[[], Any]) -> None:
-        """`api()` gives the ASGI app to serve (called when serving starts)."""
+    def __init__(self, api: Callable[[], Any], *, request_deadline: float | None = None) -> None:
+        """`api()` gives the ASGI app to serve (called when serving starts);
+        a request must arrive within `request_deadline` seconds (default
+        monitor.web.slowclients.REQUEST_DEADLINE)."""
         self._api = api
+        self._request_deadline = request_deadline
         self._server: Any = None
         self._task: asyncio.Task[None] | None = None
         self.listen: str | None = None
@@ -75,7 +84,8 @@ class HttpServer:
         """Serve on `sock` (bound by prepare), then stop the server it replaces."""
         server = _uvicorn_server(dict(app=self._api(), log_level="warning", lifespan="off", access_log=False,
                                       timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE,
-                                      limit_concurrency=CONNECTION_LIMIT, h11_max_incomplete_event_size=64 * 1024))
+                                      limit_concurrency=CONNECTION_LIMIT, h11_max_incomplete_event_size=64 * 1024),
+                                 self._request_deadline)
         task = asyncio.create_task(server.serve(sockets=[sock]), name="http")
         while not server.started and not task.done():
             await asyncio.sleep(0.01)
