@@ -219,6 +219,9 @@ class Fetcher:
             code, reason, rheaders = response.status_code, response.reason_phrase, response.headers
             if code in _REDIRECTS and rheaders.get("location"):
                 return _Hop(code, reason, rheaders, location=rheaders["location"], address=address)
+            if code == 304 and method == "GET":  # no body by definition: reading its end keeps
+                await response.aread()           # the connection in the pool for the next feed
+                return _Hop(code, reason, rheaders, address=address)
             if not 200 <= code < 300:
                 body = await self._read(response) if method == "POST" else b""  # a hub says why it refused
                 return _Hop(code, reason, rheaders, body=body, address=address)
