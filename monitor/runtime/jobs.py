@@ -15,6 +15,7 @@ log = logging.getLogger("monitor.runtime")
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
 IDLE_HOSTS = timedelta(days=1)  # per-host politeness rows of hosts not asked for this long are dropped
+OLD_SIGN_INS = timedelta(days=1)  # failed-token windows begun before this are dropped (monitor.web.signin)
 
 
 class FollowUps:
@@ -49,6 +50,7 @@ class Housekeeping:
         if keep.hits is not None:
             done["hits"] = await self._threads.db(self._store.prune_hits, now - keep.hits)
         done["hosts"] = await self._threads.db(self._store.forget_idle_hosts, now - IDLE_HOSTS)
+        done["sign_ins"] = await self._threads.db(self._store.forget_sign_in_failures, now - OLD_SIGN_INS)
         log.info("housekeeping: %s", ", ".join(f"{k} {v}" for k, v in done.items()),
                  extra={"event": "housekeeping", **done})
         return done

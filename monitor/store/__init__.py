@@ -25,7 +25,7 @@ from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (archive, articles, backlog, deliveries, desk, feeds, followups, hits, hosts,
-                           leases, migrate, retention, scrub, search, stats, stories, triage, websub, workers)
+                           leases, migrate, retention, scrub, search, signins, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -189,6 +189,20 @@ class Store:
     @retrying
     def forget_idle_hosts(self, before: datetime) -> int:
         return hosts.forget_idle(self._db, before)
+
+    # -- failed token checks per client address (monitor.web.signin) -----------------
+
+    @retrying
+    def sign_in_failures(self, client: str) -> tuple[int, datetime] | None:
+        return signins.failures(self._db, client)
+
+    @retrying
+    def note_sign_in_failure(self, client: str, *, now: datetime, window: timedelta) -> None:
+        signins.note_failure(self._db, client, now=now, window=window)
+
+    @retrying
+    def forget_sign_in_failures(self, before: datetime) -> int:
+        return signins.forget_failures(self._db, before)
 
     # -- workers: who holds leases, and proof they are alive ---------------------------
 

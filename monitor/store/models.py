@@ -267,3 +267,16 @@ class WebSubSubscription(SQLModel, table=True):
     lease_owner: Optional[str] = None
     lease_until: Optional[datetime] = _ts()
     created_at: Optional[datetime] = _ts()
+
+
+class SignInFailure(SQLModel, table=True):
+    """Failed token checks from one client address (the desk's /login, the
+    API, hit-feed keys) in the window that began at `since`: past
+    monitor.web.signin's limit the address is answered 429 until the window
+    ends, whichever replica it asks."""
+
+    __tablename__ = "sign_in_failure"
+
+    client: str = Field(primary_key=True)
+    failures: int = 0
+    since: Optional[datetime] = _ts(index=True)

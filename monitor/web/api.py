@@ -27,6 +27,7 @@ from monitor.runtime.threads import Threads
 from monitor.units import iso, parse_duration
 from monitor.web.auth import TOKEN_COOKIE, WEBSUB_CALLBACK, TokenGuard
 from monitor.web.bodylimit import BodyLimit
+from monitor.web.signin import SignInLimit
 from monitor.web.page import render_status
 from monitor.web.ready import readiness, without_details
 from monitor.web.tester import run_rule_test, timed_out
@@ -131,7 +132,8 @@ def build_api(deps: WebDeps) -> FastAPI:
         return deps.status.snapshot().config.fetch.max_bytes if WEBSUB_CALLBACK.fullmatch(path) else None
 
     api.add_middleware(BodyLimit, limit_for=push_cap)  # inside the guard: nobody unauthorised gets a body read
-    guard = TokenGuard(lambda: deps.status.snapshot().config.http.token)
+    signin = SignInLimit(deps.store, deps.threads, deps.clock)
+    guard = TokenGuard(lambda: deps.status.snapshot().config.http.token, signin)
     api.middleware("http")(guard)
     store, clock = deps.store, deps.clock
 
@@ -148,7 +150,7 @@ def build_api(deps: WebDeps) -> FastAPI:
         """Database reachable, scheduler running, last cycle recent, config valid
         (the details only for a caller who may use the API)."""
         ok, checks = await readiness(store, deps.status, deps.threads, clock.now())
-        shown = checks if guard.allowed(request) is None else without_details(checks)
+        shown = checks if await guard.may_see(request) else without_details(checks)
         return JSONResponse({"ready": ok, "checks": shown}, status_code=200 if ok else 503)
 
     @api.get("/metrics", tags=["health"])
@@ -380,6 +382,6 @@ def build_api(deps: WebDeps) -> FastAPI:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
         return HTMLResponse(await render_status(deps, request, tester=form))
 
-    add_desk(api, deps)
+    add_desk(api, deps, signin)
     return api
 

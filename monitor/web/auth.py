@@ -23,6 +23,10 @@
 - /login (the desk's token form) always answers: it checks the token itself
   and sets the same cookie.  A browser asking for a page (GET, HTML, not
   /api/) without a valid token is sent there instead of getting JSON.
+- Failed token checks (a wrong token or feed key presented: /login, the API,
+  the page, hit feeds, /readyz's details) are limited per client address,
+  counted in the database (monitor.web.signin): past the limit, 429 with
+  Retry-After (/readyz: no details) until the window ends.
 - Always: a POST to /api must be JSON.  Browsers cannot send JSON to another
   origin without a CORS preflight (which we never grant), so a page the
   operator visits cannot replay dead deliveries behind their back; and a
@@ -42,6 +46,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from monitor.web.listen import is_loopback
+from monitor.web.signin import SignInLimit, too_many
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 LOGIN = "/login"
@@ -71,8 +76,25 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 class TokenGuard:
-    def __init__(self, token: Callable[[], str | None]) -> None:
+    def __init__(self, token: Callable[[], str | None], signin: SignInLimit | None = None) -> None:
         self.token = token  # read per request: a reload may change it
+        self.signin = signin  # None: failed token checks are not limited
+
+    def _guesses(self, request: Request) -> bool:
+        """The request presents a token (or feed key) to check: a guess, if wrong."""
+        return bool(self.token()) and self.signin is not None and (
+            _presented(request) is not None
+            or (request.url.path.startswith(FEEDS_PREFIX) and bool(request.query_params.get("key"))))
+
+    async def may_see(self, request: Request) -> bool:
+        """allowed(), within the limit on failed token checks (for /readyz's details)."""
+        if self._guesses(request) and self.signin is not None and await self.signin.wait(request):
+            return False
+        if self.allowed(request) is None:
+            return True
+        if self._guesses(request) and self.signin is not None:
+            await self.signin.failed(request)
+        return False
 
     def allowed(self, request: Request) -> JSONResponse | None:
         """None when the caller may use the API, else the answer that refuses it."""
@@ -105,12 +127,22 @@ class TokenGuard:
             if request.method == "POST" and not _same_origin(request):
                 return JSONResponse({"detail": "cross-site POST refused"}, status_code=403)
             return await call_next(request)
+        guesses = self._guesses(request)
+        if guesses and self.signin is not None:
+            wait = await self.signin.wait(request)
+            if wait:
+                return too_many(wait)
         refusal = self.allowed(request)
         if refusal is not None:
+            if guesses and self.signin is not None and refusal.status_code == 401:
+                await self.signin.failed(request)
             if refusal.status_code == 401 and _wants_page(request):
                 kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
                 here = request.url.path + ("?" + kept if kept else "")
-                return RedirectResponse(f"{LOGIN}?{urlencode({'next': here})}", status_code=303)
+                sent = RedirectResponse(f"{LOGIN}?{urlencode({'next': here})}", status_code=303)
+                if TOKEN_COOKIE in request.cookies:  # a stale cookie would count as a guess on every page
+                    sent.delete_cookie(TOKEN_COOKIE)
+                return sent
             return refusal
         if request.method == "POST" and request.url.path.startswith("/api/") and \
                 not request.headers.get("content-type", "").startswith("application/json"):

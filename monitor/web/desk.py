@@ -29,6 +29,7 @@ from monitor.web.auth import TOKEN_COOKIE
 from monitor.web.chart import bar_chart
 from monitor.web.page import render
 from monitor.web.rulestats import DAYS, empty, rule_stats
+from monitor.web.signin import SignInLimit, retry_after
 from monitor.web.tester import tester_result
 
 PAGE = 50  # hits per page
@@ -97,7 +98,7 @@ def search_available() -> bool:
     return True
 
 
-def add_desk(api: FastAPI, deps: Any) -> None:
+def add_desk(api: FastAPI, deps: Any, signin: SignInLimit) -> None:
     store, clock, threads = deps.store, deps.clock, deps.threads
 
     def problems() -> tuple[str, ...]:
@@ -279,10 +280,18 @@ def add_desk(api: FastAPI, deps: Any) -> None:
         form = await _form(request)
         expected = deps.status.snapshot().config.http.token
         target = local_path(form.get("next"))
+        wait = await signin.wait(request) if expected else None
+        if wait:
+            return HTMLResponse(render("login.html.j2", now=clock.now(), section="/login", next=target,
+                                       error=f"Too many wrong tokens from your address: try again in "
+                                             f"{(wait + 59) // 60} min."),
+                                status_code=429, headers=retry_after(wait))
         if expected and hmac.compare_digest(form.get("token", "").encode(), expected.encode()):
             answer = RedirectResponse(target, status_code=303)
             answer.set_cookie(TOKEN_COOKIE, expected, httponly=True, samesite="strict")
             return answer
+        if expected:
+            await signin.failed(request)
         message = "That is not this daemon's token." if expected else \
             "This daemon has no http.token: nothing to sign in with (it answers on loopback only)."
         return HTMLResponse(render("login.html.j2", now=clock.now(), section="/login", next=target, error=message),

@@ -71,6 +71,54 @@ async def test_filters_triage_precision_story_and_chart(browser, live):
     await _shot(page, "story")
 
 
+async def test_search_box_finds_stored_articles(browser, live):
+    page = await browser.new_page(viewport={"width": 1100, "height": 900})
+    await page.goto(live.url + "hits")
+    hits = page.locator("#hits .hit")
+    async with page.expect_navigation():  # a word of the weather article, which no rule caught
+        await page.fill("#filters input[name=q]", "weekend")
+        await page.press("#filters input[name=q]", "Enter")
+    assert "q=weekend" in page.url
+    await expect(page.locator("#filters input[name=q]")).to_have_value("weekend")
+    await expect(hits).to_have_count(1)
+    await expect(hits.first).to_contain_text("Rain expected this weekend")
+    async with page.expect_navigation():
+        await page.fill("#filters input[name=q]", "Pyongyang AND envoy")
+        await page.click("#filters button[type=submit]")
+    await expect(hits).to_have_count(1)
+    await expect(hits.first).to_contain_text("China sends envoy to North Korea")
+    async with page.expect_navigation():
+        await page.fill("#filters input[name=q]", "zeppelin")
+        await page.click("#filters button[type=submit]")
+    await expect(hits).to_have_count(0)
+    await expect(page.locator("#hits")).to_contain_text("No hits match")
+    async with page.expect_navigation():  # a query the rule language refuses says why, in the page
+        await page.fill("#filters input[name=q]", "envoy AND (")
+        await page.click("#filters button[type=submit]")
+    await expect(page.locator("#hits-error")).to_be_visible()
+
+
+async def test_backtest_form_runs_the_rule_and_a_draft(browser, live):
+    page = await browser.new_page(viewport={"width": 1100, "height": 900})
+    assert (await page.goto(live.url + "rules/china-envoy-nk")).status == 200
+    async with page.expect_navigation():  # the rule as it runs
+        await page.click("#backtest button[type=submit]")
+    result = page.locator("#backtest-result")
+    await expect(result).to_contain_text("1 stories matched")
+    await expect(result.locator("svg.chart")).to_have_count(1)
+    await expect(result.locator(".sample li")).to_contain_text(["China sends envoy to North Korea"])
+    async with page.expect_navigation():  # a draft that catches the weather instead: the diff
+        await page.fill("#backtest input[name=query]", "rain OR weekend")
+        await page.click("#backtest button[type=submit]")
+    await expect(page.locator("#backtest input[name=query]")).to_have_value("rain OR weekend")
+    await expect(page.locator("#backtest-diff")).to_contain_text("gains 1 and loses 1")
+    async with page.expect_navigation():
+        await page.fill("#backtest input[name=query]", "rain AND (")
+        await page.click("#backtest button[type=submit]")
+    await expect(page.locator("#backtest-error")).to_be_visible()
+    await _shot(page, "backtest")
+
+
 async def test_dead_delivery_replayed_from_its_button(browser, live):
     page = await browser.new_page(viewport={"width": 1100, "height": 900})
     assert (await page.goto(live.url + "deliveries")).status == 200
