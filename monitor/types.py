@@ -63,6 +63,7 @@ class DeliveryKind(StrEnum):
     SUMMARY = "summary"  # the hourly summary of alerts held back by max_per_hour
     FOLLOW_UP = "follow-up"
     HEALTH = "health"
+    SPIKE = "spike"  # a rule's hourly volume spiked (monitor.alerts.spike)
 
 
 # --- what the matcher sees -------------------------------------------------
@@ -211,6 +212,16 @@ class FeedSpec:
 
 
 @dataclass(frozen=True)
+class SpikeSpec:
+    """A rule's `spike:` option: alert once when the last hour's hits exceed
+    `factor` x the hourly average over `baseline` (and are at least `min_hits`)."""
+
+    factor: float = 3.0
+    baseline: timedelta = timedelta(days=7)
+    min_hits: int = 5
+
+
+@dataclass(frozen=True)
 class RuleSpec:
     id: str
     name: str
@@ -222,6 +233,7 @@ class RuleSpec:
     examples_no_match: tuple[str, ...] = ()
     template: str | None = None
     follow_up_outlets: int | None = None
+    spike: SpikeSpec | None = None  # alert when the hourly volume spikes (monitor.alerts.spike)
     source: str = ""  # "config/rules.yaml:14" where the rule is written, for error messages
 
 

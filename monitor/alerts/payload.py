@@ -15,6 +15,12 @@ A feed-health alert (kind "health") has no rule and no hits:
      "feed": {"id", "name", "url", "status", "error_count", "last_error",
               "last_error_kind", "last_success_at", "next_poll_at"},
      "at": <when it was decided>, "created_at"}
+
+A spike alert (kind "spike", monitor.alerts.spike) has a rule and no hits:
+
+    {"id", "type": "spike", "event": "spike", "message", "rule": {"id", "name"},
+     "hits": <in the last hour>, "average": <hourly, over the baseline>, "factor",
+     "baseline_hours", "at", "created_at"}
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ def payload(delivery: Delivery, now: datetime) -> dict[str, Any]:
     created_at = iso(delivery.created_at or now)
     if delivery.kind == DeliveryKind.HEALTH:
         return {"id": delivery.key, "type": "health", **(delivery.payload or {}), "created_at": created_at}
+    if delivery.kind == DeliveryKind.SPIKE:
+        return {"id": delivery.key, "type": "spike", **(delivery.payload or {}), "created_at": created_at}
     hits = [hit_json(h) for h in delivery.hits]
     first = delivery.hits[0] if delivery.hits else None
     body: dict[str, Any] = {

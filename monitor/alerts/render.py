@@ -2,7 +2,7 @@
 
 Every template sees the same context:
 
-    kind      "alert" | "digest" | "summary" | "follow-up" | "health"
+    kind      "alert" | "digest" | "summary" | "follow-up" | "health" | "spike"
     key       the delivery's stable id
     rule      {"id", "name"} of the (first) hit's rule
     hits      the HitViews (one for an alert, several for a digest or summary)
@@ -11,6 +11,7 @@ Every template sees the same context:
     channel   the channel id
     health    kind "health" only: {"event", "message", "at", "feed": {"name", "url",
               "status", "error_count", "last_error", "last_error_kind", ...}}
+              kind "spike": {"event": "spike", "message", "rule", "hits", "average", ...}
 
 and these filters: `plain` (drop the **marks**), `html_marks` (escape, then
 **x** -> <mark>x</mark>), `mrkdwn` (Slack: escape &<>, **x** -> *x*), `when`
@@ -61,7 +62,8 @@ def context(delivery: Delivery) -> dict[str, Any]:
     return {
         "kind": delivery.kind,
         "key": delivery.key,
-        "rule": {"id": first.rule if first else "", "name": first.rule_name if first else ""},
+        "rule": {"id": first.rule if first else "", "name": first.rule_name if first else ""}
+        if delivery.kind != "spike" else dict((delivery.payload or {}).get("rule") or {}),
         "hits": hits,
         "hit": first,
         "count": len(hits),
@@ -71,8 +73,8 @@ def context(delivery: Delivery) -> dict[str, Any]:
 
 
 def override_for(delivery: Delivery, template: str | None) -> str | None:
-    """Custom templates are written for hits; a health alert uses the default."""
-    return None if delivery.kind == "health" else template
+    """Custom templates are written for hits; a health or spike alert uses the default."""
+    return None if delivery.kind in ("health", "spike") else template
 
 
 class Renderer:

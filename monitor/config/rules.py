@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from monitor.config.fields import Ctx, as_int, as_list, as_str, as_str_list, did_you_mean, section
+from monitor.config.fields import Ctx, as_duration, as_float, as_int, as_list, as_str, as_str_list, did_you_mean, section
 from monitor.config.globfiles import listed_files
 from monitor.config.model import Defaults
 from monitor.config.sections import read_mode
 from monitor.config.yamltree import Node
-from monitor.types import RuleSpec
+from monitor.types import RuleSpec, SpikeSpec
 
 RULE_KEYS = ("id", "name", "query", "notify", "mode", "max_per_hour", "examples", "template",
-             "follow_up")
+             "follow_up", "spike")
 RULE_FILE_KEYS = ("rules", "aliases")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -98,6 +99,7 @@ def read_rules(ctx: Ctx, sources: RuleSources, defaults: Defaults,
         match, no_match = _examples(ctx, s.get("examples"), label)
         template = as_str(ctx, s["template"], f"{label}.template") if "template" in s else None
         outlets = _follow_up(ctx, s.get("follow_up"), label)
+        spike = _spike(ctx, s["spike"], label) if "spike" in s else None
         name = as_str(ctx, s["name"], f"{label}.name") if "name" in s else rule_id
         if rule_id is None or query is None:
             continue
@@ -106,7 +108,7 @@ def read_rules(ctx: Ctx, sources: RuleSources, defaults: Defaults,
         rules.append(RuleSpec(
             id=rule_id, name=name or rule_id, query=query, notify=notify or (), mode=mode or "immediate",
             max_per_hour=rate, examples_match=match, examples_no_match=no_match,
-            template=template, follow_up_outlets=outlets, source=node.where()))
+            template=template, follow_up_outlets=outlets, spike=spike, source=node.where()))
     return tuple(rules)
 
 
@@ -145,3 +147,26 @@ def _examples(ctx: Ctx, node: Node | None, label: str) -> tuple[tuple[str, ...],
 def _follow_up(ctx: Ctx, node: Node | None, label: str) -> int | None:
     s = section(ctx, node, f"{label}.follow_up", ("outlets",), required=("outlets",))
     return as_int(ctx, s["outlets"], f"{label}.follow_up.outlets", minimum=1) if "outlets" in s else None
+
+
+def _spike(ctx: Ctx, node: Node, label: str) -> SpikeSpec | None:
+    """`spike: {factor: 3, baseline: 7d, min_hits: 5}` (all optional; `spike: {}` takes the defaults)."""
+    where = f"{label}.spike"
+    s = section(ctx, node, where, ("factor", "baseline", "min_hits"))
+    if node.kind != "map" and node.value is not None:
+        return None
+    default = SpikeSpec()
+    factor = as_float(ctx, s["factor"], f"{where}.factor") if "factor" in s else default.factor
+    if factor is not None and factor <= 1:
+        ctx.error(s["factor"], f"{where}.factor", f"must be more than 1 (a spike is a multiple of the usual "
+                                                 f"volume), got {s['factor'].describe()}; e.g. factor: 3")
+        factor = None
+    baseline = as_duration(ctx, s["baseline"], f"{where}.baseline") if "baseline" in s else default.baseline
+    if baseline is not None and baseline < timedelta(hours=1):
+        ctx.error(s["baseline"], f"{where}.baseline", f"must be at least 1h (an average of hourly volumes), "
+                                                     f"got {s['baseline'].describe()}; e.g. baseline: 7d")
+        baseline = None
+    min_hits = as_int(ctx, s["min_hits"], f"{where}.min_hits", minimum=1) if "min_hits" in s else default.min_hits
+    if factor is None or baseline is None or min_hits is None:
+        return None
+    return SpikeSpec(factor=factor, baseline=baseline, min_hits=min_hits)

@@ -38,7 +38,7 @@ from monitor.fetch.hosts import SharedHostLimiter
 from monitor.fetch.settings import FetchSettings
 from monitor.runtime.daemon import Daemon, Intervals
 from monitor.runtime.heartbeat import Heartbeat, me, new_owner, pid_gone
-from monitor.runtime.jobs import FollowUps, Housekeeping
+from monitor.runtime.jobs import FollowUps, Housekeeping, Spikes
 from monitor.runtime.resources import Resources, Services
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.status import Status
@@ -199,6 +199,7 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
                                 owner=owner) if mode == "run" else None  # only a serving daemon is called back
         daemon = Daemon(poller=poller, dispatcher=dispatcher, live=live, store=store, clock=clock,
                         followups=FollowUps(store=store, live=live, threads=threads, clock=clock),
+                        spikes=Spikes(store=store, live=live, threads=threads, clock=clock),
                         housekeeping=housekeeping, intervals=intervals, subscriber=subscriber)
         status = Status(live, daemon.state if mode == "run" else None)
         intake = PushIntake(store=store, live=live, threads=threads, clock=clock, pipeline=pipeline, metrics=metrics)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # APScheduler is loaded by `run` only (a burst needs no sched
 from monitor.alerts import digest_jobs, run_digest
 from monitor.clock import Clock
 from monitor.poll.poller import CycleResult, Poller
-from monitor.runtime.jobs import FollowUps, Housekeeping
+from monitor.runtime.jobs import FollowUps, Housekeeping, Spikes
 from monitor.runtime.snapshot import LiveConfig, Snapshot
 from monitor.runtime.status import DaemonState
 from monitor.types import PollOutcome, RecordedHit
@@ -49,7 +49,7 @@ class Intervals:
 
 class Daemon:
     def __init__(self, *, poller: Poller, dispatcher: Any, live: LiveConfig, store: Any, clock: Clock,
-                 followups: FollowUps, housekeeping: Housekeeping, intervals: Intervals = Intervals(),
+                 followups: FollowUps, housekeeping: Housekeeping, spikes: Spikes, intervals: Intervals = Intervals(),
                  subscriber: Any = None) -> None:
         self._poller = poller
         self._dispatcher = dispatcher
@@ -57,6 +57,7 @@ class Daemon:
         self._store = store
         self._clock = clock
         self._followups = followups
+        self._spikes = spikes
         self._housekeeping = housekeeping
         self._intervals = intervals
         self._subscriber = subscriber  # monitor.websub.subscriber.Subscriber: talks to hubs (run only)
@@ -82,6 +83,7 @@ class Daemon:
             outcomes += cycle.outcomes
             hits += cycle.hits
             await self._followups.queue()
+            await self._spikes.check()
             await self._dispatcher.run_until_idle()
             if not cycle.outcomes:
                 break
@@ -113,6 +115,7 @@ class Daemon:
     async def _poll(self) -> None:
         await self._poller.tick()
         await self._followups.queue()
+        await self._spikes.check()
 
     def _schedule(self) -> AsyncIOScheduler:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler

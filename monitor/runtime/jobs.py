@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from monitor.alerts.spike import decide
 from monitor.clock import Clock
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.threads import Threads
@@ -33,6 +34,28 @@ class FollowUps:
         plans = {rule: snap.plan(rule, now) for rule in thresholds}
         return await self._threads.db(self._store.queue_follow_ups, thresholds, plans,
                                       since=now - FOLLOW_UP_WINDOW, now=now)
+
+
+class Spikes:
+    def __init__(self, *, store: Any, live: LiveConfig, threads: Threads, clock: Clock) -> None:
+        self._store, self._live, self._threads, self._clock = store, live, threads, clock
+
+    async def check(self) -> int:
+        """Check each rule with a `spike:` option (monitor.alerts.spike) and
+        queue the alert of a spike that began; returns the deliveries queued."""
+        snap, now = self._live.current(), self._clock.now()
+        queued = 0
+        for rule in snap.config.rules:
+            if rule.spike is None:
+                continue
+            last_hour, baseline = await self._threads.db(self._store.spike_counts, rule.id, now=now,
+                                                         baseline=rule.spike.baseline)
+            spike = decide(last_hour, baseline, rule.spike)
+            ids = await self._threads.db(self._store.note_spike, rule, spike, channels=rule.notify, now=now)
+            if ids and spike is not None:
+                log.warning("spike: %s", spike.message(rule.id), extra={"event": "spike", "rule": rule.id})
+            queued += len(ids)
+        return queued
 
 
 class Housekeeping:

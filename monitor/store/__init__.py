@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
+from monitor.alerts.spike import Spike
 from monitor.clock import Clock, SystemClock
 from monitor.config.model import HealthConfig
 from monitor.errors import StoreError
 from monitor.health import FeedHealth
 from monitor.store import (archive, articles, backlog, deliveries, desk, feeds, followups, hits, hosts,
-                           leases, migrate, retention, scrub, search, signins, stats, stories, triage, websub, workers)
+                           leases, migrate, retention, scrub, search, signins, spikes, stats, stories, triage, websub, workers)
 from monitor.store.engine import Database, create_store_engine, normalise_url, sqlite_path
 from monitor.store.transient import retrying
 from monitor.stories.settings import ClusterSettings
@@ -46,6 +47,7 @@ from monitor.types import (
     RecordedHit,
     RecordItem,
     RecordResult,
+    RuleSpec,
 )
 
 __all__ = ["HitFilter", "Store", "normalise_url"]
@@ -203,6 +205,19 @@ class Store:
     @retrying
     def forget_sign_in_failures(self, before: datetime) -> int:
         return signins.forget_failures(self._db, before)
+
+    # -- spike alerts (monitor.store.spikes) ------------------------------------------
+
+    def spike_counts(self, rule_id: str, *, now: datetime, baseline: timedelta) -> tuple[int, int]:
+        return spikes.hourly_counts(self._db, rule_id, now=now, baseline=baseline)
+
+    @retrying
+    def note_spike(self, rule: RuleSpec, spike: Spike | None, *, channels: tuple[str, ...],
+                   now: datetime) -> list[int]:
+        return spikes.note_spike(self._db, rule, spike, channels=channels, now=now)
+
+    def list_spikes(self, *, since: datetime, rule_id: str | None = None) -> list[spikes.SpikeView]:
+        return spikes.list_spikes(self._db, since=since, rule_id=rule_id)
 
     # -- workers: who holds leases, and proof they are alive ---------------------------
 

@@ -280,3 +280,27 @@ class SignInFailure(SQLModel, table=True):
     client: str = Field(primary_key=True)
     failures: int = 0
     since: Optional[datetime] = _ts(index=True)
+
+
+class RuleSpikeState(SQLModel, table=True):
+    """Whether a rule is in a spike now (monitor.store.spikes)."""
+
+    __tablename__ = "rule_spike_state"
+
+    rule_id: str = Field(primary_key=True)
+    spiking: bool = False
+    changed_at: Optional[datetime] = _ts()
+
+
+class RuleSpike(SQLModel, table=True):
+    """A spike alerted (monitor.alerts.spike): drawn on the rule's chart."""
+
+    __tablename__ = "rule_spike"
+    __table_args__ = (Index("ix_rule_spike_rule", "rule_id", "at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    rule_id: str
+    at: Optional[datetime] = _ts()
+    hits: int = 0
+    average: float = 0.0
+    message: str = ""

@@ -24,7 +24,7 @@ from monitor.rules import MAX_DOCUMENT_CHARS
 from monitor.metrics import Metrics
 from monitor.runtime.status import Status
 from monitor.runtime.threads import Threads
-from monitor.units import iso, parse_duration
+from monitor.units import format_duration, iso, parse_duration
 from monitor.web.auth import TOKEN_COOKIE, WEBSUB_CALLBACK, TokenGuard
 from monitor.web.bodylimit import BodyLimit
 from monitor.web.signin import SignInLimit
@@ -259,18 +259,26 @@ def build_api(deps: WebDeps) -> FastAPI:
         """Every rule with its activity: hits today (UTC), in 7 and 30 days,
         `per_day` (30 counts, oldest first, from `first_day`), the last hit,
         how many were marked not relevant and `precision` (share not so
-        marked; null without hits)."""
+        marked; null without hits), the `spike` option (null without one)
+        and the `spikes` alerted in those 30 days."""
         now = clock.now()
         specs = list(deps.status.snapshot().config.rules)[offset:offset + limit + 1]
         stats = rule_stats(await store_call(store.rule_activity, now - timedelta(days=DAYS + 1)), now)
         last = await store_call(store.last_hits)
+        spiked: dict[str, list[dict[str, Any]]] = {}
+        for spike in await store_call(store.list_spikes, since=now - timedelta(days=DAYS + 1)):
+            spiked.setdefault(spike.rule_id, []).append(
+                {"at": iso(spike.at), "hits": spike.hits, "average": spike.average, "message": spike.message})
 
         def view(r: Any) -> dict[str, Any]:
             s = stats.get(r.id) or empty(now)
+            option = r.spike and {"factor": r.spike.factor, "baseline": format_duration(r.spike.baseline),
+                                  "min_hits": r.spike.min_hits}
             return {"id": r.id, "name": r.name, "query": r.query, "notify": list(r.notify), "mode": r.mode,
                     "source": r.source, "hits_today": s.today, "hits_7d": s.week, "hits_30d": s.month,
                     "not_relevant_30d": s.not_relevant, "precision": s.precision, "per_day": list(s.per_day),
-                    "first_day": s.first_day.isoformat(), "last_hit_at": iso(last.get(r.id))}
+                    "first_day": s.first_day.isoformat(), "last_hit_at": iso(last.get(r.id)),
+                    "spike": option, "spikes": spiked.get(r.id, [])}
         return paged(specs, view, offset, limit)
 
     @api.post("/api/test-rule", tags=["rules"])

@@ -181,11 +181,16 @@ def add_desk(api: FastAPI, deps: Any, signin: SignInLimit) -> None:
         activity = await threads.db(store.rule_activity, now - timedelta(days=DAYS + 1))
         last = await threads.db(store.last_hits)
         stats = rule_stats(activity, now)
+        spiked: dict[str, set[int]] = {}
+        for spike in await threads.db(store.list_spikes, since=now - timedelta(days=DAYS + 1)):
+            spiked.setdefault(spike.rule_id, set()).add(spike.at.date().toordinal())
         rows = []
         for spec in deps.status.snapshot().config.rules:
             s = stats.get(spec.id) or empty(now)
-            rows.append({"spec": spec, "stats": s, "last": last.get(spec.id),
-                         "chart": bar_chart(s.per_day, s.first_day, label=f"{spec.id}: hits per day")})
+            first = s.first_day.toordinal()
+            marks = sorted(d - first for d in spiked.get(spec.id, ()) if 0 <= d - first < len(s.per_day))
+            rows.append({"spec": spec, "stats": s, "last": last.get(spec.id), "marks": marks,
+                         "chart": bar_chart(s.per_day, s.first_day, label=f"{spec.id}: hits per day", marks=marks)})
         return rows, stats
 
     @api.get("/rules", response_class=HTMLResponse, include_in_schema=False)
@@ -215,7 +220,7 @@ def add_desk(api: FastAPI, deps: Any, signin: SignInLimit) -> None:
                 bt_error = str(exc)
         return page("rule.html.j2", section="/rules", spec=spec, stats=row["stats"],
                     chart=bar_chart(row["stats"].per_day, row["stats"].first_day, height=60, bar=12, gap=2,
-                                    label=f"{rule_id}: hits per day"),
+                                    label=f"{rule_id}: hits per day", marks=row["marks"]),
                     hits=recent, back=f"/rules/{rule_id}", tester=tester or {}, result=result, error=error,
                     backtest_available=search_available(), bt_form=bt_form or {}, backtest=backtest,
                     bt_error=bt_error)

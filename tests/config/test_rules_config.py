@@ -222,3 +222,31 @@ def test_a_rule_with_a_bad_notify_still_has_its_query_checked(cfg) -> None:
 def test_loading_twice_gives_equal_rules(cfg) -> None:
     path = cfg.write("monitor.yaml", "rules: [{id: r, query: x}]\n")
     assert load_config(path, environ={}).rules == load_config(path, environ={}).rules
+
+
+def test_a_rule_spike_option_is_read_with_defaults_and_its_mistakes_named(cfg) -> None:
+    from datetime import timedelta
+
+    from monitor.types import SpikeSpec
+    config = cfg.load("""
+        rules:
+          - {id: a, query: x, spike: {factor: 2.5, baseline: 2d, min_hits: 3}}
+          - {id: b, query: x, spike: {}}
+          - {id: c, query: x}
+    """)
+    a, b, c = config.rules
+    assert a.spike == SpikeSpec(factor=2.5, baseline=timedelta(days=2), min_hits=3)
+    assert b.spike == SpikeSpec(factor=3.0, baseline=timedelta(days=7), min_hits=5)
+    assert c.spike is None
+    problems = cfg.problems("""
+        rules:
+          - {id: r1, query: x, spike: {factor: 1, baseline: 30m}}
+          - {id: r2, query: x, spike: {factr: 3}}
+          - {id: r3, query: x, spike: 3}
+    """)
+    text = "\n".join(problems)
+    root = cfg.root / "monitor.yaml"
+    assert f"{root}:2: rule 'r1'.spike.factor: must be more than 1" in text and "e.g. factor: 3" in text
+    assert f"{root}:2: rule 'r1'.spike.baseline: must be at least 1h" in text and "e.g. baseline: 7d" in text
+    assert "unknown key 'factr' in rule 'r2'.spike; did you mean 'factor'?" in text
+    assert "rule 'r3'.spike: expected a mapping of factor, baseline, min_hits" in text

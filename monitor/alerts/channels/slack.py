@@ -61,6 +61,8 @@ def blocks_for(delivery: Delivery, renderer: Renderer,
     """The Slack message (pure)."""
     if delivery.kind == "health":
         return health_blocks(delivery, renderer)
+    if delivery.kind == "spike":
+        return spike_blocks(delivery)
     ctx = context(delivery)
     rule = ctx["rule"]
     single = delivery.kind in ("alert", "follow-up") and len(delivery.hits) == 1
@@ -89,6 +91,18 @@ def blocks_for(delivery: Delivery, renderer: Renderer,
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(
         f"news-monitor · rule {rule['id']} · {delivery.kind} {delivery.key}")}]})
     return {"text": clip(fallback, SECTION_LIMIT), "blocks": blocks}
+
+
+def spike_blocks(delivery: Delivery) -> dict[str, Any]:
+    """A spike alert: a header and the message."""
+    ctx = context(delivery)
+    message = str(ctx["health"].get("message") or "")
+    return {"text": clip(message, SECTION_LIMIT), "blocks": [
+        {"type": "header", "text": {"type": "plain_text", "emoji": True,
+                                    "text": clip(f"Spike: {ctx['rule'].get('name', '')}", HEADER_LIMIT)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn(message), SECTION_LIMIT)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(
+            f"news-monitor · spike · {delivery.key}")}]}]}
 
 
 def health_blocks(delivery: Delivery, renderer: Renderer) -> dict[str, Any]:
