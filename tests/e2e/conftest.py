@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.e2e.inprocess import run_in_process, runs_in_process
 from tests.e2e.servers import LocalServer, Receiver
 from tests.procs import kill_group, run_in_group
 
@@ -30,7 +31,9 @@ def receiver():
 
 
 class Cli:
-    """Runs `news-monitor` as a user would: a real process, a real config file."""
+    """Runs `news-monitor` as a user would: a real config file, its argv, its
+    output and exit status; a real process, except the read-only commands
+    (tests/e2e/inprocess.py says why and how to force processes)."""
 
     def __init__(self, tmp_path: Path) -> None:
         self.tmp = tmp_path
@@ -49,7 +52,10 @@ class Cli:
         return self.config
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        proc = run_in_group([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp, timeout=timeout)
+        if runs_in_process(args):
+            proc = run_in_process(args, env=self.env, cwd=self.tmp)
+        else:
+            proc = run_in_group([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp, timeout=timeout)
         if check and proc.returncode != 0:
             raise AssertionError(f"news-monitor {' '.join(args)} exited {proc.returncode}\n"
                                  f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
