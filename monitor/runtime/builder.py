@@ -37,7 +37,7 @@ from monitor.errors import StoreError
 from monitor.fetch.hosts import SharedHostLimiter
 from monitor.fetch.settings import FetchSettings
 from monitor.runtime.daemon import Daemon, Intervals
-from monitor.runtime.heartbeat import Heartbeat, me, new_owner, pid_gone
+from monitor.runtime.heartbeat import Heartbeat, me, new_owner, pid_alive, pid_gone
 from monitor.runtime.jobs import FollowUps, Housekeeping, Spikes
 from monitor.runtime.resources import Resources, Services
 from monitor.runtime.snapshot import LiveConfig
@@ -172,7 +172,8 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         await threads.db(store.upgrade)
         if mode == "run" and store.dialect == "sqlite":
             await _claim_the_file(store, threads, clock, owner, config.replicas.lease)
-        released = await threads.db(store.release_dead_workers, clock.now(), config.replicas.lease, dead=pid_gone)
+        released = await threads.db(store.release_dead_workers, clock.now(), config.replicas.lease, dead=pid_gone,
+                                    alive=pid_alive)
         if released:
             log.info("took back %d lease(s) of processes that are gone", released)
         await threads.db(store.sync_feeds, config.feeds, clock.now())

@@ -54,6 +54,20 @@ def me(kind: str, owner: str, listen: str | None = None) -> WorkerInfo:
                       listen=listen)
 
 
+def pid_alive(worker: WorkerInfo) -> bool:
+    """A worker of this host (not this process) whose process still runs:
+    alive whatever its heartbeat says (it may be slow, not dead)."""
+    if worker.host != socket.gethostname() or worker.pid == os.getpid():
+        return False
+    try:
+        os.kill(worker.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user
+        return True
+    return True
+
+
 def pid_gone(worker: WorkerInfo) -> bool:
     """A worker of this host whose process no longer exists (it cannot beat again)."""
     if worker.host != socket.gethostname() or worker.pid == os.getpid():
@@ -102,7 +116,7 @@ class Heartbeat:
                             self._me.owner, replicas.lease)
                 await self._register()
             released = await self._threads.beat(self._store.release_dead_workers, self._clock.now(), replicas.lease,
-                                              dead=pid_gone)
+                                              dead=pid_gone, alive=pid_alive)
             if released:
                 log.info("took back %d lease(s) of processes that are gone", released)
         except Exception as exc:  # the database is away: the leases still have most of their time

@@ -239,8 +239,9 @@ class Store:
 
     @retrying
     def release_dead_workers(self, now: datetime, lease: timedelta, *,
-                             dead: Callable[[workers.WorkerInfo], bool]) -> int:
-        return workers.release_dead(self._db, now, lease, dead=dead)
+                             dead: Callable[[workers.WorkerInfo], bool],
+                             alive: Callable[[workers.WorkerInfo], bool] = lambda worker: False) -> int:
+        return workers.release_dead(self._db, now, lease, dead=dead, alive=alive)
 
     @retrying
     def newer_config(self, fresh: workers.Freshness, now: datetime) -> workers.WorkerInfo | None:

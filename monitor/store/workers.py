@@ -6,7 +6,8 @@ than the lease; its feeds and deliveries are then claimable by others.
     heartbeat(db, owner, now, lease)         renews its row and every lease it holds
     deregister(db, owner)                    at a clean exit: its leases go back at once
     running(db, now, lease, kind=)           the live workers
-    release_dead(db, now, lease, dead=)      void leases of dead workers (stale heartbeat, or dead(w))
+    release_dead(db, now, lease, dead=, alive=)  void leases of dead workers (stale heartbeat, or dead(w));
+                                             a stale one alive(w) knows runs keeps its deliveries
     newer_config(db, Freshness(...), now)    the live worker running a newer config, if any
 """
 
@@ -83,28 +84,37 @@ def running(db: Database, now: datetime, lease: timedelta, *, kind: str | None =
         return [_info(row) for row in s.execute(query).scalars()]
 
 
-def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callable[[WorkerInfo], bool]) -> int:
+def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callable[[WorkerInfo], bool],
+                 alive: Callable[[WorkerInfo], bool] = lambda worker: False) -> int:
     """Void the leases of workers that are dead: heartbeat older than the
     lease, or `dead(worker)` (e.g. a pid on this host that no longer runs).
     Returns how many leases were voided.  Cheap when nobody died (one read):
     every live process runs it at each heartbeat, so a killed replica's feeds
     and deliveries are claimable within one lease, whatever lease its claims
-    were taken with."""
+    were taken with.
+
+    A worker with a stale heartbeat that `alive(worker)` knows still runs (a
+    process of this host, slowed down by a loaded machine or a database that
+    made it wait) keeps its deliveries: its send may be in flight, and taking
+    it over would send the alert twice.  Those leases (two channel timeouts
+    at least) run out on their own if it never beats again."""
     cutoff = aware(now) - lease
 
-    def dead_ones(s) -> list[str]:  # type: ignore[no-untyped-def]
+    def dead_ones(s) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+        """(workers to drop, of which those whose deliveries go back)"""
         rows = [_info(row) for row in s.execute(select(Worker)).scalars()]
-        return [w.owner for w in rows if (w.heartbeat_at is None or w.heartbeat_at < cutoff) or dead(w)]
+        gone = [w for w in rows if (w.heartbeat_at is None or w.heartbeat_at < cutoff) or dead(w)]
+        return [w.owner for w in gone], [w.owner for w in gone if dead(w) or not alive(w)]
 
     with db.read() as s:
-        if not dead_ones(s):
+        if not dead_ones(s)[0]:
             return 0
     with db.write() as s:
-        gone = dead_ones(s)  # again, in the writing transaction: one may have beaten since
-        voided = 0
-        for table in (Feed, DeliveryRow):
-            voided += rowcount(s.execute(update(table).where(col(table.lease_owner).in_(gone))
-                                         .values(lease_owner=None, lease_until=None)))
+        gone, sends_back = dead_ones(s)  # again, in the writing transaction: one may have beaten since
+        voided = rowcount(s.execute(update(Feed).where(col(Feed.lease_owner).in_(gone))
+                                    .values(lease_owner=None, lease_until=None)))
+        voided += rowcount(s.execute(update(DeliveryRow).where(col(DeliveryRow.lease_owner).in_(sends_back))
+                                     .values(lease_owner=None, lease_until=None)))
         s.execute(delete(Worker).where(col(Worker.owner).in_(gone)))
         return voided
 

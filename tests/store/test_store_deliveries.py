@@ -192,6 +192,27 @@ def test_a_dead_workers_send_is_claimable_one_replica_lease_after_its_last_beat(
 
 
 
+def test_a_slow_but_running_workers_send_is_not_taken_over(store: Store, feed_id: int) -> None:
+    """A process of this host whose beats came late (a loaded machine, a
+    database that made it wait) but which still runs keeps its send: taking
+    it over would send the alert twice.  Its feeds go back; its claim runs
+    out on its own."""
+    from monitor.store.workers import WorkerInfo
+
+    replica_lease = timedelta(seconds=3)
+    for owner in ("slow", "live"):
+        store.register_worker(WorkerInfo(owner=owner, kind="run", host="here", pid=1), T0)
+    record(store, [item(feed_id, "one", "r1")], plan_to("hook"), T0)
+    assert len(store.claim_due_deliveries(T0, limit=1, owner="slow", lease=timedelta(minutes=1))) == 1
+    later = T0 + replica_lease + timedelta(seconds=1)
+    assert store.heartbeat("live", later, replica_lease) == 0
+    assert store.release_dead_workers(later, replica_lease, dead=lambda w: False,
+                                      alive=lambda w: w.owner == "slow") == 0
+    assert claim(store, later, owner="live") == []  # still the slow one's send
+    assert store.heartbeat("slow", later, replica_lease) is None  # it registers again, its claim intact
+    assert [d.channel for d in claim(store, T0 + timedelta(minutes=1, seconds=1), owner="live")] == ["hook"]
+
+
 def test_a_heartbeat_never_shortens_a_sends_claim(store: Store, feed_id: int) -> None:
     """A send is claimed for two channel timeouts; the live owner's beats with
     a shorter replica lease keep that, so a slow receiver is not sent twice."""
