@@ -6,7 +6,9 @@ Each term becomes the prefixes of its words (`"North Korea"` -> north* AND
 korea*, `nucle*` -> nucle*), so the index never misses a whole-word match
 the matcher would make (Hangul particles, plurals of a wildcard, possessives
 included); AND, OR, NEAR and scopes keep their terms; what the index cannot
-decide (NOT, /regex/, url:, source:, lang:, tag:) constrains nothing.  None
+decide (NOT, /regex/, url:, source:, lang:, tag:, and a term in Chinese,
+Japanese, Thai, Lao, Khmer or Myanmar script, which both indexes keep as
+whole runs of letters) constrains nothing.  None
 means "no constraint": the search reads every article in its date range.
 
     >>> from monitor.rules import parse_query
@@ -30,6 +32,11 @@ from monitor.rules import normalize_word
 from monitor.rules.syntax import Alias, And, AtLeast, Field, Near, Not, Or, Regex, Scope, Term
 
 WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer, Myanmar): both
+# indexes (FTS5 unicode61, PostgreSQL's parser) keep a whole run of them as one token, so a word inside a run
+# cannot be found by prefix.  A term with such a letter constrains nothing: the matcher reads the articles.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+                      "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 INDEXED_FIELDS = ("title", "text")
 
 
@@ -74,6 +81,14 @@ def words(text: str) -> list[str]:
 
 
 def term_query(text: str) -> IndexQuery | None:
+    """The index query of one term; None (no constraint) for a term in a
+    script written without spaces.
+
+    >>> term_query("North Korea"), term_query("特使") is None, term_query("北朝鮮 envoy") is None
+    (All(parts=(Prefix(word='north'), Prefix(word='korea'))), True, True)
+    """
+    if UNSPACED.search(text):
+        return None
     return _all([Prefix(w) for w in words(text)])
 
 

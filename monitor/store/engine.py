@@ -147,11 +147,26 @@ def _install_sqlite_hooks(engine: Engine, path: Path | None) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
+        # the search index's folding (migration 0013's triggers): the matcher's own
+        dbapi_conn.create_function("nm_fold", 1, fold_for_index, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def fold_for_index(value: str | None) -> str:
+    """Text as the search index holds it: folded as the rule matcher folds
+    words (Łódź -> lodz, Straße -> strasse), so the index never misses what
+    the matcher matches.
+
+    >>> fold_for_index("Łódź café Straße"), fold_for_index(None)
+    ('lodz cafe strasse', '')
+    """
+    from monitor.rules.textnorm import normalize_word
+
+    return normalize_word(value) if value else ""
 
 
 class Database:

@@ -34,16 +34,33 @@ def test_search_finds_by_phrase_and_near(cli, server, receiver):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
-def test_search_folds_accents_and_finds_hangul_particles(sqlite_cli, server, receiver):
+def test_search_folds_accents_and_finds_cjk_and_hangul_on_both_engines(cli, server, receiver):
+    """The index folds accents as the matcher does (Łódź, Straße, café) and
+    lets Chinese and Japanese words inside unspaced runs through to the
+    matcher, on SQLite and on PostgreSQL."""
     from tests.e2e.servers import recent_rfc822, rss
 
-    server.serve("/wire.xml", rss("Wire", [
-        {"title": "Le président à l'Élysée", "guid": "fr", "description": "Le président reçoit à l'Élysée.",
-         "pubDate": recent_rfc822()},
-        {"title": "북한은 특사를 보냈다", "guid": "ko", "description": "북한은 오늘 특사를 보냈다.", "pubDate": recent_rfc822()}]))
-    server.serve("/desk.xml", rss("Desk", []))
-    configure(sqlite_cli, server, receiver)
-    sqlite_cli("once")
+    def item(guid: str, title: str, text: str):  # type: ignore[no-untyped-def]
+        return {"title": title, "guid": guid, "description": text, "pubDate": recent_rfc822()}
 
-    assert titles(sqlite_cli, "elysee") == ["Le président à l'Élysée"]
-    assert titles(sqlite_cli, "북한") == ["북한은 특사를 보냈다"]
+    server.serve("/wire.xml", rss("Wire", [
+        item("fr", "Le président à l'Élysée", "Le président reçoit à l'Élysée, puis au café."),
+        item("pl", "Łódź hosts the summit", "Delegates met in Łódź near the Straße of the old town."),
+        item("zh", "中国派特使访问朝鲜", "中国政府今天宣布派遣特使前往平壤。"),
+        item("ja", "北朝鮮に特使を派遣", "政府は本日、北朝鮮に特使を派遣すると発表した。"),
+        item("ko", "북한은 특사를 보냈다", "북한은 오늘 특사를 보냈다.")]))
+    server.serve("/desk.xml", rss("Desk", []))
+    configure(cli, server, receiver)
+    cli("once")
+
+    assert titles(cli, "elysee") == ["Le président à l'Élysée"]
+    assert titles(cli, "Élysée") == ["Le président à l'Élysée"]
+    assert titles(cli, "cafe") == ["Le président à l'Élysée"]
+    assert titles(cli, "Lodz") == ["Łódź hosts the summit"]
+    assert titles(cli, '"met in lodz"') == ["Łódź hosts the summit"]
+    assert titles(cli, "strasse") == ["Łódź hosts the summit"]
+    assert titles(cli, "북한") == ["북한은 특사를 보냈다"]
+    assert sorted(titles(cli, "特使")) == sorted(["北朝鮮に特使を派遣", "中国派特使访问朝鲜"])
+    assert titles(cli, "平壤") == ["中国派特使访问朝鲜"]
+    assert titles(cli, "北朝鮮 AND 派遣") == ["北朝鮮に特使を派遣"]
+    assert titles(cli, "特使 AND summit") == []
