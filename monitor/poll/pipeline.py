@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from monitor.clock import Clock
 from monitor.errors import MatchTimeout, StaleConfig, StoreUnavailable
-from monitor.extract.lang import detect_language
+from monitor.extract.lang import backlog_languages, detect_language
 from monitor.metrics import Metrics
 from monitor.parse.urls import entry_url
 from monitor.poll import decide
@@ -208,15 +208,21 @@ class Pipeline:
 
     async def _record_backlog(self, feed: FeedState, backlog: Sequence[tuple[Entry, str, str]], snap: Snapshot,
                               progress: _Progress) -> None:
-        """Backlog entries (poll.max_age): stored with the feed's own text and
-        the reason as their note, so backtest, backfill and search see them;
-        no page is fetched, nothing is matched (no hit, no alert), no language
-        detected and no story signature made, so 10,000 of them cost seconds."""
+        """Backlog entries (poll.max_age): stored with the feed's own text, its
+        language (monitor.extract.lang.backlog_languages: from samples of the
+        feed's text when the backlog is long) and the reason as their note, so
+        backtest, backfill and search see them; no page is fetched, nothing is
+        matched (no hit, no alert) and no story signature made, so 10,000 of
+        them cost seconds."""
+        chosen = [decide.choose_text(entry, None) for entry, _, _ in backlog]
+        langs = await self._threads.cpu(backlog_languages, [f"{c.title}\n{c.text}" for c in chosen]) \
+            if backlog else []
         for start in range(0, len(backlog), BACKLOG_BATCH):
             now = self._clock.now()
-            items = [RecordItem(decide.make_article(feed, entry, canonical, decide.choose_text(entry, None), "",
-                                                    now), note=reason)
-                     for entry, canonical, reason in backlog[start:start + BACKLOG_BATCH]]
+            items = [RecordItem(decide.make_article(feed, entry, canonical, text, lang, now), note=reason)
+                     for (entry, canonical, reason), text, lang in zip(backlog[start:start + BACKLOG_BATCH],
+                                                                       chosen[start:start + BACKLOG_BATCH],
+                                                                       langs[start:start + BACKLOG_BATCH])]
             await self._threads.db(self._store.record_backlog, items, now)
             progress.took_backlog(len(items))
 

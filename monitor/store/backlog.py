@@ -1,6 +1,8 @@
 """Backlog articles (poll.max_age): written in bulk, a few statements per
 batch whatever its size, since nothing is matched and no story index is
-consulted: each article is its own story, and a sighting of its feed."""
+consulted: the articles of a batch with the same title and text (content
+hash) share one story, any other is a story of its own; and a sighting of
+its feed each."""
 
 from __future__ import annotations
 
@@ -37,12 +39,16 @@ def record_backlog(db: Database, items: Sequence[RecordItem], now: datetime) -> 
                 select(a.c.canonical_url, a.c.id, a.c.story_id).where(a.c.canonical_url.in_(part))))
         storyless = [(url, aid) for url, (aid, sid) in ids.items() if sid is None]
         if storyless:
-            titles = {r["canonical_url"]: r["title"] for r in rows}
+            by_url = {r["canonical_url"]: r for r in rows}
+            groups: dict[str, list[tuple[str, int]]] = {}  # content hash -> new articles with that title and text
+            for url, aid in storyless:
+                groups.setdefault(str(by_url[url]["content_hash"] or f"id:{aid}"), []).append((url, aid))
             made = conn.execute(insert(st).returning(st.c.id, sort_by_parameter_order=True),
-                                [{"first_seen_at": now, "title": titles.get(url, ""), "article_count": 1}
-                                 for url, _ in storyless]).scalars().all()
+                                [{"first_seen_at": now, "title": by_url[members[0][0]]["title"],
+                                  "article_count": len(members)} for members in groups.values()]).scalars().all()
             conn.execute(update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid")),
-                         [{"aid": aid, "sid": sid} for (_, aid), sid in zip(storyless, made)])
+                         [{"aid": aid, "sid": sid} for members, sid in zip(groups.values(), made)
+                          for _, aid in members])
         conn.execute(insert_ignore(db.dialect, table_of(Sighting), ("feed_id", "entry_key")),
                      [{"feed_id": i.article.feed_id, "entry_key": i.article.entry_key,
                        "article_id": ids[i.article.canonical_url][0], "seen_at": now} for i in items])

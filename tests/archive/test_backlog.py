@@ -91,3 +91,44 @@ def test_a_feed_of_10000_entries_costs_no_page_fetch(sqlite_cli, server, receive
     assert feed["status"] == "ok" and feed["backlog"] == 10_000 and feed["articles"] == 10_000
     assert page_requests(server) == 0
     assert receiver.posts() == [] and sqlite_cli.json("hits", "--json") == []
+
+
+def test_backlog_articles_get_their_language(sqlite_cli, server, receiver):
+    """A short backlog is detected entry by entry; a long one (here 300
+    German entries) is labelled from samples of the feed's text."""
+    german = "Der Präsident schickt einen Gesandten nach Pjöngjang, um dort die Minister zu treffen."
+    french = "Le président envoie un émissaire à Pyongyang pour rencontrer les ministres du pays."
+    server.serve("/rss.xml", rss("Wire", [
+        {"title": f"Bericht {i}", "guid": f"de-{i}", "description": german, "pubDate": YEAR_AGO} for i in range(300)]))
+    server.serve("/short.xml", rss("Short", [
+        {"title": "Rapport", "guid": "fr-1", "description": french, "pubDate": YEAR_AGO},
+        {"title": "Bericht", "guid": "de-1", "description": german, "pubDate": YEAR_AGO}]))
+    sqlite_cli.write_config(feeds=[{"url": server.url("/rss.xml"), "name": "Wire"},
+                                   {"url": server.url("/short.xml"), "name": "Short"}], rules=[RULE],
+                            channels={"console": {"type": "console"},
+                                      "hook": {"type": "webhook", "url": receiver.url("/hook")}})
+
+    sqlite_cli("once")
+
+    def found(query: str) -> list[str]:
+        return [r["title"] for r in sqlite_cli.json("search", query, "--limit", "1000", "--json")["items"]]
+
+    assert len(found("lang:de AND Bericht*")) == 301
+    assert found("lang:fr") == ["Rapport"]
+    assert receiver.posts() == []
+
+
+def test_identical_backlog_entries_share_one_story(sqlite_cli, server, receiver):
+    """Three links to the same title and text in a backlog are one story
+    (a backtest counts it once); a different entry is a story of its own."""
+    same = {"title": "Envoy lands in Pyongyang", "description": "An envoy went to Pyongyang.", "pubDate": YEAR_AGO}
+    server.serve("/rss.xml", rss("Wire", [
+        *({**same, "guid": f"copy-{i}", "link": server.url(f"/copy/{i}.html")} for i in range(3)),
+        {"title": "Another envoy", "guid": "other", "description": "Another envoy went to Pyongyang.",
+         "pubDate": YEAR_AGO}]))
+    configure(sqlite_cli, server, receiver)
+
+    sqlite_cli("once")
+
+    result = sqlite_cli.json("backtest", "--query", "envoy AND Pyongyang", "--since", "400d", "--json")
+    assert result["scanned"] == 4 and result["total"] == 2
