@@ -147,7 +147,7 @@ def _install_sqlite_hooks(engine: Engine, path: Path | None) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
-        # the search index's folding (migration 0013's triggers): the matcher's own
+        # the search index's folding (migration 0014's triggers): the matcher's own
         dbapi_conn.create_function("nm_fold", 1, fold_for_index, deterministic=True)
 
     @event.listens_for(engine, "begin")

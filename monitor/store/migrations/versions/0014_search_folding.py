@@ -6,8 +6,8 @@ table; PostgreSQL's tsvector goes through news_monitor_fold(), lower() of
 the `unaccent` extension (created when the role may; else lower() alone,
 and a warning)
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ import logging
 from alembic import op
 from sqlalchemy import text
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
