@@ -69,16 +69,27 @@ def _search_column(fold: str) -> tuple[str, ...]:
 
 def _unaccent_schema() -> str | None:
     """The schema of the unaccent extension, created here if it is not yet
-    (a trusted extension: a database owner may), or None when it cannot be."""
+    (a trusted extension: a database owner may), or None when it cannot be.
+    It goes into `public` where the role may create there, so that dropping
+    the schema the daemon's tables live in (one of several in a database)
+    does not take the extension from the others; else into the first schema
+    of the search path.  Two processes creating it at once: the loser finds
+    the winner's."""
     bind = op.get_bind()
-    try:
-        with bind.begin_nested():
-            bind.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-    except Exception as exc:  # noqa: BLE001  (not installed, or not allowed: search keeps accents)
-        log.warning("PostgreSQL: CREATE EXTENSION unaccent failed (%s); search will not fold accents", exc)
-        return None
-    return bind.execute(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                             "WHERE e.extname = 'unaccent'")).scalar()
+    problem: Exception | None = None
+    for statement in ("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
+                      "CREATE EXTENSION IF NOT EXISTS unaccent"):
+        try:
+            with bind.begin_nested():
+                bind.execute(text(statement))
+            break
+        except Exception as exc:  # noqa: BLE001  (not installed, not allowed, no public, a race)
+            problem = exc
+    where = bind.execute(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                              "WHERE e.extname = 'unaccent'")).scalar()
+    if where is None:
+        log.warning("PostgreSQL: CREATE EXTENSION unaccent failed (%s); search will not fold accents", problem)
+    return str(where) if where is not None else None
 
 
 def upgrade() -> None:
