@@ -32,6 +32,7 @@ from monitor.web.rulestats import DAYS, empty, rule_stats
 from monitor.web.signin import SignInLimit, retry_after
 from monitor.web.tester import tester_result
 
+REFRESH = 30  # seconds between two reads of the hits list's first page
 PAGE = 50  # hits per page
 MAX_ID = 2**63 - 1
 
@@ -141,7 +142,7 @@ def add_desk(api: FastAPI, deps: Any, signin: SignInLimit) -> None:
                     args={k: args.get(k, "") for k in ("since", "until", "relevant", "q")},
                     rules=snap.config.rules, feeds=sorted({x.name for x in feeds if x.active}),
                     tags=sorted({t for x in feeds if x.active for t in x.tags}), search=search_available(),
-                    offset=offset, back=local_path(back),
+                    offset=offset, back=local_path(back), refresh=refresh_seconds(args.get("refresh", "")),
                     next_url=at(offset + PAGE) if more else None,
                     prev_url=at(max(0, offset - PAGE)) if offset else None)
 
@@ -305,6 +306,16 @@ def add_desk(api: FastAPI, deps: Any, signin: SignInLimit) -> None:
 
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def refresh_seconds(value: str) -> int:
+    """How often the hits list re-reads itself: `?refresh=N` (1-3600 s), else 30 s.
+
+    >>> refresh_seconds(""), refresh_seconds("5"), refresh_seconds("0"), refresh_seconds("99999")
+    (30, 5, 30, 30)
+    """
+    seconds = int(value) if value.isdigit() and len(value) < 5 else 0
+    return seconds if 1 <= seconds <= 3600 else REFRESH
 
 
 async def _search(deps: Any, q: str, since: datetime | None, limit: int, offset: int) -> tuple[list[HitView], bool]:

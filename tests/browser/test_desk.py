@@ -151,3 +151,31 @@ async def test_login_page_sets_the_cookie(browser, tmp_path, server):
         cookie = next(c for c in await context.cookies() if c["name"] == "news_monitor_token")
         assert cookie["httpOnly"] is True
         await context.close()
+
+
+async def test_the_hits_list_shows_a_new_hit_without_a_reload_and_waits_while_typing(browser, live, server):
+    """The first page re-reads itself (`?refresh=1` here, 30 s by default)
+    while visible and idle: a hit recorded after the page loaded appears; a
+    focused input holds the list still."""
+    from tests.e2e.servers import page as article, rss
+
+    page = await browser.new_page(viewport={"width": 1100, "height": 900})
+    assert (await page.goto(live.url + "hits?refresh=1")).status == 200
+    hits = page.locator("#hits .hit")
+    await expect(hits).to_have_count(1)
+
+    await page.focus("#filters input[name=q]")  # typing a filter: the list must not move under the cursor
+    server.serve("/news/delegation.html", article("Chinese delegation lands in Pyongyang", [
+        "A Chinese delegation led by a vice minister landed in Pyongyang on Monday for talks.",
+        "The delegation will meet North Korea's foreign ministry during a four-day visit."]),
+        "text/html; charset=utf-8")
+    server.serve("/rss.xml", rss("Wire RSS", [
+        {"title": "Chinese delegation lands in Pyongyang", "link": server.url("/news/delegation.html"),
+         "guid": "wire-3", "description": "A delegation."}]))
+    await live.app.once(all_feeds=True)
+    await page.wait_for_timeout(2500)  # two refresh periods
+    await expect(hits).to_have_count(1)
+
+    await page.locator("#filters input[name=q]").blur()
+    await expect(hits).to_have_count(2, timeout=10_000)
+    await expect(hits.first).to_contain_text("Chinese delegation lands in Pyongyang")
