@@ -54,11 +54,11 @@ def me(kind: str, owner: str, listen: str | None = None) -> WorkerInfo:
                       listen=listen)
 
 
-def pid_alive(worker: WorkerInfo) -> bool:
-    """A worker of this host (not this process) whose process still runs:
-    alive whatever its heartbeat says (it may be slow, not dead)."""
+def _local_pid_runs(worker: WorkerInfo) -> bool | None:
+    """Whether a worker of this host (not this process) still has a running
+    process; None for another host's worker or this process itself."""
     if worker.host != socket.gethostname() or worker.pid == os.getpid():
-        return False
+        return None
     try:
         os.kill(worker.pid, 0)
     except ProcessLookupError:
@@ -68,17 +68,15 @@ def pid_alive(worker: WorkerInfo) -> bool:
     return True
 
 
+def pid_alive(worker: WorkerInfo) -> bool:
+    """A worker of this host (not this process) whose process still runs:
+    alive whatever its heartbeat says (it may be slow, not dead)."""
+    return _local_pid_runs(worker) is True
+
+
 def pid_gone(worker: WorkerInfo) -> bool:
     """A worker of this host whose process no longer exists (it cannot beat again)."""
-    if worker.host != socket.gethostname() or worker.pid == os.getpid():
-        return False
-    try:
-        os.kill(worker.pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # it exists, as another user
-        return False
-    return False
+    return _local_pid_runs(worker) is False
 
 
 class Heartbeat:

@@ -102,9 +102,15 @@ def release_dead(db: Database, now: datetime, lease: timedelta, *, dead: Callabl
 
     def dead_ones(s) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
         """(workers to drop, of which those whose deliveries go back)"""
-        rows = [_info(row) for row in s.execute(select(Worker)).scalars()]
-        gone = [w for w in rows if (w.heartbeat_at is None or w.heartbeat_at < cutoff) or dead(w)]
-        return [w.owner for w in gone], [w.owner for w in gone if dead(w) or not alive(w)]
+        gone: list[str] = []
+        sends_back: list[str] = []
+        for w in (_info(row) for row in s.execute(select(Worker)).scalars()):
+            is_dead = dead(w)
+            if is_dead or w.heartbeat_at is None or w.heartbeat_at < cutoff:
+                gone.append(w.owner)
+                if is_dead or not alive(w):
+                    sends_back.append(w.owner)
+        return gone, sends_back
 
     with db.read() as s:
         if not dead_ones(s)[0]:
