@@ -1,6 +1,9 @@
 """file: feeds (the operator's own files, e.g. the bundled seed) read with the
 same size cap as HTTP bodies and a Last-Modified from the file's mtime, so a
-conditional poll of an unchanged file is `not_modified`.
+conditional poll of an unchanged file is `not_modified`.  Last-Modified has
+whole seconds: a file changed less than a second before it was read could
+change again within the same second unseen, so it gets no Last-Modified and
+the next poll reads it whole (the "racy timestamp" problem of git's index).
 
 A file feed's article links are written by whoever writes the feed file, so
 they are confined: a `file:` link is read only when its real path (symlinks
@@ -30,6 +33,9 @@ from urllib.parse import unquote, urlsplit
 
 from monitor.fetch.politeness import format_http_date
 from monitor.types import FetchResult
+
+# A file whose mtime is this recent may still change within its mtime's second.
+RACY_SECONDS = 1.0
 
 
 def file_path(url: str) -> Path:
@@ -88,8 +94,9 @@ async def read_local(url: str, *, max_bytes: int, last_modified: str | None = No
     if mtime < 0 or len(data) > max_bytes:
         return FetchResult(url=url, status=0, error_kind="too-large", elapsed=elapsed,
                            error=f"{url} is larger than fetch.max_bytes={max_bytes}")
-    stamp = format_http_date(datetime.fromtimestamp(mtime, timezone.utc))
-    if last_modified == stamp:
+    racy = time.time() - mtime < RACY_SECONDS
+    stamp = None if racy else format_http_date(datetime.fromtimestamp(mtime, timezone.utc))
+    if stamp is not None and last_modified == stamp:
         return FetchResult(url=url, status=304, not_modified=True, last_modified=stamp,
                            elapsed=elapsed)
     if not data:
@@ -102,5 +109,5 @@ async def read_local(url: str, *, max_bytes: int, last_modified: str | None = No
 
 def _unreadable(url: str, detail: str, started: float) -> FetchResult:
     return FetchResult(url=url, status=0, error=f"cannot read {url}: {detail}; check the "
-                       "feed's url (relative paths are from the working directory)",
+                       "feed's url (a relative file: path is read from the config file's directory)",
                        error_kind="file", elapsed=time.monotonic() - started)

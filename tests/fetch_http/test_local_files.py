@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,29 @@ from .conftest import RSS
 async def test_file_feed_is_read_and_then_not_modified(fetcher: Fetcher, tmp_path: Path) -> None:
     feed = tmp_path / "feed.xml"
     feed.write_bytes(RSS)
+    written = time.time() - 10
+    os.utime(feed, (written, written))
     first = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=None)
     assert first.error is None and first.body == RSS and first.content_type == "application/xml"
     again = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=first.last_modified)
     assert again.not_modified and again.error is None
+
+
+async def test_a_file_rewritten_within_the_second_it_was_read_is_read_again(fetcher: Fetcher,
+                                                                            tmp_path: Path) -> None:
+    """Last-Modified has whole seconds: a file read in the second it was
+    written may change again in that second with the same Last-Modified."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(RSS)
+    written = time.time()
+    os.utime(feed, (written, written))
+    first = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=None)
+    assert first.body == RSS and first.last_modified is None  # too fresh to vouch for
+    changed = RSS.replace(b"</channel>", b"<item><title>Late</title><guid>late</guid></item></channel>")
+    feed.write_bytes(changed)
+    os.utime(feed, (written, written))  # the same mtime as before, as a writer within that second leaves it
+    again = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=first.last_modified)
+    assert not again.not_modified and again.body == changed
 
 
 async def test_relative_file_url_is_from_the_working_directory(fetcher: Fetcher, tmp_path: Path,
