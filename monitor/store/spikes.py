@@ -75,7 +75,7 @@ def note_spike(db: Database, rule: RuleSpec, spike: Spike | None, *, channels: t
                    "hits": spike.hits, "average": round(spike.average, 3), "factor": spike.factor,
                    "baseline_hours": spike.baseline / HOUR, "at": iso(now)}
         rows = [DeliveryRow(key=f"spike-{row.id}-{channel}", channel=channel, kind=DeliveryKind.SPIKE,
-                            status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now, payload=payload)
+                            rule_id=rule.id, status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now, payload=payload)
                 for channel in channels]
         s.add_all(rows)
         s.flush()

@@ -26,7 +26,7 @@ async def test_a_spike_alerts_once_on_its_channel_and_is_in_the_rule_json(tmp_pa
         capsys.readouterr()
         await runtime.once()
         spikes = [d for d in runtime.store.list_deliveries() if d.kind == "spike"]
-        assert [(d.channel, d.status) for d in spikes] == [("console", "sent")]
+        assert [(d.channel, d.status, d.rule) for d in spikes] == [("console", "sent", RULE["id"])]
         out = capsys.readouterr().out
         assert f"rule {RULE['id']}: 13 hits in the last hour, against no hits in its 1-day hourly average" in out
         await runtime.once()  # the spike lasts: no second alert
