@@ -2,14 +2,9 @@
 daemon's real HTTP server: filters change the hits list, "not relevant"
 changes the rule's precision, a story page lists its outlets, the chart has
 one bar per day, a dead delivery is replayed from its button, and the login
-page sets the cookie.
-
-NEWS_MONITOR_DESK_SCREENSHOTS=docs writes a screenshot of each page there."""
+page sets the cookie.  (The docs' screenshots come from scripts/screenshots.py.)"""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 try:
     from playwright.async_api import expect
@@ -18,14 +13,7 @@ except ImportError:  # the `browser` fixture skips (or fails in CI) with the ins
 
 from tests.browser.conftest import live_app
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "desk-t0ken-123"
-
-
-async def _shot(page, name: str) -> None:
-    folder = os.environ.get("NEWS_MONITOR_DESK_SCREENSHOTS")
-    if folder:
-        await page.screenshot(path=str(ROOT / folder / f"desk-{name}.png"), full_page=True)
 
 
 async def test_filters_triage_precision_story_and_chart(browser, live):
@@ -33,7 +21,6 @@ async def test_filters_triage_precision_story_and_chart(browser, live):
     assert (await page.goto(live.url + "hits")).status == 200
     hits = page.locator("#hits .hit")
     await expect(hits).to_have_count(1)
-    await _shot(page, "hits")
 
     async with page.expect_navigation():  # a filter that excludes the hit empties the list
         await page.select_option("#filters select[name=feed]", "Broken feed")
@@ -54,7 +41,6 @@ async def test_filters_triage_precision_story_and_chart(browser, live):
     assert await bars.last.get_attribute("data-count") == "1"
     assert await bars.last.get_attribute("height") == "28"  # the only day with hits is the tallest
     assert {await b.get_attribute("height") for b in (await bars.all())[:-1]} == {"0"}
-    await _shot(page, "rules")
 
     await page.goto(live.url + "hits")
     async with page.expect_navigation():
@@ -68,7 +54,6 @@ async def test_filters_triage_precision_story_and_chart(browser, live):
         await page.click("#hits .hit a.story")
     await expect(page.locator("#articles td.outlet")).to_have_text(["Wire RSS"])
     await expect(page.locator("h1")).to_contain_text("China sends envoy to North Korea")
-    await _shot(page, "story")
 
 
 async def test_search_box_finds_stored_articles(browser, live):
@@ -116,7 +101,6 @@ async def test_backtest_form_runs_the_rule_and_a_draft(browser, live):
         await page.fill("#backtest input[name=query]", "rain AND (")
         await page.click("#backtest button[type=submit]")
     await expect(page.locator("#backtest-error")).to_be_visible()
-    await _shot(page, "backtest")
 
 
 async def test_dead_delivery_replayed_from_its_button(browser, live):
@@ -124,7 +108,6 @@ async def test_dead_delivery_replayed_from_its_button(browser, live):
     assert (await page.goto(live.url + "deliveries")).status == 200
     dead = page.locator("#dead tr[data-delivery]")
     await expect(dead).to_have_count(1)
-    await _shot(page, "deliveries")
     async with page.expect_navigation():
         await dead.locator("button", has_text="replay").click()
     await expect(page.locator("#replayed")).to_contain_text("Replayed 1")

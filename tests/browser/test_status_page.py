@@ -1,13 +1,8 @@
 """The status page as a person sees it: Debian's headless Chromium, driven by
 Playwright, against the daemon's real HTTP server on 127.0.0.1.
-
-Set NEWS_MONITOR_SCREENSHOT=docs/status-page.png to also rewrite the docs'
-screenshot (see docs/status-page.md)."""
+(The docs' screenshots come from scripts/screenshots.py.)"""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 try:
     from playwright.async_api import expect
@@ -16,7 +11,6 @@ except ImportError:  # the `browser` fixture skips (or fails in CI) with the ins
 
 from tests.browser.conftest import live_app
 
-ROOT = Path(__file__).resolve().parents[2]
 ENVOY_QUERY = "@china NEAR/20 envoy AND @north_korea"
 TOKEN = "br0wser-t0ken"
 ENVOY_TEXT = "Beijing said on Friday it will send a special envoy to Pyongyang next week."
@@ -47,15 +41,12 @@ async def test_status_page_shows_hits_feed_errors_and_dead_deliveries(browser, l
 
     await page.fill("#tester input[name=query]", ENVOY_QUERY)
     await page.fill("#tester textarea[name=text]", ENVOY_TEXT)
-    shot = os.environ.get("NEWS_MONITOR_SCREENSHOT")
     async with page.expect_navigation():
         await page.click("#tester button[type=submit]")
     result = page.locator("#tester-result")
     await expect(result.locator(".badge")).to_have_text("matches")
     await expect(result.locator("mark", has_text="envoy")).to_be_visible()
     await expect(page.locator("#tester input[name=query]")).to_have_value(ENVOY_QUERY)  # the form keeps its input
-    if shot:
-        await page.screenshot(path=str(ROOT / shot), full_page=True)
 
 
 async def test_rule_tester_reports_a_bad_query_with_its_column(browser, live):
