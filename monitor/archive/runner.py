@@ -4,6 +4,7 @@ and shape the result (monitor.archive.views renders it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,32 @@ from monitor.types import RecordedHit, PlannedHit, RuleSpec
 DEFAULT_SINCE = timedelta(days=30)
 SAMPLE = 10
 DIFF_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What the desk's triage says of a backtest's matches: of the matched
+    stories the stored rule has a hit of, how many were marked not relevant
+    (precision as on the rules table: undecided counts as relevant)."""
+
+    hits: int
+    not_relevant: int
+
+    @property
+    def precision(self) -> float | None:
+        return (self.hits - self.not_relevant) / self.hits if self.hits else None
+
+
+def triage_of(verdicts: dict[int, bool | None], stories: Iterable[int]) -> Triage:
+    """
+    >>> t = triage_of({1: True, 2: False, 3: None}, [1, 2, 3, 9])
+    >>> t, t.precision
+    (Triage(hits=3, not_relevant=1), 0.6666666666666666)
+    >>> triage_of({}, [9]).precision is None
+    True
+    """
+    known = [verdicts[s] for s in stories if s in verdicts]
+    return Triage(hits=len(known), not_relevant=sum(v is False for v in known))
 
 
 @dataclass(frozen=True)
@@ -31,6 +58,9 @@ class BacktestResult:
     current_total: int | None = None
     gained: tuple[Found, ...] = ()
     lost: tuple[Found, ...] = ()
+    triage: Triage | None = None  # with a stored rule: the triage of what was run
+    current_triage: Triage | None = None  # with a draft too: of what the stored rule matches
+    lost_triage: Triage | None = None  # and of what the draft no longer matches
 
     @property
     def total(self) -> int:
@@ -69,10 +99,16 @@ def run_backtest(store, config, *, rule: str | None = None, query: str | None = 
     found = result.found[run.id]
     matches = backtest.newest(found.values(), len(found))
     extra: dict[str, object] = {}
+    if rule:
+        stories = set(found) | (set(result.found[current.id]) if current is not None else set())
+        verdicts = store.hit_verdicts(rule, {s for s in stories if s > 0})
+        extra["triage"] = triage_of(verdicts, found)
     if current is not None:
         gained, lost = backtest.diff(result.found[current.id], found)
-        extra = {"current_query": current.query, "current_total": len(result.found[current.id]),
-                 "gained": tuple(gained), "lost": tuple(lost)}
+        extra |= {"current_query": current.query, "current_total": len(result.found[current.id]),
+                  "gained": tuple(gained), "lost": tuple(lost),
+                  "current_triage": triage_of(verdicts, result.found[current.id]),
+                  "lost_triage": triage_of(verdicts, (f.story for f in lost))}
     return BacktestResult(
         rule=rule or None, query=run.query, since=since, until=now, scanned=result.scanned,
         without_text=result.without_text, timed_out=result.timed_out, matches=tuple(matches),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.archive.backtest import Found, chart
-from monitor.archive.runner import BacktestResult
+from monitor.archive.runner import BacktestResult, Triage
 from monitor.types import HitView
 from monitor.units import iso
 from monitor.views import hit_json, page
@@ -28,14 +28,43 @@ def backtest_record(r: BacktestResult, *, sample: int = 10, diff_limit: int = 50
         "total": r.total, "scanned": r.scanned, "without_text": r.without_text, "timed_out": r.timed_out,
         "per_day": [{"day": day.isoformat(), "count": n} for day, n in r.per_day],  # type: ignore[attr-defined]
         "sample": [found_record(f) for f in r.matches[:sample]],
+        "triage": _triage_record(r.triage),
         "diff": None,
     }
     if r.current_query is not None:
         out["diff"] = {"current_query": r.current_query, "current_total": r.current_total,
                        "gained_total": len(r.gained), "lost_total": len(r.lost),
                        "gained": [found_record(f) for f in r.gained[:diff_limit]],
-                       "lost": [found_record(f) for f in r.lost[:diff_limit]]}
+                       "lost": [found_record(f) for f in r.lost[:diff_limit]],
+                       "current_triage": _triage_record(r.current_triage),
+                       "lost_triage": _triage_record(r.lost_triage)}
     return out
+
+
+def _triage_record(t: Triage | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"hits": t.hits, "not_relevant": t.not_relevant, "precision": t.precision}
+
+
+def triage_text(r: BacktestResult) -> str | None:
+    """What triage says of the result, in one sentence (None without a
+    stored rule or when none of its matches has a hit yet)."""
+    t = r.triage
+    if t is None or (not t.hits and not (r.current_triage and r.current_triage.hits)):
+        return None
+    mine = (f"triage: {t.hits} of these stories have a hit of {r.rule}, {t.not_relevant} marked not relevant"
+            f" (precision {_percent(t.precision)})")
+    c, lost = r.current_triage, r.lost_triage
+    if c is None or lost is None:
+        return mine
+    return (f"{mine}; the rule as it runs: {c.hits} with a hit, {c.not_relevant} marked not relevant "
+            f"(precision {_percent(c.precision)}); the draft drops {lost.not_relevant} of those marked not "
+            f"relevant and {lost.hits - lost.not_relevant} of the others")
+
+
+def _percent(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
 
 
 def backtest_text(r: BacktestResult, *, sample: int = 10) -> str:
@@ -51,6 +80,8 @@ def backtest_text(r: BacktestResult, *, sample: int = 10) -> str:
     if r.matches:
         lines += ["", f"newest {min(sample, r.total)}:"]
         lines += [_line(f) for f in r.matches[:sample]]
+    if (said := triage_text(r)) is not None:
+        lines += ["", said]
     if r.current_query is not None:
         lines += ["", f"current rule: {r.current_query}  ({r.current_total} stories)",
                   f"the draft gains {len(r.gained)} and loses {len(r.lost)}"]

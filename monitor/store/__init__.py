@@ -317,6 +317,10 @@ class Store:
         return triage.judge(self._db, hit_id, relevant=relevant, now=now)
 
     @retrying
+    def hit_verdicts(self, rule_id: str, story_ids: Collection[int]) -> dict[int, bool | None]:
+        return triage.verdicts(self._db, rule_id, story_ids)
+
+    @retrying
     def annotate_hit(self, hit_id: int, *, note: str, now: datetime) -> bool:
         return triage.annotate(self._db, hit_id, note=note, now=now)
 

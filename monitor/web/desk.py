@@ -339,7 +339,7 @@ def found_view(found: Any) -> HitView:
 async def _backtest(deps: Any, rule_id: str, form: dict[str, str]) -> Any:
     """The archive's backtest of the rule, or of a draft of it (then with the diff), as its JSON record."""
     from monitor.archive.runner import run_backtest  # type: ignore[import-not-found]
-    from monitor.archive.views import backtest_record  # type: ignore[import-not-found]
+    from monitor.archive.views import backtest_record, triage_text  # type: ignore[import-not-found]
 
     snap, now = deps.status.snapshot(), deps.clock.now()
     query = (form.get("query") or "").strip() or None
@@ -347,6 +347,7 @@ async def _backtest(deps: Any, rule_id: str, form: dict[str, str]) -> Any:
                                     since=when(form.get("since") or "30d", now, "since"), now=now,
                                     deadline=snap.poll.match_deadline, sample=10)
     record = backtest_record(result, sample=10)
+    record["triage_text"] = triage_text(result)
     days = record["per_day"]
     record["chart"] = bar_chart([d["count"] for d in days], date.fromisoformat(days[0]["day"]), height=60, bar=8,
                                 gap=2, label="backtest: stories per day") if days else ""
