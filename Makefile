@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/cluster_bench.py
 	$(BIN)/python bench/pipeline_bench.py
 	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/latency_bench.py
 
 # The lock tool, pinned, in the project's venv (the venv need not be installed).
 $(BIN)/uv:
