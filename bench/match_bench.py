@@ -36,7 +36,7 @@ from match_workload import aliases, articles, make_rules  # noqa: E402
 
 from monitor.rules import compile_rules, parse_query  # noqa: E402
 from monitor.rules import syntax as s  # noqa: E402
-from monitor.types import Document  # noqa: E402
+from monitor.types import Document, RuleSpec  # noqa: E402
 
 
 # --- the naive baseline: each rule on its own with Python `re` ---------------
@@ -168,12 +168,63 @@ def agreement(docs: list[Document], count: int) -> str:
             f"{same:,}/{total:,} ({100 * same / total:.2f} %), {both} matches found by both")
 
 
+# --- one rule on 1 MB: the cost of a long article -----------------------------
+
+SEED_TEXT = Path(__file__).resolve().parents[1] / "seeds" / "000_80eb8aaf9f9dd6d1.txt"
+MB_ALIASES = {"china": ["China", "Chinese", "Beijing", "PRC", "Xi Jinping"],
+              "north_korea": ["North Korea", "DPRK", "Pyongyang", "Kim Jong-un", "Kim Jong Un"]}
+# the cost tests' rules (tests/rules/test_rules_cost.py) and desk-style ones with aliases
+MB_QUERIES = ["china NEAR/1000 envoy", "china NEAR/5 envoy NEAR/3 pyongyang", "china ONEAR/50 envoy ONEAR/50 japan",
+              "SENTENCE(china AND NOT japan)", "PARAGRAPH(SENTENCE(china envoy) AND NOT korea)", "/e/ NEAR/3 envoy",
+              "ATLEAST/5(china) LEAD(envoy)", "the NEAR/10 said", "china NEAR/5 envoy NEAR/3 japan",
+              '@china NEAR/20 (envoy OR diplomat OR delegation) AND @north_korea',
+              '"special envoy" AND NOT (football OR opinion)', "nucle* NEAR/10 (test* OR weapon*)"]
+HOSTILE_UNIT = "china envoy japan pyongyang "
+
+
+def megabyte(unit: str, size: int = 1_000_000) -> Document:
+    return Document(title="t", text=(unit * (size // len(unit) + 1))[:size])
+
+
+def bench_megabyte(rounds: int) -> None:
+    """Each query alone on 1 MB of prose (the seed article repeated) and of a
+    hostile page, best-of-N CPU seconds of `RuleSet.match` (tokenising
+    included) and with the match explained; tokenising alone is the floor."""
+    from monitor.rules.tokens import tokenize
+
+    docs = {"prose": megabyte(SEED_TEXT.read_text(encoding="utf-8") + "\n\n"), "hostile": megabyte(HOSTILE_UNIT)}
+
+    def best(work) -> float:  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(rounds):
+            t0 = time.process_time()
+            work()
+            times.append(time.process_time() - t0)
+        return min(times)
+
+    print(f"\none rule on 1 MB (best of {rounds} CPU seconds; target < 0.5 s on prose for any valid rule)")
+    floor = {k: best(lambda d=d: (tokenize(d.title), tokenize(d.text))) for k, d in docs.items()}
+    print(f"{'query':<58} {'prose s':>8} {'+explain':>8} {'hostile s':>9}   tokenising alone: prose "
+          f"{floor['prose']:.3f} s, hostile {floor['hostile']:.3f} s")
+    worst = 0.0
+    for query in MB_QUERIES:
+        ruleset = compile_rules([RuleSpec(id="r", name="r", query=query)], MB_ALIASES, check_examples=False)
+        prose = best(lambda r=ruleset: r.match(docs["prose"]))
+        explained = best(lambda r=ruleset: [m.snippet for m in r.match(docs["prose"])])
+        hostile = best(lambda r=ruleset: r.match(docs["hostile"]))
+        worst = max(worst, explained)
+        print(f"{query:<58} {prose:>8.3f} {explained:>8.3f} {hostile:>9.3f}")
+    print(f"slowest on prose, explained: {worst:.3f} s: {'met' if worst < 0.5 else 'NOT met'} (< 0.5 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=3, help="match passes; the best is kept")
     parser.add_argument("--naive-rules", type=int, default=300,
                         help="rules the naive baseline is timed on (extrapolated per rule)")
+    parser.add_argument("--megabyte", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time single rules on 1 MB of prose and of a hostile page")
     parser.add_argument("--agree-rules", type=int, default=2000,
                         help="rules on which the baseline's verdicts are compared (0: skip)")
     args = parser.parse_args()
@@ -192,6 +243,8 @@ def main() -> None:
         print(f"{r['rules']:>8,} {r['build_s']:>8.2f} {r['memory_mb']:>7.0f} {r['aps']:>7.0f} "
               f"{wall:>7} {r['ms']:>7.2f} {r['explained_aps']:>8.0f} {r['cands']:>8.1f} {r['hits']:>9.1f} "
               f"{r['naive_aps']:>11.3f} {r['aps'] / r['naive_aps']:>7.0f}x", flush=True)
+    if args.megabyte:
+        bench_megabyte(args.rounds)
 
 
 if __name__ == "__main__":
