@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 from monitor.rules.docindex import TEXT_FIELDS, DocIndex, Hit, Occ, Region
 from monitor.rules.patterns import WordPattern
+from monitor.rules.regexspans import regex_spans
 from monitor.rules.tokens import tokenize
 
 
@@ -112,6 +113,9 @@ class WordLeaf(Leaf):
         return out
 
 
+TICK_BATCH = 256  # regex matches between two calls of the meter
+
+
 class RegexLeaf(Leaf):
     """/regex/ on RE2 over the original field text (case-insensitive); every
     hit is kept."""
@@ -124,20 +128,21 @@ class RegexLeaf(Leaf):
 
     def find(self, ix: DocIndex) -> list[Occ]:
         out: list[Occ] = []
+        tick, counted, leaf = ix.meter.tick, 0, self.id
         for field in self.fields:
             toks = ix.tokens(field)
             if not len(toks):
                 continue
             ends, starts, last = toks.ends, toks.starts, len(toks) - 1
-            tick = ix.meter.tick
-            for m in self.regex.finditer(toks.text):
-                start, end = m.span()
-                tick()
-                if end <= start:
-                    continue
+            for start, end in regex_spans(self.regex, toks.text):
                 lo = min(bisect_right(ends, start), last)
                 hi = max(bisect_left(starts, end) - 1, lo)
-                out.append((field, lo, hi, ((self.id, field, lo, hi, start, end),)))
+                out.append((field, lo, hi, ((leaf, field, lo, hi, start, end),)))
+                if len(out) - counted >= TICK_BATCH:  # one operation a match, counted in batches
+                    tick(len(out) - counted)
+                    counted = len(out)
+            tick(len(out) - counted)
+            counted = len(out)
         return out
 
 
