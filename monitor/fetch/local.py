@@ -94,7 +94,7 @@ async def read_local(url: str, *, max_bytes: int, last_modified: str | None = No
     if mtime < 0 or len(data) > max_bytes:
         return FetchResult(url=url, status=0, error_kind="too-large", elapsed=elapsed,
                            error=f"{url} is larger than fetch.max_bytes={max_bytes}")
-    racy = time.time() - mtime < RACY_SECONDS
+    racy = abs(time.time() - mtime) < RACY_SECONDS  # (an mtime in the future is a clock's skew: not racy)
     stamp = None if racy else format_http_date(datetime.fromtimestamp(mtime, timezone.utc))
     if stamp is not None and last_modified == stamp:
         return FetchResult(url=url, status=304, not_modified=True, last_modified=stamp,

@@ -8,6 +8,7 @@ set must have one key present in the article for the rule to possibly match
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -19,6 +20,9 @@ from monitor.rules.lexer import QueryError, check_term
 from monitor.rules.matchers import AndM, AtLeastM, MetaLeaf, NearM, OrM, RegexLeaf, WordLeaf
 from monitor.rules.patterns import WordPattern, term_words
 from monitor.rules.scopes import ScopeM
+
+# \C (any single byte) outside a backslash escape: a match could end inside a character
+_ONE_BYTE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\C")
 
 Clauses = list[frozenset[str]]
 
@@ -197,6 +201,11 @@ class _Compiler:
         if fields in (("lang",), ("tag",)):
             self.problems.append(QueryError(f"{fields[0]}: takes a word, not a regex: write "
                                             f"{fields[0]}:(a OR b)", r.column))
+            return self.or_([]), []
+        if _ONE_BYTE.search(r.pattern):
+            self.problems.append(QueryError(
+                f"regex /{r.pattern}/: \\C matches one byte and can split a character: use . (one "
+                "character) instead", r.column))
             return self.or_([]), []
         options = re2.Options()
         options.log_errors = False

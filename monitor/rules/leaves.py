@@ -135,14 +135,16 @@ class RegexLeaf(Leaf):
                 continue
             ends, starts, last = toks.ends, toks.starts, len(toks) - 1
             for start, end in regex_spans(self.regex, toks.text):
+                counted += 1  # one operation a match, empty ones included, told the meter in batches
+                if counted >= TICK_BATCH:
+                    tick(counted)
+                    counted = 0
+                if end <= start:
+                    continue
                 lo = min(bisect_right(ends, start), last)
                 hi = max(bisect_left(starts, end) - 1, lo)
                 out.append((field, lo, hi, ((leaf, field, lo, hi, start, end),)))
-                if len(out) - counted >= TICK_BATCH:  # one operation a match, counted in batches
-                    tick(len(out) - counted)
-                    counted = len(out)
-            tick(len(out) - counted)
-            counted = len(out)
+        tick(counted)
         return out
 
 
