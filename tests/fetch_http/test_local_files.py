@@ -110,3 +110,15 @@ async def test_a_fifo_beside_the_feed_is_refused_without_blocking(fetcher: Fetch
         except OSError:
             pass
     assert result.error_kind == "file" and "not a regular file" in (result.error or "")
+
+
+async def test_a_file_dated_in_the_future_is_still_not_modified_when_unchanged(fetcher: Fetcher,
+                                                                             tmp_path: Path) -> None:
+    """A clock's skew (a network file system) is not a fresh write: no reading it whole every poll."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(RSS)
+    ahead = time.time() + 3600
+    os.utime(feed, (ahead, ahead))
+    first = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=None)
+    again = await fetcher.fetch_feed(feed.as_uri(), etag=None, last_modified=first.last_modified)
+    assert first.last_modified is not None and again.not_modified
