@@ -4,6 +4,12 @@ Shingles are hashed with numpy (a rolling polynomial over CRC-32 word
 hashes), not one SHA-1 call per shingle: signing a 350-word article costs
 about 0.2 ms instead of 3 ms, which is what makes rebuilding the index of a
 week of articles at start affordable.
+
+The permutations are datasketch's "affine32" ones for the same seed (h ->
+a*h + b mod 2^32, a odd, drawn by numpy's RandomState(SEED) as
+datasketch 2 draws them), so signatures stored before stay comparable;
+datasketch itself is not imported: it brings scipy, ~58 MB in the daemon's
+process (tests/stories/test_signatures.py checks the tables are equal).
 """
 
 from __future__ import annotations
@@ -11,14 +17,14 @@ from __future__ import annotations
 import zlib
 from functools import lru_cache
 
+from dataclasses import dataclass
+
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from monitor.stories.settings import ClusterSettings
 from monitor.stories.text import signed_words
 
 SEED = 1  # every signature must use the same permutations to be comparable
-SCHEME = "affine32"
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the rolling hash
 
 
@@ -42,14 +48,30 @@ def shingle_hashes(words: list[str], size: int) -> np.ndarray:
     return (folded >> np.uint64(32)).astype(np.uint32)
 
 
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """An article's MinHash: one uint32 minimum per permutation."""
+
+    hashvalues: np.ndarray
+
+    def jaccard(self, other: Signature) -> float:
+        """The share of equal minima: the estimated Jaccard similarity."""
+        if len(self.hashvalues) != len(other.hashvalues):
+            raise ValueError("signatures of different lengths cannot be compared")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
+
+
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int) -> np.ndarray:
-    """The permutation table for `num_perm` (deterministic from SEED; cached
-    because building it costs more than signing an article)."""
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+def permutations(num_perm: int) -> np.ndarray:
+    """The permutation table [a, b] for `num_perm` (deterministic from SEED;
+    cached because building it costs more than signing an article)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
-def signature(text: str, title: str, settings: ClusterSettings) -> LeanMinHash | None:
+def signature(text: str, title: str, settings: ClusterSettings) -> Signature | None:
     """The MinHash of the article's word shingles (see `signed_words` for
     which words), or None when the article has too few words to compare.
 
@@ -63,12 +85,12 @@ def signature(text: str, title: str, settings: ClusterSettings) -> LeanMinHash |
     words = signed_words(text, title, settings)
     if not words:
         return None
-    a, b = _permutations(settings.num_perm)
+    a, b = permutations(settings.num_perm)
     hashes = shingle_hashes(words, settings.shingle).reshape(-1, 1)
     values = (hashes * a + b).min(axis=0)  # affine permutations mod 2^32, as datasketch's affine32
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+    return Signature(values.astype(np.uint32))
 
 
-def similarity(a: LeanMinHash, b: LeanMinHash) -> float:
+def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets (0.0 to 1.0)."""
-    return float(a.jaccard(b))
+    return a.jaccard(b)
