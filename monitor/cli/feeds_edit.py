@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Any
 
 import typer
@@ -48,6 +49,20 @@ def _append(cfg, target: Path, entries: list[dict[str, Any]]) -> None:  # type: 
         raise typer.Exit(1) from None
 
 
+def config_relative(url: str, base: Path) -> str:
+    """A relative `file:` URL as the config reads it: from the config file's
+    directory (`base`), not the working directory; any other URL as it is.
+
+    >>> config_relative("file:feeds/a.xml", Path("/srv/monitor"))
+    'file:///srv/monitor/feeds/a.xml'
+    >>> config_relative("https://example.com/rss", Path("/srv/monitor"))
+    'https://example.com/rss'
+    """
+    if url[:5].lower() != "file:" or url[5:7] == "//":
+        return url
+    return (base / Path(unquote(url[5:]))).resolve().as_uri()
+
+
 def register_editing(group: typer.Typer) -> None:
     @group.command("add")
     def add(url: str = typer.Argument(..., help="A feed URL, or a site/page whose feed is discovered."),
@@ -62,11 +77,12 @@ def register_editing(group: typer.Typer) -> None:
         from monitor.fetch.settings import FetchSettings
 
         cfg = load_or_exit(config)
+        wanted = config_relative(url, cfg.path.parent)
 
         async def find():  # type: ignore[no-untyped-def]
             fetcher = Fetcher(FetchSettings.from_config(cfg.fetch, cfg.poll))
             try:
-                return await discover(fetcher, url)
+                return await discover(fetcher, wanted)
             finally:
                 await fetcher.aclose()
 

@@ -59,6 +59,19 @@ def test_feeds_add_discovers_the_feed_of_a_page_and_of_a_site(sqlite_cli, server
     assert "3 feeds" in sqlite_cli("check").stdout
 
 
+def test_feeds_add_reads_a_relative_file_url_from_the_config_files_directory(sqlite_cli, server):
+    """As the config reads it: `feeds add file:wire.xml --config conf/monitor.yaml`
+    from another directory finds conf/wire.xml."""
+    conf = sqlite_cli.tmp / "conf"
+    conf.mkdir()
+    (conf / "wire.xml").write_text(rss("Local wire", []))
+    (conf / "monitor.yaml").write_text("database: sqlite:///m.db\nfeeds: []\nfeed_files: [feeds/*.yaml]\n"
+                                       "rules: []\nchannels: {console: {type: console}}\n")
+    added = sqlite_cli("feeds", "add", "file:wire.xml", "--config", "conf/monitor.yaml").stdout
+    assert "added Local wire: " + (conf / "wire.xml").resolve().as_uri() in added
+    assert "1 feeds" in sqlite_cli("check", "--config", "conf/monitor.yaml").stdout
+
+
 def test_feeds_add_refuses_a_target_the_config_does_not_load_and_a_page_without_feed(sqlite_cli, server):
     server.serve("/wire.xml", rss("Wire title", []))
     sqlite_cli.write_config(rules=[{"id": "r", "query": "envoy"}])
