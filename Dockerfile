@@ -26,12 +26,13 @@ COPY . /src
 # `python3 -m venv` works on python:*-slim and on a Debian base with python3-venv.
 # Dependencies come only from requirements.lock (runtime + the apprise extra;
 # every file hashed; one universal lock for CPython 3.11+, so this 3.12 base
-# and build-local.sh's bookworm 3.11 both install from it with the pip the
-# venv ships).  The project goes in after it without dependencies, built by the
+# and build-local.sh's bookworm 3.11 both install from it with the pip pinned
+# in requirements-pip.lock, installed first: the pip a venv ships varies).  The project goes in after it without dependencies, built by the
 # locked setuptools; `pip check` fails the build if the lock misses anything.
 RUN set -eu; \
     if [ -n "$PIP_CERT_FILE" ]; then export PIP_CERT="/src/$PIP_CERT_FILE"; fi; \
     python3 -m venv /opt/venv; \
+    /opt/venv/bin/pip install --require-hashes -r /src/requirements-pip.lock; \
     /opt/venv/bin/pip install --require-hashes -r /src/requirements.lock; \
     /opt/venv/bin/pip install --no-deps --no-build-isolation /src; \
     /opt/venv/bin/pip check; \

@@ -17,6 +17,11 @@ NEED_311 = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) 
 
 .PHONY: install run once test lint typecheck bench lock lock-upgrade clean
 
+# First pip itself, pinned and hashed (requirements-pip.lock): the pip a venv
+# ships varies (Debian bookworm's 23.x), and pip 23.2 resolves an extra such as
+# justext's `lxml[html_clean]` to the newest lxml on PyPI instead of the
+# locked one, which --require-hashes then refuses (it broke the day lxml 6.2.0
+# came out).
 # --require-hashes: every package and every dependency must be in the lock with
 # its hash (a dependency missing from it fails here, not at run time).  The
 # project goes in without dependencies and without build isolation (its build
@@ -24,9 +29,10 @@ NEED_311 = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) 
 # for something the lock does not provide: run `make lock`.  pip 23.x warns
 # "lxml does not provide the extra 'html_clean'" (lxml spells it html-clean);
 # harmless here: lxml_html_clean is a direct, locked dependency.
-$(BIN)/news-monitor: pyproject.toml requirements-dev.lock
+$(BIN)/news-monitor: pyproject.toml requirements-dev.lock requirements-pip.lock
 	$(NEED_311)
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
@@ -82,7 +88,10 @@ UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command 'make lock' $(LOCK_ARGS)
 BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
+PIP_VERSION := 26.3
+
 lock: $(BIN)/uv
+	echo "pip==$(PIP_VERSION)" | $(UV_COMPILE) - -o requirements-pip.lock
 	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra dev --extra apprise -o requirements-dev.lock
 	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra apprise -c requirements-dev.lock -o requirements.lock
 

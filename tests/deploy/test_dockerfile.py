@@ -40,13 +40,15 @@ def test_venv_is_built_in_a_stage_and_copied(dockerfile: list[Instruction]) -> N
 def test_build_installs_only_from_the_lock(dockerfile: list[Instruction]) -> None:
     """requirements.lock with --require-hashes; then the project without
     dependencies or build isolation (its build backend is locked too); pip
-    check; no unpinned `pip install --upgrade pip`, no extras resolved on their own."""
+    check; pip itself from its own hashed lock first (never an unpinned `pip
+    install --upgrade pip`), no extras resolved on their own."""
     build = [i for i in dockerfile if i.stage == 0]
     assert not [i for i in build if i.keyword == "ARG" and i.args.startswith("EXTRAS")], \
         "the extras are the lock's (requirements.lock carries apprise)"
     steps = [s.strip() for i in build if i.keyword == "RUN" for s in i.args.split(";")]
     pip = [s for s in steps if s.startswith("/opt/venv/bin/pip ") and "uninstall" not in s]
     assert pip == [
+        "/opt/venv/bin/pip install --require-hashes -r /src/requirements-pip.lock",  # a known pip first
         f"/opt/venv/bin/pip install --require-hashes -r /src/{LOCK_FILE.name}",
         "/opt/venv/bin/pip install --no-deps --no-build-isolation /src",
         "/opt/venv/bin/pip check",

@@ -228,6 +228,8 @@ def test_make_install_installs_only_from_the_dev_lock() -> None:
         "a change to pyproject.toml or the lock must reinstall the venv"
     installs = [r for r in recipe if " install " in r and "/pip " in r]
     assert any(f"--require-hashes -r {DEV_LOCK_FILE.name}" in r for r in installs), installs
+    assert "--require-hashes -r requirements-pip.lock" in installs[0], \
+        "a known pip first: pip 23.2 resolves an extra to the newest release instead of the locked one"
     for r in installs:
         assert "--require-hashes" in r or "--no-deps" in r, f"an install that resolves on its own: {r!r}"
     assert any("--no-deps" in r and r.endswith("-e .") for r in installs), "the project itself: pip install --no-deps -e ."
@@ -245,8 +247,9 @@ def test_make_lock_writes_both_hashed_universal_locks() -> None:
     for flag in ("--universal", "--generate-hashes", "--python-version 3.11", "--custom-compile-command 'make lock'"):
         assert flag in compile_flags.group(1), f"make lock: uv pip compile needs {flag}"
     outputs = [r.split(" -o ")[1] for r in recipe if " -o " in r]
-    assert outputs == [DEV_LOCK_FILE.name, LOCK_FILE.name], "the dev lock first; the image's held to its pins"
-    assert f"-c {DEV_LOCK_FILE.name}" in recipe[1]
+    assert outputs == ["requirements-pip.lock", DEV_LOCK_FILE.name, LOCK_FILE.name], \
+        "pip's own lock; the dev lock; the image's held to its pins"
+    assert f"-c {DEV_LOCK_FILE.name}" in recipe[-1]
 
 
 def test_ci_installs_through_make() -> None:
