@@ -77,3 +77,12 @@ def iso(when: datetime | None, timespec: str = "auto") -> str | None:
     if when is None:
         return None
     return when.astimezone(timezone.utc).isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def percent(value: float | None) -> str:
+    """A share as people read it, in pages and messages: 0.5 -> '50%'; None -> '—'.
+
+    >>> percent(0.5), percent(None)
+    ('50%', '—')
+    """
+    return "—" if value is None else f"{value * 100:.0f}%"

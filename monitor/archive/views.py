@@ -10,7 +10,7 @@ from typing import Any
 from monitor.archive.backtest import Found, chart
 from monitor.archive.runner import BacktestResult, Triage
 from monitor.types import HitView
-from monitor.units import iso
+from monitor.units import iso, percent
 from monitor.views import hit_json, page
 
 
@@ -54,17 +54,13 @@ def triage_text(r: BacktestResult) -> str | None:
     if t is None or (not t.hits and not (r.current_triage and r.current_triage.hits)):
         return None
     mine = (f"triage: {t.hits} of these stories have a hit of {r.rule}, {t.not_relevant} marked not relevant"
-            f" (precision {_percent(t.precision)})")
+            f" (precision {percent(t.precision)})")
     c, lost = r.current_triage, r.lost_triage
     if c is None or lost is None:
         return mine
     return (f"{mine}; the rule as it runs: {c.hits} with a hit, {c.not_relevant} marked not relevant "
-            f"(precision {_percent(c.precision)}); the draft drops {lost.not_relevant} of those marked not "
+            f"(precision {percent(c.precision)}); the draft drops {lost.not_relevant} of those marked not "
             f"relevant and {lost.hits - lost.not_relevant} of the others")
-
-
-def _percent(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
 
 
 def backtest_text(r: BacktestResult, *, sample: int = 10) -> str:

@@ -13,10 +13,9 @@ from monitor import __version__
 from monitor.cli.render import ago, interval_text
 from monitor.logs import feed_secrets
 from monitor.redact import Redactor
-from monitor.units import iso
+from monitor.units import iso, percent
 from monitor.views import shown_feed
 from monitor.web.ready import readiness
-from monitor.web.rulestats import percent
 from monitor.web.tester import tester_result
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")

@@ -67,7 +67,3 @@ def rule_stats(rows: Iterable[tuple[str, datetime, bool | None]], now: datetime,
 def empty(now: datetime, *, days: int = DAYS) -> RuleStats:
     return RuleStats(0, 0, 0, 0, 0, (0,) * days, day_of(now) - timedelta(days=days - 1))
 
-
-def percent(value: float | None) -> str:
-    """0.5 -> '50%'; None -> '—'."""
-    return "—" if value is None else f"{value * 100:.0f}%"
