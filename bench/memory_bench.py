@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from match_workload import aliases, make_rules  # noqa: E402
 from pipeline_bench import article_html  # noqa: E402
-from startup_bench import tree_rss_kb  # noqa: E402
+from startup_bench import process_tree, tree_rss_kb  # noqa: E402
 
 from tests.e2e.servers import Receiver  # noqa: E402
 from tests.replicas.conftest import Replica  # noqa: E402
@@ -132,24 +132,6 @@ def write_config(tmp: Path, port: int, feeds: int, rules: int, hook: str, interv
     return path
 
 
-def tree(pid: int) -> list[int]:
-    """`pid` and every descendant."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
 def pss_mb(pids: list[int]) -> float:
     """Proportional set size (shared pages split among their sharers) of
     `pids`: what the processes cost together, where summing RSS counts the
@@ -203,7 +185,7 @@ def main() -> None:
 
         def sample() -> None:
             samples.append((time.monotonic() - begun, rss_mb(daemon.proc.pid), tree_rss_kb(daemon.proc.pid) / 1024,
-                            articles(Path(tmp) / "memory.db"), pss_mb(tree(daemon.proc.pid))))
+                            articles(Path(tmp) / "memory.db"), pss_mb(process_tree(daemon.proc.pid))))
 
         try:
             while samples == [] or samples[-1][3] < first:

@@ -87,24 +87,33 @@ async def bare_loop_304(port: int, feeds: int) -> float:
     return elapsed
 
 
-def tree_rss_kb(pid: int) -> int:
-    """RSS of `pid` and every descendant, in KB."""
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every descendant (from /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(int(stat[1]), []).append(int(entry))
-        rss[int(entry)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    total, todo = 0, [pid]
+        children.setdefault(parent, []).append(int(entry))
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         todo.extend(children.get(p, []))
+    return out
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of `pid` and every descendant, in KB."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except OSError:
+            continue  # ended meanwhile
     return total
 
 
