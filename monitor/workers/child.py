@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -53,11 +54,24 @@ def initialise(memory: int | None = None, owner: int | None = None) -> None:
     """`owner`: the daemon's pid; where the kernel cannot end a worker with its
     parent (not Linux), a watcher thread ends it when `owner` is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if die_with_parent() != "prctl" and owner:
+    if die_with_parent(parent=_forked_by(owner)) != "prctl" and owner:
         watch_owner(owner)
     signal.signal(signal.SIGPROF, _past_deadline)
     if memory:
         cap_address_space(memory)
+
+
+def _forked_by(owner: int | None) -> int | None:
+    """The pid of the fork server that forked this worker (None when it was
+    not forked by one: its parent is then read as it is).  Ends the worker
+    at once when that server was started after `owner` (the daemon) was
+    gone: nothing would end the server, or this worker, with the daemon."""
+    server = sys.modules.get("monitor.workers.serverguard")
+    if server is None:
+        return None
+    if owner and server.SERVER_PARENT != owner:
+        os._exit(1)
+    return int(server.SERVER_PID)
 
 
 def cap_address_space(extra: int) -> int | None:

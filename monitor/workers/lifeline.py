@@ -6,18 +6,23 @@ Linux: `prctl(PR_SET_PDEATHSIG, SIGKILL)`, then a check that the parent did
 not die before the call.  Elsewhere: a daemon thread that exits the process
 once the parent pid changes (checked every `poll` seconds).
 
+The check needs the pid of the parent as it was at fork time: a process that
+reads its parent only when it gets here (a worker still starting while the
+daemon is killed) already sees init, would take init for its parent, and live
+on.  So a forked worker passes the pid of the process that forked it
+(`parent=`); only a process that cannot have been orphaned yet calls it bare.
+
 Workers of a forkserver pool have the fork server as their parent, and the
 fork server (which sets this too, monitor.workers.serverguard) has the
 daemon: the chain daemon -> fork server -> workers ends as one.
 
-    die_with_parent()        # first thing in a worker's initializer
+    die_with_parent(parent=server)   # first thing in a worker's initializer
     watch_owner(pid)         # without prctl: end when the daemon `pid` is gone
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -27,9 +32,14 @@ import time
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(*, poll: float = 1.0) -> str:
-    """Arrange for this process to end with its parent; returns how ("prctl" or "watcher")."""
-    parent = os.getppid()
+def die_with_parent(*, parent: int | None = None, poll: float = 1.0) -> str:
+    """Arrange for this process to end with `parent` (default: the current
+    parent), ending it now if that is already gone; returns how ("prctl" or
+    "watcher")."""
+    if parent is None:
+        parent = os.getppid()
+    elif os.getppid() != parent:
+        os._exit(1)  # orphaned before we got here
     if sys.platform.startswith("linux") and _prctl_pdeathsig(signal.SIGKILL):
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
@@ -40,7 +50,7 @@ def die_with_parent(*, poll: float = 1.0) -> str:
 
 def _prctl_pdeathsig(sig: int) -> bool:
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols (libc's prctl)
         return int(libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)) == 0
     except (OSError, AttributeError):
         return False

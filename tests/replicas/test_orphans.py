@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -19,6 +20,23 @@ async def main():
     assert await extractor.start()
     print("ready", flush=True)
     await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+# The same, but each worker waits 2 s between its fork and its initialiser
+# (tests/replicas/slow_start.py, preloaded by the fork server), and the
+# script does not wait for them: the daemon dies while its workers start.
+SLOW_SCRIPT = """
+import asyncio
+from monitor.extract.pool import Extractor
+from monitor.workers import pool
+
+pool.FORKSERVER_PRELOAD = (*pool.FORKSERVER_PRELOAD, "tests.replicas.slow_start")
+
+async def main():
+    extractor = Extractor(workers=2)
+    await extractor.start()
 
 asyncio.run(main())
 """
@@ -53,21 +71,41 @@ def alive(pids: set[int]) -> set[int]:
     return out
 
 
-def test_sigkill_of_the_parent_leaves_no_extraction_process() -> None:
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+def kill_and_expect_no_descendant(proc: subprocess.Popen[str], wait: float = 15) -> None:
+    """SIGKILL `proc` alone; every process it had started must be gone within `wait` seconds."""
+    children = descendants(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + wait
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive(children) == set(), [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in alive(children)]
+
+
+def start(script: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                             start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_sigkill_of_the_parent_leaves_no_extraction_process() -> None:
+    proc = start(SCRIPT)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        children = descendants(proc.pid)
-        assert len(children) >= 3, children  # the fork server, two workers (and the resource tracker)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 15
-        while alive(children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert alive(children) == set(), [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in alive(children)]
+        assert len(descendants(proc.pid)) >= 3  # the fork server, two workers (and the resource tracker)
+        kill_and_expect_no_descendant(proc)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+
+
+def test_a_worker_still_starting_when_the_parent_is_killed_ends_too() -> None:
+    """A worker reads the parent it must die with as it was at its fork: one
+    that read it only after the daemon's death took init for its parent and
+    lived on (it failed about one full suite run in three)."""
+    proc = start(SLOW_SCRIPT)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("starting ")
+        kill_and_expect_no_descendant(proc)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
