@@ -25,20 +25,34 @@ asyncio.run(main())
 """
 
 # The same, but each worker waits 2 s between its fork and its initialiser
-# (tests/replicas/slow_start.py, preloaded by the fork server), and the
-# script does not wait for them: the daemon dies while its workers start.
+# (SLOW_START, preloaded by the fork server from the test's directory), and
+# the script does not wait for them: the daemon dies while its workers start.
 SLOW_SCRIPT = """
 import asyncio
 from monitor.extract.pool import Extractor
 from monitor.workers import pool
 
-pool.FORKSERVER_PRELOAD = (*pool.FORKSERVER_PRELOAD, "tests.replicas.slow_start")
+pool.FORKSERVER_PRELOAD = (*pool.FORKSERVER_PRELOAD, "slow_start")
 
 async def main():
     extractor = Extractor(workers=2)
     await extractor.start()
 
 asyncio.run(main())
+"""
+
+SLOW_START = """
+import os, time
+from monitor.workers import child
+
+_initialise = child.initialise
+
+def initialise(*args):
+    print(f"starting {os.getpid()}", flush=True)
+    time.sleep(2)
+    _initialise(*args)
+
+child.initialise = initialise
 """
 
 
@@ -82,9 +96,10 @@ def kill_and_expect_no_descendant(proc: subprocess.Popen[str], wait: float = 15)
     assert alive(children) == set(), [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in alive(children)]
 
 
-def start(script: str) -> subprocess.Popen[str]:
+def start(script: str, path: str = "") -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            start_new_session=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))})
 
 
 def test_sigkill_of_the_parent_leaves_no_extraction_process() -> None:
@@ -98,11 +113,12 @@ def test_sigkill_of_the_parent_leaves_no_extraction_process() -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def test_a_worker_still_starting_when_the_parent_is_killed_ends_too() -> None:
+def test_a_worker_still_starting_when_the_parent_is_killed_ends_too(tmp_path: Path) -> None:
     """A worker reads the parent it must die with as it was at its fork: one
     that read it only after the daemon's death took init for its parent and
     lived on (it failed about one full suite run in three)."""
-    proc = start(SLOW_SCRIPT)
+    (tmp_path / "slow_start.py").write_text(SLOW_START)
+    proc = start(SLOW_SCRIPT, str(tmp_path))
     try:
         assert proc.stdout is not None and proc.stdout.readline().startswith("starting ")
         kill_and_expect_no_descendant(proc)
