@@ -53,7 +53,7 @@ class Cli:
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
         if runs_in_process(args):
-            proc = run_in_process(args, env=self.env, cwd=self.tmp)
+            proc = run_in_process(args, env=self.env, cwd=self.tmp, timeout=timeout)
         else:
             proc = run_in_group([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp, timeout=timeout)
         if check and proc.returncode != 0:

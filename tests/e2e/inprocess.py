@@ -1,11 +1,16 @@
-"""`news-monitor` read-only commands run inside the test process: the same
-`monitor.cli.main()` with the same argv, environment and working directory,
-its stdout and stderr captured and its exit status returned, as
-subprocess.run would give them.  A new Python process costs ~1 s of start-up
-(SQLAlchemy, SQLModel, the package) for a command that works for 50 ms; the
-suite runs about a hundred of them.  Commands that start workers, threads or
-a dispatcher (`once`, `run`, `backfill`, `db`) always run as real processes,
-and NEWS_MONITOR_TEST_SUBPROCESS=1 runs every command as one."""
+"""`news-monitor` commands that end when their work is done run inside the
+test process: the same `monitor.cli.main()` with the same argv, environment
+and working directory, its stdout and stderr captured and its exit status
+returned, as subprocess.run would give them.  A new Python process costs
+~1.5 s of CPU to start (SQLAlchemy, SQLModel, the package), and a `once` that
+fetches pages starts a fork server that loads the extraction libraries and
+the language model (~1 s more); the suite runs a few hundred such commands on
+2 cores.  In the test process the package is imported once, and the fork
+server the first `once` starts serves every later one (multiprocessing keeps
+one per process).  What must be a process of its own stays one: `run` (it
+serves and takes signals), the commands a test kills or times, and whatever
+a test starts with `popen`.  NEWS_MONITOR_TEST_SUBPROCESS=1 runs every
+command as a process."""
 
 from __future__ import annotations
 
@@ -14,22 +19,21 @@ import contextlib
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-# Commands that read the database or a file and print: no worker, no thread
-# left behind, nothing sent.
-READ_ONLY = frozenset({"hits", "feeds", "search", "backtest", "stories", "deliveries", "check"})
-WRITING_SUBCOMMANDS = frozenset({("deliveries", "retry")})
+# Commands that end when their work is done, leaving no thread or task behind
+# (their runtime closes its pools, threads and connections on the way out).
+IN_PROCESS = frozenset({"hits", "feeds", "search", "backtest", "stories", "deliveries", "check", "once",
+                        "backfill", "db"})
 
 
 def runs_in_process(args: Sequence[str]) -> bool:
-    if os.environ.get("NEWS_MONITOR_TEST_SUBPROCESS") == "1" or not args or args[0] not in READ_ONLY:
-        return False
-    if len(args) > 1 and (args[0], args[1]) in WRITING_SUBCOMMANDS:
+    if os.environ.get("NEWS_MONITOR_TEST_SUBPROCESS") == "1" or not args or args[0] not in IN_PROCESS:
         return False
     try:
         asyncio.get_running_loop()
@@ -38,20 +42,44 @@ def runs_in_process(args: Sequence[str]) -> bool:
     return False  # asyncio.run() cannot nest in an async test
 
 
-def run_in_process(args: Sequence[str], *, env: Mapping[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+class CommandTimeout(BaseException):
+    """Raised in the test's thread when an in-process command passes its timeout."""
+
+
+def run_in_process(args: Sequence[str], *, env: Mapping[str, str], cwd: Path,
+                   timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """As subprocess.run would: a command that passes `timeout` raises
+    subprocess.TimeoutExpired (SIGALRM interrupts it in this, the main, thread)."""
     from monitor.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     code: int = 0
-    with _isolated(env, cwd, ["news-monitor", *args], out, err):
+    argv = ["news-monitor", *args]
+    with _isolated(env, cwd, argv, out, err), _deadline(timeout):
         try:
             main()
         except SystemExit as exc:
             code = _exit_code(exc.code, err)
+        except CommandTimeout:
+            raise subprocess.TimeoutExpired(argv, timeout, out.getvalue(), err.getvalue()) from None
         except BaseException:  # what the interpreter would print, and its status
             traceback.print_exc(file=err)
             code = 1
-    return subprocess.CompletedProcess(["news-monitor", *args], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise CommandTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _exit_code(code: object, err: io.StringIO) -> int:
