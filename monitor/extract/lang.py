@@ -20,10 +20,11 @@ MIN_CONFIDENCE = 0.5
 
 @functools.cache
 def _identifier() -> Any:
-    """The model (about 1 s to load), loaded once per process on first use."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """The model, loaded once per process on first use (tens of ms from its
+    cache, monitor.extract.langmodel; about 1 s the first time)."""
+    from monitor.extract.langmodel import cache_folder, load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier(cache_folder())
 
 
 def detect_language(text: str) -> str:
