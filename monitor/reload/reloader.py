@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ class ReloadResult:
 class Reloader:
     def __init__(self, *, path: Path, live: LiveConfig, resources: Resources, store: Any, threads: Threads,
                  clock: Clock, http: Any = None, logs: LogControl | None = None,
+                 announce: Callable[[Snapshot], Awaitable[None]] | None = None,
                  retire_after: float = RETIRE_AFTER) -> None:
         self._path = Path(path)
         self._live = live
@@ -53,6 +55,8 @@ class Reloader:
         self._clock = clock
         self._http = http  # monitor.web.server.HttpServer, or None (once, tests)
         self._logs = logs
+        # records the process's config in the database (monitor.runtime.heartbeat.Heartbeat.announce)
+        self._announce = announce
         self._retire_after = retire_after
         self._lock = asyncio.Lock()
         self._retiring: set[asyncio.Task[None]] = set()
@@ -89,10 +93,16 @@ class Reloader:
             return self._refuse(running, (f"{self._path}: the new config could not be applied: {exc}",),
                                 "config change refused")
         try:
+            # the other processes learn of the newer config before they can see its new feeds: one
+            # still on the old rules stops recording (it is behind) instead of storing a new feed's
+            # articles unmatched by the rules that came with it
+            if self._announce is not None:
+                await self._announce(snap)
             await self._threads.db(self._store.sync_feeds, config.feeds, self._clock.now())
         except Exception as exc:  # e.g. a feed URL another configured feed moved to
             self._close_prepared(prepared)
             await self._resources.discard(snap)
+            await self._unannounce(running)
             return self._refuse(running, (f"{self._path}: the new config could not be applied: "
                                           f"{type(exc).__name__}: {exc}",), "config change refused")
         old = self._live.publish(snap)
@@ -109,6 +119,15 @@ class Reloader:
         for problem in problems:
             log.warning("%s", problem, extra={"event": "reload-kept"})
         return ReloadResult(applied=True, summary=summary, problems=tuple(problems))
+
+    async def _unannounce(self, running: Snapshot) -> None:
+        """The running config recorded again after a reload that failed past its announcement."""
+        if self._announce is None:
+            return
+        try:
+            await self._announce(running)
+        except Exception as exc:  # the next heartbeat records it
+            log.warning("could not record the running config again: %s: %s", type(exc).__name__, exc)
 
     def _refuse(self, running: Snapshot, problems: tuple[str, ...], what: str) -> ReloadResult:
         """Keep the running config; publish the problems with it."""

@@ -176,6 +176,11 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
                                     alive=pid_alive)
         if released:
             log.info("took back %d lease(s) of processes that are gone", released)
+        live = LiveConfig(resources.build(1, config))
+        heartbeat = Heartbeat(store=store, live=live, threads=threads, clock=clock, me=me(mode, owner))
+        # registered (with its config) before its feeds reach the database: a process still on an
+        # older config must see it is behind before it can claim one of them (Reloader._apply)
+        await heartbeat.start()
         await threads.db(store.sync_feeds, config.feeds, clock.now())
         try:
             redacted = await threads.db(store.redact_stored, secret_values(config))
@@ -185,9 +190,6 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         if redacted:
             log.info("hid the config's secrets in %d stored text(s) (errors, answers) written before they "
                      "were hidden", redacted)
-        live = LiveConfig(resources.build(1, config))
-        heartbeat = Heartbeat(store=store, live=live, threads=threads, clock=clock, me=me(mode, owner))
-        await heartbeat.start()
         metrics = Metrics()
         metrics.watch_store(store.stats)
         wakeup = Wakeup()
@@ -207,7 +209,7 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         web = WebApp(store=store, status=status, metrics=metrics, clock=clock, threads=threads, websub=intake)
         http = HttpServer(web)
         reloader = Reloader(path=config.path, live=live, resources=resources, store=store, threads=threads,
-                            clock=clock, http=http, logs=logs)
+                            clock=clock, http=http, logs=logs, announce=heartbeat.announce)
         watcher = ConfigWatcher(lambda: live.current().config, on_change=reloader.reload)
         runtime = Runtime(mode=mode, config=config, owner=owner, store=store, threads=threads, live=live,
                           metrics=metrics, poller=poller, dispatcher=dispatcher, daemon=daemon, reloader=reloader,

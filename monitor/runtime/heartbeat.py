@@ -28,9 +28,8 @@ from typing import Any
 
 from monitor import __version__
 from monitor.clock import Clock
-from monitor.runtime.snapshot import LiveConfig
+from monitor.runtime.snapshot import LiveConfig, Snapshot
 from monitor.runtime.threads import Threads
-from monitor.runtime.snapshot import Snapshot
 from monitor.store.workers import Freshness, WorkerInfo
 
 log = logging.getLogger("monitor.runtime")
@@ -96,7 +95,11 @@ class Heartbeat:
         await self._register()
 
     async def _register(self) -> None:
-        snap = self._live.current()
+        await self.announce(self._live.current())
+
+    async def announce(self, snap: Snapshot) -> None:
+        """Record `snap` as this process's config now (a reload does it before
+        the new config's feeds reach the database; the beats do it otherwise)."""
         info = replace(self._me, config=snap.fingerprint, config_loaded_at=snap.loaded_at,
                        listen=snap.config.http.listen if self._me.kind == "run" else None)
         await self._threads.db(self._store.register_worker, info, self._clock.now())

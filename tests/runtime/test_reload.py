@@ -203,3 +203,50 @@ async def test_log_format_and_level_follow_the_config(cfg: Cfg, caplog) -> None:
     lines = out.getvalue().splitlines()
     assert any(line.endswith("before") for line in lines) and "hidden at WARNING" not in out.getvalue()
     assert json.loads(lines[-1])["msg"] == "after"
+
+
+async def test_a_reload_records_its_newer_config_before_its_new_feeds_can_be_claimed(
+        runtime, cfg: Cfg, server, monkeypatch) -> None:
+    """Another process still on the old config must find itself behind from
+    the moment the new config's feeds are in the database.  Before, the
+    config was recorded at the next heartbeat, after them: a replica that
+    had not reloaded yet could claim a new feed and store its articles
+    unmatched by the rule that came with it (three replicas reloading a
+    150-feed edit at once lost hits that way on a loaded machine)."""
+    from monitor.runtime.heartbeat import freshness
+
+    store = runtime.store
+    behind = freshness(runtime.live.current(), "another-replica")  # the config before the edit
+    seen = []
+    sync = store.sync_feeds
+
+    def sync_feeds(feeds, now):  # type: ignore[no-untyped-def]
+        seen.append(store.newer_config(behind, now))
+        return sync(feeds, now)
+
+    monkeypatch.setattr(store, "sync_feeds", sync_feeds)
+    await asyncio.sleep(0.01)  # the new config's load time is after the old one's
+    cfg.edit(feeds=[*cfg.data["feeds"], {"url": server.url("/late.xml"), "name": "Late"}],
+             rules=[*cfg.data["rules"], {"id": "late", "query": "envoy", "notify": ["console"]}])
+    result = await runtime.reloader.reload()
+    assert result.applied, result.problems
+    assert len(seen) == 1 and seen[0] is not None and seen[0].owner == runtime.owner
+
+
+async def test_a_starting_process_is_registered_before_its_feeds_reach_the_database(cfg: Cfg, monkeypatch) -> None:
+    """The same at start: a replica starting with a newer config (a rolling
+    update) is a live worker with that config before its feeds are synced."""
+    from monitor.config import load_config
+    from monitor.runtime.builder import open_runtime
+    from monitor.store import Store
+
+    seen: list[list[tuple[str, str]]] = []
+    sync = Store.sync_feeds
+
+    def sync_feeds(self, feeds, now):  # type: ignore[no-untyped-def]
+        seen.append([(w.owner, w.config) for w in self.running_workers(now, timedelta(minutes=5))])
+        return sync(self, feeds, now)
+
+    monkeypatch.setattr(Store, "sync_feeds", sync_feeds)
+    async with open_runtime(load_config(cfg.path), mode="run") as runtime:
+        assert seen and (runtime.owner, runtime.live.current().fingerprint) in seen[0]
