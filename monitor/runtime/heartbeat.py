@@ -86,6 +86,7 @@ class Heartbeat:
         self._clock = clock
         self._me = me
         self._registered = 0  # the snapshot generation last registered
+        self._registered_as: tuple[str, object] | None = None  # its (fingerprint, loaded_at)
 
     @property
     def owner(self) -> str:
@@ -103,12 +104,22 @@ class Heartbeat:
         info = replace(self._me, config=snap.fingerprint, config_loaded_at=snap.loaded_at,
                        listen=snap.config.http.listen if self._me.kind == "run" else None)
         await self._threads.db(self._store.register_worker, info, self._clock.now())
-        self._registered = snap.generation
+        self._registered, self._registered_as = snap.generation, (snap.fingerprint, snap.loaded_at)
+
+    def _stale(self) -> bool:
+        """The running snapshot is not what the database says.  A snapshot
+        announced ahead of the running one (a reload between its announcement
+        and its publication) is not undone by a beat; one announced and then
+        refused (the running config published again under its generation) is."""
+        current = self._live.current()
+        if current.generation != self._registered:
+            return current.generation > self._registered
+        return (current.fingerprint, current.loaded_at) != self._registered_as
 
     async def beat(self) -> None:
         """One beat (never raises: a beat the database misses is made up at the next)."""
         try:
-            if self._live.current().generation != self._registered:
+            if self._stale():
                 await self._register()
             replicas = self._live.current().config.replicas
             renewed = await self._threads.beat(self._store.heartbeat, self._me.owner, self._clock.now(), replicas.lease)

@@ -250,3 +250,72 @@ async def test_a_starting_process_is_registered_before_its_feeds_reach_the_datab
     monkeypatch.setattr(Store, "sync_feeds", sync_feeds)
     async with open_runtime(load_config(cfg.path), mode="run") as runtime:
         assert seen and (runtime.owner, runtime.live.current().fingerprint) in seen[0]
+
+
+def _late_feed_and_rule(cfg: Cfg, server) -> None:  # type: ignore[no-untyped-def]
+    cfg.edit(feeds=[*cfg.data["feeds"], {"url": server.url("/late.xml"), "name": "Late"}],
+             rules=[*cfg.data["rules"], {"id": "late", "query": "envoy", "notify": ["console"]}])
+
+
+async def test_a_heartbeat_during_the_reload_does_not_undo_its_announcement(runtime, cfg: Cfg, server,
+                                                                            monkeypatch) -> None:
+    """A beat between the announcement and the new snapshot's publication
+    (while the feeds sync) must not record the running, older config again."""
+    import threading
+    from datetime import datetime, timezone
+
+    from monitor.runtime.heartbeat import freshness
+
+    store = runtime.store
+    behind = freshness(runtime.live.current(), "another-replica")
+    syncing, release = threading.Event(), threading.Event()
+    sync = store.sync_feeds
+
+    def sync_feeds(feeds, now):  # type: ignore[no-untyped-def]
+        syncing.set()
+        assert release.wait(10)
+        return sync(feeds, now)
+
+    monkeypatch.setattr(store, "sync_feeds", sync_feeds)
+    await asyncio.sleep(0.01)
+    _late_feed_and_rule(cfg, server)
+    reload = asyncio.ensure_future(runtime.reloader.reload())
+    assert await asyncio.to_thread(syncing.wait, 10)
+    await runtime.heartbeat.beat()
+    still = store.newer_config(behind, datetime.now(timezone.utc))
+    release.set()
+    assert (await reload).applied
+    assert still is not None and still.owner == runtime.owner
+
+
+async def test_a_reload_refused_after_its_announcement_is_not_left_announced(runtime, cfg: Cfg, server,
+                                                                           monkeypatch) -> None:
+    """The sync fails after the announcement, and so does recording the
+    running config again: the next beat records it, or the other replicas
+    would wait for a config nobody runs."""
+    from datetime import datetime, timezone
+
+    from monitor.runtime.heartbeat import freshness
+
+    store = runtime.store
+    behind = freshness(runtime.live.current(), "another-replica")
+    announce, calls = runtime.heartbeat.announce, []
+
+    async def flaky(snap):  # type: ignore[no-untyped-def]
+        calls.append(snap.generation)
+        if len(calls) > 1:
+            raise OSError("the database went away")
+        await announce(snap)
+
+    def broken(feeds, now):  # type: ignore[no-untyped-def]
+        raise RuntimeError("sync failed")
+
+    monkeypatch.setattr(runtime.reloader, "_announce", flaky)
+    monkeypatch.setattr(store, "sync_feeds", broken)
+    await asyncio.sleep(0.01)
+    _late_feed_and_rule(cfg, server)
+    result = await runtime.reloader.reload()
+    assert not result.applied and len(calls) == 2
+    assert store.newer_config(behind, datetime.now(timezone.utc)) is not None  # announced, not taken back
+    await runtime.heartbeat.beat()
+    assert store.newer_config(behind, datetime.now(timezone.utc)) is None
