@@ -64,6 +64,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     os.environ[MARK] = str(os.getpid())  # overwrites a parent's (an xdist controller's): ours only
+    # the language model's cache (monitor.extract.langmodel): the suite's own, not the user's ~/.cache
+    os.environ.setdefault("NEWS_MONITOR_CACHE", str(Path(tempfile.gettempdir()) / "news-monitor-test-cache"))
 
 
 def _marked(owner: str) -> dict[int, tuple[int, str]]:

@@ -11,19 +11,23 @@ a cache folder named after the model file's hash:
         langid-<sha256 of the model file>/ptc.npy pc.npy classes.npy nextmove.npy ...
 
 and every later one maps them: the largest table (28 MB of float16) is read
-from the page cache on demand and shared by every process that maps it.  A
-damaged folder is written again; one that cannot be written (read-only home)
-means loading from the compressed file as before, never a failure.
+from the page cache on demand and shared by every process that maps it (the
+DFA table, 39 MB, is copied into each process, as py3langid indexes it per
+byte).  A damaged folder is written again; one that cannot be written
+(read-only home, a full or size-limited filesystem) means loading from the
+compressed file as before, with a warning, never a failure.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import lzma
 import os
 import shutil
 import tempfile
+import time
 from array import array
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +35,7 @@ from typing import Any
 
 log = logging.getLogger("monitor.extract")
 
+ROOM = 100 * 2**20  # the uncompressed arrays are 68 MB
 ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 _TYPECODES = {2: "H", 4: "I", 8: "Q"}  # numpy unsigned itemsize -> the array module's code
 
@@ -60,9 +65,9 @@ def load_identifier(cache: Path | None) -> Any:
         try:
             ptc, pc, classes, nextmove, row, output = _cached(source, cache)
             return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
-        except (OSError, ValueError, KeyError) as exc:
-            log.debug("language model cache in %s not used (%s: %s); loading %s", cache, type(exc).__name__,
-                      exc, source)
+        except Exception as exc:  # noqa: BLE001  (whatever the folder holds: the shipped model still loads)
+            log.warning("language model cache in %s not used (%s: %s); loading the compressed model", cache,
+                        type(exc).__name__, exc)
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -71,37 +76,67 @@ def _cached(source: Path, cache: Path) -> tuple[Any, ...]:
     if (folder / "done").exists():
         try:
             return _read(folder)
-        except (OSError, ValueError) as exc:  # damaged: written again, once
-            log.warning("language model cache %s is damaged (%s); writing it again", folder, exc)
+        except Exception as exc:  # noqa: BLE001  (damaged, e.g. cut short by a crash: written again, once)
+            log.warning("language model cache %s is damaged (%s: %s); writing it again", folder,
+                        type(exc).__name__, exc)
             shutil.rmtree(folder, ignore_errors=True)
     _write(source, folder)
     return _read(folder)
 
 
 def _write(source: Path, folder: Path) -> None:
-    """Decompress `source` into `folder`, atomically (a folder renamed into
-    place: a process that loses the race keeps the winner's)."""
+    """Decompress `source` into `folder`, atomically: written in a folder of
+    its own, synced, then renamed into place (a process that loses the race
+    keeps the winner's).  Refused where the filesystem lacks the room (a
+    size-limited tmpfs), so a full disk costs the slow load, not the disk."""
     import numpy as np
 
     folder.parent.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder.parent).free
+    if free < ROOM:
+        raise OSError(f"{free // 2**20} MB free in {folder.parent}, {ROOM // 2**20} MB needed")
     work = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
     try:
-        with tempfile.TemporaryFile(suffix=".npz", dir=work) as npz:
-            with lzma.open(source) as compressed:
-                shutil.copyfileobj(compressed, npz, length=1 << 20)
-            npz.seek(0)
-            with np.load(npz, allow_pickle=False) as data:
-                for name in ARRAYS:
-                    np.save(work / f"{name}.npy", data[name], allow_pickle=False)
+        with lzma.open(source) as compressed, np.load(io.BytesIO(compressed.read()), allow_pickle=False) as data:
+            for name in ARRAYS:
+                path = work / f"{name}.npy"
+                with path.open("wb") as out:
+                    np.save(out, data[name], allow_pickle=False)
+                    out.flush()
+                    os.fsync(out.fileno())
+                path.chmod(0o644)
         (work / "done").touch()
         work.chmod(0o755)  # mkdtemp makes it 0700: let other users (an image built as root) read it
+        _fsync_folder(work)
+        if folder.exists() and not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a repair cut short left
         try:
             work.rename(folder)
         except OSError:
             if not (folder / "done").exists():
                 raise
+        _fsync_folder(folder.parent)
+        _sweep(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _fsync_folder(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sweep(keep: Path, older_than: float = 3600.0) -> None:
+    """Other models' folders (py3langid upgraded) and the work folders of
+    writers that died more than `older_than` seconds ago."""
+    now = time.time()
+    for other in keep.parent.glob("*langid-*"):
+        stale = other.name.startswith(".") and now - other.stat().st_mtime > older_than
+        if other != keep and (stale or other.name.startswith("langid-")):
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _read(folder: Path) -> tuple[Any, ...]:

@@ -144,7 +144,7 @@ class WorkerPool:
         assert warming is not None
         try:
             await asyncio.shield(warming)
-        except (TimeoutError, BrokenProcessPool, OSError, MemoryError) as exc:
+        except (TimeoutError, BrokenProcessPool, OSError, EOFError, MemoryError) as exc:
             log.error("the %s worker pool did not start: %s: %s", self.name, type(exc).__name__, exc)
             self._recycle(pool)
             return None

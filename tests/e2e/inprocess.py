@@ -7,7 +7,8 @@ fetches pages starts a fork server that loads the extraction libraries and
 the language model (~1 s more); the suite runs a few hundred such commands on
 2 cores.  In the test process the package is imported once, and the fork
 server the first `once` starts serves every later one (multiprocessing keeps
-one per process).  What must be a process of its own stays one: `run` (it
+one per process; it keeps that first command's environment and working
+directory, which no worker reads: a task gets all it needs as arguments).  What must be a process of its own stays one: `run` (it
 serves and takes signals), the commands a test kills or times, and whatever
 a test starts with `popen`.  NEWS_MONITOR_TEST_SUBPROCESS=1 runs every
 command as a process."""
@@ -71,6 +72,7 @@ def run_in_process(args: Sequence[str], *, env: Mapping[str, str], cwd: Path,
 @contextlib.contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
     def expired(signum: int, frame: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 5)  # again, every 5 s, should the command's clean-up hang too
         raise CommandTimeout
 
     previous = signal.signal(signal.SIGALRM, expired)

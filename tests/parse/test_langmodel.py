@@ -3,6 +3,7 @@ kept where it can be, and a cache that cannot be used is only slower."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,67 @@ def test_the_cache_folder_follows_the_environment(tmp_path: Path) -> None:
         Path("/var/cache/news-monitor")
     assert cache_folder({"XDG_CACHE_HOME": "/x"}) == Path("/x/news-monitor")
     assert cache_folder({}) == Path.home() / ".cache" / "news-monitor"
+
+
+@pytest.mark.parametrize("damage", ["empty file", "no done marker", "half removed"])
+def test_every_kind_of_damage_is_repaired(tmp_path: Path, reference: LanguageIdentifier, damage: str) -> None:
+    """An empty array file (a crash before the data reached the disk), a
+    folder without its marker or half removed (a repair cut short)."""
+    load_identifier(tmp_path)
+    [folder] = tmp_path.glob("langid-*")
+    if damage == "empty file":
+        (folder / "pc.npy").write_bytes(b"")
+    elif damage == "no done marker":
+        (folder / "done").unlink()
+    else:
+        (folder / "done").unlink()
+        (folder / "ptc.npy").unlink()
+    assert answers(load_identifier(tmp_path)) == answers(reference)
+    assert (folder / "done").exists() and (folder / "ptc.npy").stat().st_size > 10_000_000
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no work folder left behind
+
+
+def test_a_filesystem_without_room_is_not_filled(tmp_path: Path, reference: LanguageIdentifier,
+                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import monitor.extract.langmodel as langmodel
+
+    monkeypatch.setattr(langmodel.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(64 << 20, 0, 60 << 20))
+    assert answers(load_identifier(tmp_path)) == answers(reference)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_old_models_and_dead_writers_folders_are_swept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    (tmp_path / "langid-0123456789abcdef").mkdir()  # a model py3langid no longer ships
+    dead = tmp_path / ".langid-x1"
+    dead.mkdir()
+    os.utime(dead, (time.time() - 7200, time.time() - 7200))
+    busy = tmp_path / ".langid-x2"  # another process writing now
+    busy.mkdir()
+    load_identifier(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("langid-0")) == \
+        sorted([".langid-x2", *(p.name for p in tmp_path.glob("langid-*"))])
+    assert not (tmp_path / "langid-0123456789abcdef").exists() and not dead.exists() and busy.exists()
+
+
+def test_a_worker_pool_starts_whatever_the_cache_holds(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The fork server loads the model in its preload: a damaged cache there
+    must not keep the extraction workers from starting."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    load_identifier(tmp_path)
+    [folder] = tmp_path.glob("langid-*")
+    (folder / "pc.npy").write_bytes(b"")
+    script = ("import asyncio\nfrom monitor.extract.pool import Extractor\n"
+              "async def main():\n    e = Extractor(workers=1)\n    print(await e.start())\n    e.close()\n"
+              "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NEWS_MONITOR_CACHE": str(tmp_path), "PYTHONPATH": str(root)},
+                          start_new_session=True)
+    assert done.stdout.strip() == "True", done.stderr[-2000:]
