@@ -15,11 +15,14 @@ from the page cache on demand and shared by every process that maps it (the
 DFA table, 39 MB, is copied into each process, as py3langid indexes it per
 byte).  A damaged folder is written again; one that cannot be written
 (read-only home, a full or size-limited filesystem) means loading from the
-compressed file as before, with a warning, never a failure.
+compressed file as before, with a warning, never a failure.  Writers take
+turns (a lock file); folders of models no process loaded for a week, and of
+writers that died, are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -29,13 +32,14 @@ import shutil
 import tempfile
 import time
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("monitor.extract")
 
 ROOM = 100 * 2**20  # the uncompressed arrays are 68 MB
+DAY = 86400.0
 ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 _TYPECODES = {2: "H", 4: "I", 8: "Q"}  # numpy unsigned itemsize -> the array module's code
 
@@ -75,19 +79,50 @@ def _cached(source: Path, cache: Path) -> tuple[Any, ...]:
     folder = cache / f"langid-{hashlib.sha256(source.read_bytes()).hexdigest()[:32]}"
     if (folder / "done").exists():
         try:
-            return _read(folder)
+            found = _read(folder)
+            _freshen(folder)
+            return found
         except Exception as exc:  # noqa: BLE001  (damaged, e.g. cut short by a crash: written again, once)
             log.warning("language model cache %s is damaged (%s: %s); writing it again", folder,
                         type(exc).__name__, exc)
-            shutil.rmtree(folder, ignore_errors=True)
-    _write(source, folder)
+    with _writing(cache):  # one writer at a time; the others then read what it wrote
+        if (folder / "done").exists():
+            try:
+                return _read(folder)
+            except Exception:  # noqa: BLE001  (still the damaged one)
+                shutil.rmtree(folder, ignore_errors=True)
+        _write(source, folder)
+        _sweep(folder)
     return _read(folder)
 
 
+@contextlib.contextmanager
+def _writing(cache: Path) -> Iterator[None]:
+    """An exclusive lock on the cache folder's `.lock` (flock: released if the
+    holder dies)."""
+    import fcntl
+
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _freshen(folder: Path) -> None:
+    """Mark the folder used (at most daily), so the sweep keeps a model some
+    process still loads."""
+    done = folder / "done"
+    with contextlib.suppress(OSError):
+        if time.time() - done.stat().st_mtime > DAY:
+            os.utime(done)
+
+
 def _write(source: Path, folder: Path) -> None:
-    """Decompress `source` into `folder`, atomically: written in a folder of
-    its own, synced, then renamed into place (a process that loses the race
-    keeps the winner's).  Refused where the filesystem lacks the room (a
+    """Decompress `source` into `folder` (the lock held), atomically: written
+    in a folder of its own, synced, then renamed into place.  Refused where the filesystem lacks the room (a
     size-limited tmpfs), so a full disk costs the slow load, not the disk."""
     import numpy as np
 
@@ -116,7 +151,6 @@ def _write(source: Path, folder: Path) -> None:
             if not (folder / "done").exists():
                 raise
         _fsync_folder(folder.parent)
-        _sweep(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -129,14 +163,18 @@ def _fsync_folder(path: Path) -> None:
         os.close(fd)
 
 
-def _sweep(keep: Path, older_than: float = 3600.0) -> None:
-    """Other models' folders (py3langid upgraded) and the work folders of
-    writers that died more than `older_than` seconds ago."""
+def _sweep(keep: Path) -> None:
+    """With the lock held: work folders (their writers died: a writer holds
+    the lock) and other models' folders no process has loaded for a week
+    (py3langid upgraded).  Best effort: a sweep never fails a load."""
     now = time.time()
     for other in keep.parent.glob("*langid-*"):
-        stale = other.name.startswith(".") and now - other.stat().st_mtime > older_than
-        if other != keep and (stale or other.name.startswith("langid-")):
-            shutil.rmtree(other, ignore_errors=True)
+        try:
+            unused = other.name.startswith("langid-") and now - (other / "done").stat().st_mtime > 7 * DAY
+            if other != keep and (other.name.startswith(".") or unused):
+                shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _read(folder: Path) -> tuple[Any, ...]:

@@ -87,6 +87,8 @@ class Heartbeat:
         self._me = me
         self._registered = 0  # the snapshot generation last registered
         self._registered_as: tuple[str, object] | None = None  # its (fingerprint, loaded_at)
+        self._announced: Snapshot | None = None  # the last snapshot a reload announced
+        self._recording = asyncio.Lock()
 
     @property
     def owner(self) -> str:
@@ -96,11 +98,21 @@ class Heartbeat:
         await self._register()
 
     async def _register(self) -> None:
-        await self.announce(self._live.current())
+        """Record the running snapshot, or the one a reload announced ahead of it."""
+        async with self._recording:
+            snap, ahead = self._live.current(), self._announced
+            await self._record(ahead if ahead is not None and ahead.generation > snap.generation else snap)
 
     async def announce(self, snap: Snapshot) -> None:
         """Record `snap` as this process's config now (a reload does it before
-        the new config's feeds reach the database; the beats do it otherwise)."""
+        the new config's feeds reach the database; the beats do it otherwise).
+        One record at a time: the database sees them in the order they are
+        made, and the last one made is what `_stale` compares with."""
+        async with self._recording:
+            self._announced = snap
+            await self._record(snap)
+
+    async def _record(self, snap: Snapshot) -> None:
         info = replace(self._me, config=snap.fingerprint, config_loaded_at=snap.loaded_at,
                        listen=snap.config.http.listen if self._me.kind == "run" else None)
         await self._threads.db(self._store.register_worker, info, self._clock.now())
@@ -116,8 +128,9 @@ class Heartbeat:
             return current.generation > self._registered
         return (current.fingerprint, current.loaded_at) != self._registered_as
 
-    async def beat(self) -> None:
-        """One beat (never raises: a beat the database misses is made up at the next)."""
+    async def beat(self) -> bool:
+        """One beat; False when the database missed it (made up at the next:
+        never raises)."""
         try:
             if self._stale():
                 await self._register()
@@ -131,9 +144,11 @@ class Heartbeat:
                                               dead=pid_gone, alive=pid_alive)
             if released:
                 log.info("took back %d lease(s) of processes that are gone", released)
+            return True
         except Exception as exc:  # the database is away: the leases still have most of their time
             log.warning("heartbeat of %s not recorded (%s: %s); retried at the next beat", self._me.owner,
                         type(exc).__name__, exc)
+            return False
 
     @contextlib.asynccontextmanager
     async def beating(self) -> AsyncIterator[None]:
@@ -146,16 +161,20 @@ class Heartbeat:
                 await task
 
     async def _run(self) -> None:
+        ok = True
         while True:
-            changed = asyncio.ensure_future(self._live.wait_change(self._registered))
-            try:
-                beat = self._live.current().config.replicas.heartbeat
-                await asyncio.wait_for(asyncio.shield(changed), beat.total_seconds())
-            except TimeoutError:
-                pass
-            finally:
-                changed.cancel()
-            await self.beat()
+            beat = self._live.current().config.replicas.heartbeat.total_seconds()
+            if not ok:  # a failed beat waits its interval, whatever changed meanwhile (no retry loop)
+                await asyncio.sleep(beat)
+            else:
+                changed = asyncio.ensure_future(self._live.wait_change(self._registered))
+                try:
+                    await asyncio.wait_for(asyncio.shield(changed), beat)
+                except TimeoutError:
+                    pass
+                finally:
+                    changed.cancel()
+            ok = await self.beat()
 
     async def stop(self) -> None:
         try:

@@ -77,7 +77,7 @@ def test_every_kind_of_damage_is_repaired(tmp_path: Path, reference: LanguageIde
         (folder / "ptc.npy").unlink()
     assert answers(load_identifier(tmp_path)) == answers(reference)
     assert (folder / "done").exists() and (folder / "ptc.npy").stat().st_size > 10_000_000
-    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no work folder left behind
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".lock"] == [folder.name]  # no work folder left
 
 
 def test_a_filesystem_without_room_is_not_filled(tmp_path: Path, reference: LanguageIdentifier,
@@ -88,23 +88,43 @@ def test_a_filesystem_without_room_is_not_filled(tmp_path: Path, reference: Lang
 
     monkeypatch.setattr(langmodel.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(64 << 20, 0, 60 << 20))
     assert answers(load_identifier(tmp_path)) == answers(reference)
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".lock"]
 
 
-def test_old_models_and_dead_writers_folders_are_swept(tmp_path: Path) -> None:
-    import os
+def test_unused_models_and_dead_writers_folders_are_swept(tmp_path: Path) -> None:
     import time
 
-    (tmp_path / "langid-0123456789abcdef").mkdir()  # a model py3langid no longer ships
-    dead = tmp_path / ".langid-x1"
-    dead.mkdir()
-    os.utime(dead, (time.time() - 7200, time.time() - 7200))
-    busy = tmp_path / ".langid-x2"  # another process writing now
-    busy.mkdir()
+    week_ago = time.time() - 8 * 86400
+    for name in ("langid-0000000000000000", "langid-1111111111111111"):  # models py3langid no longer ships
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "done").touch()
+    os.utime(tmp_path / "langid-0000000000000000" / "done", (week_ago, week_ago))  # nobody loaded it since
+    (tmp_path / ".langid-x1").mkdir()  # a writer that died (a live one would hold the lock)
     load_identifier(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("langid-0")) == \
-        sorted([".langid-x2", *(p.name for p in tmp_path.glob("langid-*"))])
-    assert not (tmp_path / "langid-0123456789abcdef").exists() and not dead.exists() and busy.exists()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert ".langid-x1" not in names and "langid-0000000000000000" not in names
+    assert "langid-1111111111111111" in names  # an older version still in use somewhere
+    assert len([n for n in names if n.startswith("langid-")]) == 2
+
+
+def test_processes_racing_on_an_empty_cache_all_use_it(tmp_path: Path) -> None:
+    """Several processes load at once: one writes, the others wait for it and
+    map what it wrote; none falls back to the compressed model."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    script = ("import logging, sys\nfrom pathlib import Path\nlogging.basicConfig(level=logging.WARNING)\n"
+              "from monitor.extract.langmodel import load_identifier\n"
+              "print(load_identifier(Path(sys.argv[1])).classify('Der Präsident schickt einen Gesandten.')[0])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True,
+                              env={**os.environ, "PYTHONPATH": str(root)}) for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [o.strip() for o, _ in outs] == ["de"] * 4
+    assert all("not used" not in e and "damaged" not in e for _, e in outs), [e for _, e in outs]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".lock") == [
+        p.name for p in tmp_path.glob("langid-*")]
 
 
 def test_a_worker_pool_starts_whatever_the_cache_holds(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

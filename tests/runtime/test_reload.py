@@ -283,9 +283,13 @@ async def test_a_heartbeat_during_the_reload_does_not_undo_its_announcement(runt
     assert await asyncio.to_thread(syncing.wait, 10)
     await runtime.heartbeat.beat()
     still = store.newer_config(behind, datetime.now(timezone.utc))
+    store.deregister_worker(runtime.owner)  # taken for dead meanwhile: the beat registers it again
+    await runtime.heartbeat.beat()
+    again = store.newer_config(behind, datetime.now(timezone.utc))
     release.set()
     assert (await reload).applied
     assert still is not None and still.owner == runtime.owner
+    assert again is not None and again.owner == runtime.owner
 
 
 async def test_a_reload_refused_after_its_announcement_is_not_left_announced(runtime, cfg: Cfg, server,
@@ -319,3 +323,21 @@ async def test_a_reload_refused_after_its_announcement_is_not_left_announced(run
     assert store.newer_config(behind, datetime.now(timezone.utc)) is not None  # announced, not taken back
     await runtime.heartbeat.beat()
     assert store.newer_config(behind, datetime.now(timezone.utc)) is None
+
+
+async def test_a_config_the_database_cannot_record_is_retried_at_the_beat_not_in_a_loop(runtime,
+                                                                                       monkeypatch) -> None:
+    from dataclasses import replace
+
+    calls = []
+
+    def refuse(info, now):  # type: ignore[no-untyped-def]
+        calls.append(now)
+        raise RuntimeError("the database refuses it")
+
+    monkeypatch.setattr(runtime.store, "register_worker", refuse)
+    current = runtime.live.current()
+    runtime.live.publish(replace(current, generation=current.generation + 1))  # a reload's new snapshot
+    async with runtime.heartbeat.beating():
+        await asyncio.sleep(0.5)
+    assert len(calls) == 1  # then the next beat, seconds later; it was retried at once, thousands of times
