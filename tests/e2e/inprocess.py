@@ -97,10 +97,12 @@ def _exit_code(code: object, err: io.StringIO) -> int:
 def _isolated(env: Mapping[str, str], cwd: Path, argv: list[str],
               out: io.StringIO, err: io.StringIO) -> Iterator[None]:
     """The process-wide things a command reads or sets, put back afterwards:
-    environment, working directory, argv, standard streams, root logging."""
+    environment, working directory, argv, standard streams, root logging
+    (its handlers, exactly) and every logger's level (the command quiets
+    third-party loggers)."""
     root = logging.getLogger()
     saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
-    saved_handlers, saved_level = list(root.handlers), root.level
+    saved_handlers, saved_levels = list(root.handlers), _levels()
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     os.environ.clear()
     os.environ.update(env)
@@ -118,4 +120,18 @@ def _isolated(env: Mapping[str, str], cwd: Path, argv: list[str],
         for handler in root.handlers[:]:
             if handler not in saved_handlers:
                 root.removeHandler(handler)
-        root.setLevel(saved_level)
+                handler.close()
+        for handler in saved_handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        for logger, level in saved_levels.items():
+            logger.setLevel(level)
+        for logger in list(logging.root.manager.loggerDict.values()):
+            if isinstance(logger, logging.Logger) and logger not in saved_levels:
+                logger.setLevel(logging.NOTSET)  # made by the command: as if it had never been set
+
+
+def _levels() -> dict[logging.Logger, int]:
+    loggers = [logging.getLogger(), *(lg for lg in logging.root.manager.loggerDict.values()
+                                      if isinstance(lg, logging.Logger))]
+    return {lg: lg.level for lg in loggers}
