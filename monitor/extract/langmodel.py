@@ -90,7 +90,8 @@ def _cached(source: Path, cache: Path) -> tuple[Any, ...]:
             try:
                 return _read(folder)
             except Exception:  # noqa: BLE001  (still the damaged one)
-                shutil.rmtree(folder, ignore_errors=True)
+                pass
+        shutil.rmtree(folder, ignore_errors=True)  # damaged, or what a repair cut short left
         _write(source, folder)
         _sweep(folder)
     return _read(folder)
@@ -121,12 +122,12 @@ def _freshen(folder: Path) -> None:
 
 
 def _write(source: Path, folder: Path) -> None:
-    """Decompress `source` into `folder` (the lock held), atomically: written
-    in a folder of its own, synced, then renamed into place.  Refused where the filesystem lacks the room (a
-    size-limited tmpfs), so a full disk costs the slow load, not the disk."""
+    """Decompress `source` into `folder` (absent; the lock held), atomically:
+    written in a folder of its own, synced, then renamed into place.  Refused
+    where the filesystem lacks the room (a size-limited tmpfs), so a full
+    disk costs the slow load, not the disk."""
     import numpy as np
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(folder.parent).free
     if free < ROOM:
         raise OSError(f"{free // 2**20} MB free in {folder.parent}, {ROOM // 2**20} MB needed")
@@ -143,13 +144,7 @@ def _write(source: Path, folder: Path) -> None:
         (work / "done").touch()
         work.chmod(0o755)  # mkdtemp makes it 0700: let other users (an image built as root) read it
         _fsync_folder(work)
-        if folder.exists() and not (folder / "done").exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a repair cut short left
-        try:
-            work.rename(folder)
-        except OSError:
-            if not (folder / "done").exists():
-                raise
+        work.rename(folder)
         _fsync_folder(folder.parent)
     finally:
         shutil.rmtree(work, ignore_errors=True)
