@@ -101,7 +101,11 @@ class Heartbeat:
         """Record the running snapshot, or the one a reload announced ahead of it."""
         async with self._recording:
             snap, ahead = self._live.current(), self._announced
-            await self._record(ahead if ahead is not None and ahead.generation > snap.generation else snap)
+            if ahead is not None and ahead.generation > snap.generation:
+                snap = ahead
+            else:
+                self._announced = None  # published or refused: not kept (a refused one's rules with it)
+            await self._record(snap)
 
     async def announce(self, snap: Snapshot) -> None:
         """Record `snap` as this process's config now (a reload does it before
