@@ -8,9 +8,10 @@ the language model (~1 s more); the suite runs a few hundred such commands on
 2 cores.  In the test process the package is imported once, and the fork
 server the first `once` starts serves every later one (multiprocessing keeps
 one per process; it keeps that first command's environment and working
-directory, which no worker reads: a task gets all it needs as arguments).  What must be a process of its own stays one: `run` (it
-serves and takes signals), the commands a test kills or times, and whatever
-a test starts with `popen`.  NEWS_MONITOR_TEST_SUBPROCESS=1 runs every
+directory, which no worker reads: a task gets all it needs as arguments).
+What must be a process of its own stays one: `run` (it serves and takes
+signals), the commands a test kills or times, and whatever a test starts
+with `popen`.  NEWS_MONITOR_TEST_SUBPROCESS=1 runs every
 command as a process."""
 
 from __future__ import annotations

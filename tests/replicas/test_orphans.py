@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.procs import kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
@@ -109,8 +110,7 @@ def test_sigkill_of_the_parent_leaves_no_extraction_process() -> None:
         assert len(descendants(proc.pid)) >= 3  # the fork server, two workers (and the resource tracker)
         kill_and_expect_no_descendant(proc)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        kill_group(proc)
 
 
 def test_a_worker_still_starting_when_the_parent_is_killed_ends_too(tmp_path: Path) -> None:
@@ -123,5 +123,4 @@ def test_a_worker_still_starting_when_the_parent_is_killed_ends_too(tmp_path: Pa
         assert proc.stdout is not None and proc.stdout.readline().startswith("starting ")
         kill_and_expect_no_descendant(proc)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        kill_group(proc)

@@ -205,6 +205,11 @@ async def test_log_format_and_level_follow_the_config(cfg: Cfg, caplog) -> None:
     assert json.loads(lines[-1])["msg"] == "after"
 
 
+def _late_feed_and_rule(cfg: Cfg, server) -> None:  # type: ignore[no-untyped-def]
+    cfg.edit(feeds=[*cfg.data["feeds"], {"url": server.url("/late.xml"), "name": "Late"}],
+             rules=[*cfg.data["rules"], {"id": "late", "query": "envoy", "notify": ["console"]}])
+
+
 async def test_a_reload_records_its_newer_config_before_its_new_feeds_can_be_claimed(
         runtime, cfg: Cfg, server, monkeypatch) -> None:
     """Another process still on the old config must find itself behind from
@@ -226,8 +231,7 @@ async def test_a_reload_records_its_newer_config_before_its_new_feeds_can_be_cla
 
     monkeypatch.setattr(store, "sync_feeds", sync_feeds)
     await asyncio.sleep(0.01)  # the new config's load time is after the old one's
-    cfg.edit(feeds=[*cfg.data["feeds"], {"url": server.url("/late.xml"), "name": "Late"}],
-             rules=[*cfg.data["rules"], {"id": "late", "query": "envoy", "notify": ["console"]}])
+    _late_feed_and_rule(cfg, server)
     result = await runtime.reloader.reload()
     assert result.applied, result.problems
     assert len(seen) == 1 and seen[0] is not None and seen[0].owner == runtime.owner
@@ -250,11 +254,6 @@ async def test_a_starting_process_is_registered_before_its_feeds_reach_the_datab
     monkeypatch.setattr(Store, "sync_feeds", sync_feeds)
     async with open_runtime(load_config(cfg.path), mode="run") as runtime:
         assert seen and (runtime.owner, runtime.live.current().fingerprint) in seen[0]
-
-
-def _late_feed_and_rule(cfg: Cfg, server) -> None:  # type: ignore[no-untyped-def]
-    cfg.edit(feeds=[*cfg.data["feeds"], {"url": server.url("/late.xml"), "name": "Late"}],
-             rules=[*cfg.data["rules"], {"id": "late", "query": "envoy", "notify": ["console"]}])
 
 
 async def test_a_heartbeat_during_the_reload_does_not_undo_its_announcement(runtime, cfg: Cfg, server,
