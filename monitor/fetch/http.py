@@ -42,6 +42,7 @@ from monitor.fetch.local import read_local
 from monitor.fetch.politeness import (FEED_ACCEPT, PAGE_ACCEPT, parse_max_age,
                                       parse_retry_after, request_headers)
 from monitor.fetch.settings import FetchSettings
+from monitor.fetch.transport import pooled
 from monitor.types import FetchResult
 from monitor.websub.discover import link_header_rels
 
@@ -81,11 +82,11 @@ class Fetcher:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             settings, total = self._settings, self._settings.timeout.total_seconds()
+            # our own semaphore keeps requests <= concurrency, so the pool never starves
+            limits = httpx.Limits(max_connections=settings.concurrency,
+                                  max_keepalive_connections=min(settings.concurrency, 20))
             self._client = httpx.AsyncClient(
-                transport=self._transport, follow_redirects=False, trust_env=False,
-                # our own semaphore keeps requests <= concurrency, so the pool never starves
-                limits=httpx.Limits(max_connections=settings.concurrency,
-                                    max_keepalive_connections=min(settings.concurrency, 20)),
+                transport=self._transport or pooled(limits), follow_redirects=False, trust_env=False,
                 timeout=httpx.Timeout(total, connect=min(settings.connect_timeout.total_seconds(), total)))
         return self._client
 

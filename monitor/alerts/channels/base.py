@@ -16,6 +16,7 @@ import httpx
 
 from monitor import USER_AGENT
 from monitor.clock import Clock
+from monitor.fetch.transport import pooled
 from monitor.types import ChannelSpec, Delivery, SendResult
 
 
@@ -35,10 +36,10 @@ class Deps:
     stream: IO[str] | None = None
 
     def http_client(self, spec: ChannelSpec) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=max(1, spec.concurrency))
         return httpx.AsyncClient(
-            transport=self.transport,
+            transport=self.transport or pooled(limits),
             timeout=httpx.Timeout(spec.timeout.total_seconds()),
-            limits=httpx.Limits(max_connections=max(1, spec.concurrency)),
             follow_redirects=False,
             trust_env=False,
             headers={"user-agent": USER_AGENT},
