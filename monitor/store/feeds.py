@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col
-from sqlalchemy import case, func, or_, select, text, update
+from sqlalchemy import Update, bindparam, case, func, or_, select, text, update
 
 from monitor import feedurl
 from monitor.config.model import HealthConfig
@@ -132,29 +134,31 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
     values: dict[str, object] = {
         "status": outcome.status, "error_count": outcome.error_count, "last_poll_at": polled,
         "next_poll_at": aware(outcome.next_poll_at), "last_error": outcome.error,
-        "last_error_kind": outcome.error_kind, "lease_owner": None, "lease_until": None,
-        "interval_reason": outcome.interval_reason,
-        "effective_interval_seconds": int(outcome.interval.total_seconds()) if outcome.interval else None}
+        "last_error_kind": outcome.error_kind, "interval_reason": outcome.interval_reason,
+        "effective_interval_seconds": int(outcome.interval.total_seconds()) if outcome.interval else None,
+        "etag": outcome.etag, "last_modified": outcome.last_modified}
+    full = outcome.status == FeedStatus.OK  # a full response defines the validators
     if FeedStatus(outcome.status).healthy:
         values["last_success_at"] = polled
-    if outcome.status == FeedStatus.OK:  # a full response defines the validators
-        values |= {"etag": outcome.etag, "last_modified": outcome.last_modified, "entries_last": outcome.entries}
-    else:  # a 304 or a failure keeps the validators the feed had
-        values |= {"etag": func.coalesce(outcome.etag, col(Feed.etag)),
-                   "last_modified": func.coalesce(outcome.last_modified, col(Feed.last_modified))}
+    if full:
+        values["entries_last"] = outcome.entries
     if outcome.title:
         values["title"] = outcome.title
     if outcome.backlog:
-        values["backlog_count"] = Feed.backlog_count + outcome.backlog
+        values["backlog_count"] = outcome.backlog
     with db.write() as s:
-        row = s.execute(select(col(Feed.id), col(Feed.url), col(Feed.url_key), col(Feed.lease_owner)).where(col(Feed.id) == outcome.feed_id)).first()
-        if row is None:
-            raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
-                             "while a poll was running?")
-        if row.lease_owner != owner:
+        row = None
+        if outcome.new_url:
+            row = s.execute(select(col(Feed.url), col(Feed.url_key)).where(col(Feed.id) == outcome.feed_id)).first()
+        done = rowcount(s.connection().execute(_finish_statement(tuple(sorted(values)), keep_validators=not full),
+                                               {"fid": outcome.feed_id, "owner": owner,
+                                                **{f"v_{key}": value for key, value in values.items()}}))
+        if not done:
+            if s.execute(select(col(Feed.id)).where(col(Feed.id) == outcome.feed_id)).first() is None:
+                raise StoreError(f"feed id {outcome.feed_id} does not exist; was the database reset "
+                                 "while a poll was running?")
             return FinishResult(applied=False)
-        s.execute(update(Feed).where(col(Feed.id) == outcome.feed_id, col(Feed.lease_owner) == owner).values(**values))
-        if outcome.new_url and feedurl.key(outcome.new_url) != row.url_key:
+        if outcome.new_url and row is not None and feedurl.key(outcome.new_url) != row.url_key:
             _move(s, outcome.feed_id, row.url, outcome.new_url, secrets)
         note = None
         if websub_policy is not None and outcome.websub is not None:
@@ -167,6 +171,25 @@ def finish_poll(db: Database, outcome: PollOutcome, *, owner: str, health: Healt
             return FinishResult(applied=True, websub_note=note)
         queued = enqueue_health(s, feed, event, channels=health.notify, now=polled)
         return FinishResult(applied=True, health=event if queued else None, websub_note=note)
+
+
+@functools.lru_cache(maxsize=32)
+def _finish_statement(keys: tuple[str, ...], *, keep_validators: bool) -> Update:
+    """finish_poll's UPDATE for one set of columns, built once per process
+    (building and coercing an ORM update per poll cost more than the write:
+    ~1 ms of CPU a feed, ~0.3 s a cycle at 300 feeds).  It sets `keys` from
+    the bound parameters `v_<key>`, releases the lease, and changes
+    only a row `:owner` leases; a 304 or a failure keeps the validators the
+    row has when the answer carries none, and `backlog_count` adds."""
+    feed = table_of(Feed)
+    values: dict[str, Any] = {key: bindparam(f"v_{key}", type_=feed.c[key].type) for key in keys}
+    if keep_validators:
+        for key in ("etag", "last_modified"):
+            values[key] = func.coalesce(values[key], feed.c[key])
+    if "backlog_count" in values:
+        values["backlog_count"] = feed.c.backlog_count + values["backlog_count"]
+    return (update(feed).where(feed.c.id == bindparam("fid"), feed.c.lease_owner == bindparam("owner"))
+            .values({**values, "lease_owner": None, "lease_until": None}))
 
 
 def defer_poll(db: Database, feed_id: int, *, owner: str, due_at: datetime) -> bool:

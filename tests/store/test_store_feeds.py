@@ -7,8 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from monitor.errors import StoreError
 from monitor.store import Store
+from monitor.store.models import Feed
 from monitor.types import FeedSpec, PollOutcome
 from tests.store.builders import record, T0, claim_concurrently, item, plan_to, spec
 
@@ -22,6 +26,47 @@ def claim(store: Store, now=T0, owner="a", limit=10, **kw):  # type: ignore[no-u
 def outcome(feed_id: int, *, status="ok", next_in=timedelta(minutes=10), **kw) -> PollOutcome:  # type: ignore[no-untyped-def]
     return PollOutcome(feed_id=feed_id, polled_at=T0, next_poll_at=T0 + next_in, status=status,
                        error_count=kw.pop("error_count", 0), **kw)
+
+
+
+def test_a_poll_of_each_kind_writes_its_columns_and_only_those(store: Store) -> None:
+    """Each outcome shape (a full answer, a 304 with and without validators, a
+    failure, backlog, a title) on one feed, read back after each: the UPDATE
+    finish_poll prepares per set of columns writes what the outcome says."""
+    store.sync_feeds([spec("https://a.example/rss", "A")], T0)
+
+    def poll(owner: str = "a", **kw) -> None:  # type: ignore[no-untyped-def]
+        [feed] = claim(store, owner=owner, all_feeds=True)
+        assert store.finish_poll(outcome(feed.id, next_in=timedelta(0), **kw), owner=owner).applied
+
+    def state():  # type: ignore[no-untyped-def]
+        [view] = store.list_feeds()
+        [due] = claim(store, owner="peek", all_feeds=True)
+        store.defer_poll(due.id, owner="peek", due_at=T0)
+        with store._db.engine.connect() as conn:
+            title = conn.execute(select(col(Feed.title))).scalar_one()
+        return replace(view, name=title), due
+
+    poll(etag='"v1"', last_modified="Sun, 01 Mar 2026 11:00:00 GMT", title="The A feed", entries=5, backlog=3)
+    view, due = state()  # view.name: the title the feed gave itself
+    assert (due.etag, due.last_modified, view.name, view.backlog) == (
+        '"v1"', "Sun, 01 Mar 2026 11:00:00 GMT", "The A feed", 3)
+    poll(status="not-modified", backlog=2)  # a 304 without validators keeps them; backlog adds up
+    view, due = state()
+    assert (due.etag, due.last_modified, view.status, view.backlog, view.name) == (
+        '"v1"', "Sun, 01 Mar 2026 11:00:00 GMT", "not-modified", 5, "The A feed")
+    poll(status="not-modified", etag='"v2"')  # a 304 with a new ETag replaces that one only
+    view, due = state()
+    assert (due.etag, due.last_modified) == ('"v2"', "Sun, 01 Mar 2026 11:00:00 GMT")
+    poll(status="ok", entries=7)  # a full answer without validators clears them
+    view, due = state()
+    assert (due.etag, due.last_modified, view.status) == (None, None, "ok")
+    assert view.interval_reason == "configured" and view.error_count == 0
+
+
+def test_finishing_a_poll_of_a_feed_that_is_gone_is_an_error_naming_it(store: Store) -> None:
+    with pytest.raises(StoreError, match="feed id 987654 does not exist"):
+        store.finish_poll(outcome(987654), owner="a")
 
 
 def test_sync_adds_updates_and_deactivates(store: Store) -> None:
