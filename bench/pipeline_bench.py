@@ -100,8 +100,14 @@ def serve(port_queue, feeds: int, items: int) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    class Farm(ThreadingHTTPServer):
+        # listen() backlog: socketserver's default of 5 overflows when a client opens 20-32
+        # connections at once, and each dropped SYN is retried a second later (a web
+        # server's backlog is 511 or more; nginx's default)
+        request_queue_size = 1024
+        daemon_threads = True
+
+    httpd = Farm(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     for f in range(feeds):
         pages[f"/feed/{f}.xml"] = feed_xml(base, f, items).encode()
