@@ -39,7 +39,7 @@ def test_a_second_run_on_one_sqlite_file_is_refused_naming_the_first(tmp_path, f
 def test_once_beside_a_run_with_a_slow_receiver_repeats_nothing(tmp_path, farm, hook) -> None:
     for n in range(4):
         farm.publish(n, 2)
-    hook.delays["/hook"] = 2.5  # every send takes 2.5 s (the channel allows 10 s)
+    hook.delays["/hook"] = 1.5  # every send takes 1.5 s (the channel allows 10 s)
     db = f"sqlite:///{tmp_path / 'monitor.db'}"
     config = replica_config(tmp_path, "m", db, farm, hook.url("/hook"), list(range(4)),
                             channels={"hook": {"type": "webhook", "url": hook.url("/hook"), "timeout": "10s",
@@ -47,10 +47,10 @@ def test_once_beside_a_run_with_a_slow_receiver_repeats_nothing(tmp_path, farm, 
     daemon = Replica(config, "run")
     try:
         assert until(lambda: len(hook.posts()) >= 1, 90), daemon.log  # sends are in flight
-        ran = [once(config)]  # cron starts `once` while the daemon sends (8 sends, 2 at a time: 10 s)
+        ran = [once(config)]  # cron starts `once` while the daemon sends (8 sends, 2 at a time: 6 s)
         assert all(r.returncode == 0 for r in ran), [r.stderr[-2000:] for r in ran]
         assert until(lambda: len(hook.posts()) >= 8, 90), daemon.log
-        time.sleep(3.0)  # a repeat would arrive within a send or two
+        time.sleep(2.0)  # a repeat would arrive within a send or two
     finally:
         daemon.kill()
     ids = collections.Counter(p.headers["webhook-id"] for p in hook.posts())
