@@ -28,6 +28,7 @@ from monitor.redact import Redactor
 from monitor.runtime.heartbeat import freshness
 from monitor.runtime.snapshot import LiveConfig
 from monitor.runtime.threads import Threads
+from monitor.runtime.wakeup import Wakeup
 from monitor.store.workers import WorkerInfo
 from monitor.types import FeedState, FeedStatus, PollOutcome, RecordedHit
 from monitor.units import iso
@@ -51,7 +52,7 @@ class CycleResult:
 
 class Poller:
     def __init__(self, *, store, pipeline: Pipeline, live: LiveConfig, clock: Clock,  # type: ignore[no-untyped-def]
-                 threads: Threads, metrics: Metrics, owner: str) -> None:
+                 threads: Threads, metrics: Metrics, owner: str, websub_due: Wakeup | None = None) -> None:
         self._store = store
         self._pipeline = pipeline
         self._live = live
@@ -59,6 +60,7 @@ class Poller:
         self._threads = threads
         self._metrics = metrics
         self._owner = owner
+        self._websub_due = websub_due  # set when a poll changed a feed's subscription: the subscriber acts now
         self._newer: WorkerInfo | None = None  # the process with a newer config, while this one is behind
         self._more = False  # the last claim filled every slot: more feeds may be due
         self._draining = False
@@ -181,6 +183,8 @@ class Poller:
                             feed.url, extra={"event": "poll-finish-refused", "feed": feed.url})
             elif finished.websub_note:
                 self._log_websub(feed, finished.websub_note)
+                if self._websub_due is not None:
+                    self._websub_due.set()
         self._metrics.polls.labels(outcome.status).inc()
         if outcome.status in (FeedStatus.FAILING, FeedStatus.GONE):
             self._metrics.poll_errors.labels(outcome.error_kind or "error").inc()

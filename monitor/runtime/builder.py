@@ -194,8 +194,9 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         metrics.watch_store(store.stats)
         wakeup = Wakeup()
         pipeline = Pipeline(store=store, clock=clock, threads=threads, metrics=metrics, owner=owner, wakeup=wakeup)
+        websub_due = Wakeup()
         poller = Poller(store=store, pipeline=pipeline, live=live, clock=clock, threads=threads, metrics=metrics,
-                        owner=owner)
+                        owner=owner, websub_due=websub_due)
         dispatcher = Dispatcher(store=store, live=live, clock=clock, owner=owner, wakeup=wakeup)
         housekeeping = Housekeeping(store=store, live=live, threads=threads, clock=clock)
         subscriber = Subscriber(store=store, live=live, threads=threads, clock=clock, metrics=metrics,
@@ -203,7 +204,7 @@ async def open_runtime(config: Config, *, mode: Mode = "run", clock: Clock | Non
         daemon = Daemon(poller=poller, dispatcher=dispatcher, live=live, store=store, clock=clock,
                         followups=FollowUps(store=store, live=live, threads=threads, clock=clock),
                         spikes=Spikes(store=store, live=live, threads=threads, clock=clock),
-                        housekeeping=housekeeping, intervals=intervals, subscriber=subscriber)
+                        housekeeping=housekeeping, intervals=intervals, subscriber=subscriber, websub_due=websub_due)
         status = Status(live, daemon.state if mode == "run" else None)
         intake = PushIntake(store=store, live=live, threads=threads, clock=clock, pipeline=pipeline, metrics=metrics)
         web = WebApp(store=store, status=status, metrics=metrics, clock=clock, threads=threads, websub=intake)

@@ -32,6 +32,7 @@ from monitor.poll.poller import CycleResult, Poller
 from monitor.runtime.jobs import FollowUps, Housekeeping, Spikes
 from monitor.runtime.snapshot import LiveConfig, Snapshot
 from monitor.runtime.status import DaemonState
+from monitor.runtime.wakeup import Wakeup
 from monitor.types import PollOutcome, RecordedHit
 from monitor.units import format_duration
 
@@ -50,7 +51,7 @@ class Intervals:
 class Daemon:
     def __init__(self, *, poller: Poller, dispatcher: Any, live: LiveConfig, store: Any, clock: Clock,
                  followups: FollowUps, housekeeping: Housekeeping, spikes: Spikes, intervals: Intervals = Intervals(),
-                 subscriber: Any = None) -> None:
+                 subscriber: Any = None, websub_due: Wakeup | None = None) -> None:
         self._poller = poller
         self._dispatcher = dispatcher
         self._live = live
@@ -61,6 +62,9 @@ class Daemon:
         self._housekeeping = housekeeping
         self._intervals = intervals
         self._subscriber = subscriber  # monitor.websub.subscriber.Subscriber: talks to hubs (run only)
+        # set when a subscription's next action may be due now (a poll found or lost a hub, a reload
+        # removed a feed): the subscriber acts at once instead of at its next tick
+        self._websub_due = websub_due or Wakeup()
         self._stop = asyncio.Event()
         self._scheduler: AsyncIOScheduler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
@@ -127,10 +131,6 @@ class Daemon:
         now = self._clock.now()
         scheduler.add_job(self._guard("poll", self._poll), IntervalTrigger(seconds=self._intervals.poll.total_seconds()),
                           id="poll", next_run_time=now)
-        if self._subscriber is not None:
-            scheduler.add_job(self._guard("websub", self._subscriber.tick),
-                              IntervalTrigger(seconds=self._intervals.poll.total_seconds()), id="websub",
-                              next_run_time=now)
         scheduler.add_job(self._guard("housekeeping", self._housekeeping.run),
                           CronTrigger(hour=3, minute=17, timezone=timezone.utc), id="housekeeping")
         self._sync_digests(scheduler, self._live.current())
@@ -150,6 +150,16 @@ class Daemon:
         while True:
             snap = await self._live.wait_change(self._jobs_for)
             self._sync_digests(scheduler, snap)
+            self._websub_due.set()  # the reload may have removed a pushed feed: unsubscribe now
+
+    async def _talk_to_hubs(self) -> None:
+        """The WebSub subscriber: every poll interval (renewals, retries, a
+        replica's changes), and at once when `websub_due` is set."""
+        assert self._subscriber is not None
+        tick = self._guard("websub", self._subscriber.tick)
+        while not self._stop.is_set():
+            await tick()
+            await self._websub_due.wait(self._intervals.poll.total_seconds())
 
     async def _digest(self, key: str) -> None:
         await run_digest(self._store, key, clock=self._clock)
@@ -183,6 +193,7 @@ class Daemon:
         scheduler.start()
         follow = asyncio.create_task(self._follow_config(scheduler), name="digest jobs follow the config")
         dispatch = asyncio.create_task(self._dispatcher.run(self._stop), name="dispatch")
+        hubs = asyncio.create_task(self._talk_to_hubs(), name="websub") if self._subscriber is not None else None
         # a daemon will extract pages soon: start the workers now, beside the first polls
         # (`once` starts them on first need, so an idle cron run costs nothing)
         warm = asyncio.create_task(self._live.current().extractor.start(), name="extraction workers")
@@ -197,8 +208,11 @@ class Daemon:
             follow.cancel()
             warm.cancel()
             dispatch.cancel()  # sends in flight are their own tasks: drained below
+            self._websub_due.set()  # the hub loop ends after the request in flight (drained below)
             scheduler.pause()
             await self._drain()
+            if hubs is not None:
+                hubs.cancel()
             scheduler.shutdown(wait=False)
 
     async def _drain(self) -> None:
