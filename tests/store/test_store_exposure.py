@@ -12,6 +12,7 @@ import stat
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,12 +81,30 @@ def http_port() -> Iterator[int]:
 
 
 def test_postgresql_that_never_answers_fails_in_bounded_time(http_port: int) -> None:
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{http_port}/monitor"
+    """The whole process, with the URL's own connect_timeout (the default is the next test's)."""
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{http_port}/monitor?connect_timeout=2"
     started = time.monotonic()
     proc = run_in_group([sys.executable, "-m", "monitor", "db", "upgrade", "--database", url],
-                        cwd=ROOT, timeout=CONNECT_TIMEOUT * 4 + 30)
+                        cwd=ROOT, timeout=2 * 4 + 30)
     elapsed = time.monotonic() - started
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "timeout" in lines[0].lower(), proc.stderr
-    assert elapsed < CONNECT_TIMEOUT * 4 + 20, elapsed
+    assert elapsed < 2 * 4 + 20, elapsed
+
+
+def test_a_postgresql_url_without_connect_timeout_gets_the_default(http_port: int, monkeypatch) -> None:
+    """CONNECT_TIMEOUT (10 s) applies when the URL names none: shortened here to 1 s to see it act."""
+    from monitor.errors import StoreError
+    from monitor.store import engine
+
+    assert engine.CONNECT_TIMEOUT == CONNECT_TIMEOUT
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1)
+    store = Store.open(f"postgresql+psycopg://postgres@127.0.0.1:{http_port}/monitor")
+    pool = ThreadPoolExecutor(1)  # without a timeout the connect would wait forever: not in this thread
+    try:
+        with pytest.raises(StoreError, match="(?i)timeout"):
+            pool.submit(store.upgrade).result(timeout=1 * 4 + 5)
+    finally:
+        pool.shutdown(wait=False)  # a stuck connect ends when the fixture closes its sockets
+    store.close()
