@@ -13,6 +13,8 @@ The hostile cases' table is printed here too, not in tests/hostile/conftest.py:
 under pytest-xdist the controller, which prints the summary, collects nothing
 and never loads that conftest; every test process appends its cases to one
 file (tests/hostile/measure.py) named in the environment the workers inherit.
+
+And `pg_shared_url`: one migrated PostgreSQL schema per pytest worker.
 """
 
 from __future__ import annotations
@@ -122,3 +124,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     listed = "\n".join(f"  pid {pid}: {cmd[:160]}" for pid, cmd in sorted(orphans.items()))
     print(f"\nFAILED: {len(orphans)} process(es) started by the tests outlived them (killed now):\n{listed}")
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def pg_shared_url() -> Any:
+    """The pytest worker's PostgreSQL schema, migrated once (dropped at the
+    end); tests that share it empty it first (tests.pg.truncate)."""
+    from monitor.store import Store
+    from tests import pg
+
+    problem = pg.pg_problem("PG tests on the shared schema")
+    if problem:
+        pytest.skip(problem)
+    with pg.schema("store_test") as url:
+        store = Store.open(url)
+        store.upgrade()
+        store.close()
+        yield url
+

@@ -1,6 +1,8 @@
 """The real PostgreSQL at 127.0.0.1:5432 for tests: is it there, and a
 database or a schema of a test's own (dropped afterwards, its sessions
-ended first), so nobody else's objects are touched."""
+ended first), so nobody else's objects are touched.  `truncate` empties a
+migrated schema that a pytest worker's tests share (upgrading a fresh one
+costs ~0.5-1 s a test; emptying one ~0.05 s)."""
 
 from __future__ import annotations
 
@@ -52,3 +54,24 @@ def schema(prefix: str) -> Iterator[str]:
         yield f"{PG_URL}/test?options=-csearch_path%3D{name}"
     finally:
         admin(f'DROP SCHEMA "{name}" CASCADE')
+
+
+def model_tables() -> str:
+    """Every table of the models, comma-separated (a table added later is emptied too)."""
+    from sqlmodel import SQLModel
+
+    import monitor.store.models  # noqa: F401 - registers the tables
+
+    return ", ".join(sorted(SQLModel.metadata.tables))
+
+
+def truncate(url: str) -> None:
+    """Empty every model table of the schema `url` points at (alembic_version stays), ids from 1 again."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {model_tables()} RESTART IDENTITY CASCADE")
+    finally:
+        engine.dispose()

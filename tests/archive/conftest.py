@@ -1,5 +1,6 @@
 """The archive end to end: a local feed farm, the real CLI, on SQLite and on
-the real PostgreSQL (a schema of its own; skipped loudly when unreachable)."""
+the real PostgreSQL (a schema of the pytest worker's, migrated once and
+emptied before each test; skipped loudly when unreachable)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import Cli
 from tests.e2e.servers import LocalServer, Receiver
-from tests.pg import pg_problem, schema
+from tests.pg import pg_problem, truncate
 
 
 @pytest.fixture
@@ -33,17 +34,11 @@ class ArchiveCli(Cli):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def cli(request, tmp_path):  # type: ignore[no-untyped-def]
-    """The CLI on a SQLite file, then on a fresh PostgreSQL schema."""
+    """The CLI on a SQLite file, then on an empty PostgreSQL schema."""
     c = ArchiveCli(tmp_path)
-    if request.param == "sqlite":
-        yield c
-        return
-    problem = pg_problem()
-    if problem:
-        pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
-    with schema("store_test") as url:
-        c.database = url
-        yield c
+    if request.param == "postgresql":
+        c.database = _empty_pg(request)
+    return c
 
 
 @pytest.fixture
@@ -51,16 +46,18 @@ def sqlite_cli(tmp_path):  # type: ignore[no-untyped-def]
     return ArchiveCli(tmp_path)
 
 
-def database_url(request, tmp_path):  # type: ignore[no-untyped-def]
-    """SQLite file or a fresh PostgreSQL schema (a context manager either way)."""
-    import contextlib
-
-    if request.param == "sqlite":
-        return contextlib.nullcontext(f"sqlite:///{tmp_path / 'archive.db'}")
+def _empty_pg(request) -> str:  # type: ignore[no-untyped-def]
     problem = pg_problem()
     if problem:
         pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
-    return schema("store_test")
+    url: str = request.getfixturevalue("pg_shared_url")
+    truncate(url)
+    return url
+
+
+def database_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A SQLite file or the empty PostgreSQL schema."""
+    return f"sqlite:///{tmp_path / 'archive.db'}" if request.param == "sqlite" else _empty_pg(request)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,13 +68,12 @@ async def archive(request, tmp_path, server, receiver):  # type: ignore[no-untyp
     from tests.archive.farm import build, configure
 
     build(server)
-    with database_url(request, tmp_path) as url:
-        c = ArchiveCli(tmp_path)
-        c.database = url
-        configure(c, server, receiver, http={"listen": "127.0.0.1:0", "token": "t0ken"})
-        async with open_runtime(load_config(c.config), mode="once") as runtime:
-            await runtime.once()
-            yield runtime
+    c = ArchiveCli(tmp_path)
+    c.database = database_url(request, tmp_path)
+    configure(c, server, receiver, http={"listen": "127.0.0.1:0", "token": "t0ken"})
+    async with open_runtime(load_config(c.config), mode="once") as runtime:
+        await runtime.once()
+        yield runtime
 
 
 def api_client(api, token: str | None = "t0ken"):  # type: ignore[no-untyped-def]

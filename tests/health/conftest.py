@@ -1,6 +1,7 @@
 """Store fixtures for the feed-health tests: SQLite (a temp file) and the real
 PostgreSQL at 127.0.0.1:5432 in a schema of our own (skipped, saying why,
-when PostgreSQL is not reachable)."""
+when PostgreSQL is not reachable): `fresh_url` an empty one for the
+migration tests, `store` the pytest worker's migrated schema, emptied."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from monitor.clock import FrozenClock
 from monitor.store import Store
 from tests.store.builders import T0
-from tests.pg import pg_problem, schema
+from tests.pg import pg_problem, schema, truncate
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -33,9 +34,17 @@ def clock() -> FrozenClock:
     return FrozenClock(T0)
 
 
-@pytest.fixture
-def store(fresh_url: str, clock: FrozenClock) -> Iterator[Store]:
-    s = Store.open(fresh_url, clock=clock)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/health.db"
+    else:
+        problem = pg_problem()
+        if problem:
+            pytest.skip(problem)
+        url = request.getfixturevalue("pg_shared_url")
+        truncate(url)
+    s = Store.open(url, clock=clock)
     s.upgrade()
     try:
         yield s

@@ -1,7 +1,8 @@
 """The `store` fixture runs every store test on SQLite (a temp file) and on
 the real PostgreSQL at 127.0.0.1:5432.  Each backend is migrated once per
 session (SQLite: a template file copied per test; PostgreSQL: a schema of our
-own, truncated before each test and dropped at the end).  Tests of migrations
+own, truncated before each test and dropped at the end: tests/conftest.py's
+`pg_shared_url`).  Tests of migrations
 themselves use `any_url`, a fresh empty database."""
 
 from __future__ import annotations
@@ -36,16 +37,7 @@ def clock() -> FrozenClock:
     return FrozenClock(T0)
 
 
-def _tables() -> str:
-    """Every table of the models (a table added later is truncated too)."""
-    from sqlmodel import SQLModel
-
-    import monitor.store.models  # noqa: F401 - registers the tables
-
-    return ", ".join(sorted(SQLModel.metadata.tables))
-
-
-TABLES = _tables()
+TABLES = pgdb.model_tables()
 
 
 @pytest.fixture(scope="session")
@@ -56,18 +48,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.upgrade()
     store.close()  # the last connection checkpoints the WAL into the file
     return path
-
-
-@pytest.fixture(scope="session")
-def pg_shared_url(pg_problem: str | None) -> Iterator[str]:
-    """One schema upgraded once per session; tests truncate it first."""
-    if pg_problem:
-        pytest.skip(pg_problem)
-    with pgdb.schema("store_test") as url:
-        store = Store.open(url)
-        store.upgrade()
-        store.close()
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

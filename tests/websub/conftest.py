@@ -1,1 +1,1 @@
-from tests.store.conftest import clock, pg_problem, pg_shared_url, sqlite_template, store  # noqa: F401
+from tests.store.conftest import clock, pg_problem, sqlite_template, store  # noqa: F401
