@@ -3,7 +3,9 @@
 `live` polls the local feed farm once (a hit, a 404 feed), makes one dead
 delivery (a webhook to a closed port, max_attempts 1) and serves the daemon's
 HTTP surface on 127.0.0.1 with the runtime's own HTTP server. `browser` is
-Debian's chromium driven by Playwright's async API; both share the test's loop.
+Debian's chromium driven by Playwright's async API, launched once per test
+module (about 1 s a launch) and giving each test contexts of its own, closed
+after it; the fixtures and the tests run on the module's event loop.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from monitor.config import load_config
 from monitor.runtime.builder import Runtime, open_runtime
@@ -66,7 +70,7 @@ async def live_app(tmp_path: Path, server: LocalServer, **extra) -> AsyncIterato
         yield Live(runtime, f"http://127.0.0.1:{runtime.http.port}/")
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def live(tmp_path: Path, server: LocalServer) -> AsyncIterator[Live]:
     async with live_app(tmp_path, server) as served:
         yield served
@@ -80,8 +84,8 @@ def _missing(what: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture
-async def browser():
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium() -> AsyncIterator[Any]:
     """Debian's headless chromium through Playwright; skips LOUDLY when absent."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
         _missing(f"{CHROMIUM} is missing")
@@ -90,8 +94,38 @@ async def browser():
     except ImportError:
         _missing("the playwright package is missing")
     async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield chromium
+            yield launched
         finally:
-            await chromium.close()
+            await launched.close()
+
+
+class Tabs:
+    """The test's view of the shared browser: what it opens is closed after it
+    (a page left open would go on polling a server that is gone)."""
+
+    def __init__(self, chromium: Any) -> None:
+        self._chromium = chromium
+        self._contexts: list[Any] = []
+
+    async def new_context(self, **options: Any) -> Any:
+        context = await self._chromium.new_context(**options)
+        self._contexts.append(context)
+        return context
+
+    async def new_page(self, **options: Any) -> Any:
+        return await (await self.new_context(**options)).new_page()
+
+    async def close(self) -> None:
+        for context in self._contexts:
+            await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def browser(chromium: Any) -> AsyncIterator[Tabs]:
+    tabs = Tabs(chromium)
+    try:
+        yield tabs
+    finally:
+        await tabs.close()

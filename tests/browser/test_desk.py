@@ -6,12 +6,16 @@ page sets the cookie.  (The docs' screenshots come from scripts/screenshots.py.)
 
 from __future__ import annotations
 
+import pytest
+
 try:
     from playwright.async_api import expect
 except ImportError:  # the `browser` fixture skips (or fails in CI) with the install hint
     expect = None
 
 from tests.browser.conftest import live_app
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's tests share one Chromium
 
 TOKEN = "desk-t0ken-123"
 

@@ -4,12 +4,16 @@ Playwright, against the daemon's real HTTP server on 127.0.0.1.
 
 from __future__ import annotations
 
+import pytest
+
 try:
     from playwright.async_api import expect
 except ImportError:  # the `browser` fixture skips (or fails in CI) with the install hint
     expect = None
 
 from tests.browser.conftest import live_app
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's tests share one Chromium
 
 ENVOY_QUERY = "@china NEAR/20 envoy AND @north_korea"
 TOKEN = "br0wser-t0ken"
