@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.inprocess import run_in_process, runs_in_process
+from tests.e2e.inprocess import news_monitor
 from tests.e2e.servers import LocalServer, Receiver
-from tests.procs import kill_group, run_in_group
+from tests.procs import kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,10 +52,7 @@ class Cli:
         return self.config
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        if runs_in_process(args):
-            proc = run_in_process(args, env=self.env, cwd=self.tmp, timeout=timeout)
-        else:
-            proc = run_in_group([sys.executable, "-m", "monitor", *args], env=self.env, cwd=self.tmp, timeout=timeout)
+        proc = news_monitor(args, env=self.env, cwd=self.tmp, timeout=timeout)
         if check and proc.returncode != 0:
             raise AssertionError(f"news-monitor {' '.join(args)} exited {proc.returncode}\n"
                                  f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")

@@ -31,7 +31,19 @@ from pathlib import Path
 # Commands that end when their work is done, leaving no thread or task behind
 # (their runtime closes its pools, threads and connections on the way out).
 IN_PROCESS = frozenset({"hits", "feeds", "search", "backtest", "stories", "deliveries", "check", "once",
-                        "backfill", "db"})
+                        "backfill", "db", "test-channel"})
+
+
+def news_monitor(args: Sequence[str], *, env: Mapping[str, str], cwd: Path | str | None = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`news-monitor ARGS` as a user runs it: in this process when it may
+    (runs_in_process), else a real process in a group of its own."""
+    from tests.procs import run_in_group
+
+    where = Path(cwd) if cwd is not None else Path.cwd()
+    if runs_in_process(args):
+        return run_in_process(args, env=env, cwd=where, timeout=timeout)
+    return run_in_group([sys.executable, "-m", "monitor", *args], env=env, cwd=where, timeout=timeout)
 
 
 def runs_in_process(args: Sequence[str]) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.e2e.inprocess import news_monitor
 from tests.e2e.servers import LocalServer, Request
 from tests.hostile.measure import Measurements
 from tests.pg import pg_problem, schema
@@ -66,10 +67,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def _run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "monitor", *args], cwd=config.parent, capture_output=True,
-                          text=True, timeout=120, start_new_session=True,
-                          env={**os.environ, "NEWS_MONITOR_CONFIG": str(config), "PYTHONPATH": str(ROOT),
-                               "NM_TEST_FEED_KEY": KEY, "NM_TEST_FEED_TOKEN": TOKEN})
+    done = news_monitor(args, cwd=config.parent, timeout=120,
+                        env={**os.environ, "NEWS_MONITOR_CONFIG": str(config), "PYTHONPATH": str(ROOT),
+                             "NM_TEST_FEED_KEY": KEY, "NM_TEST_FEED_TOKEN": TOKEN})
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import yaml
 
+from tests.e2e.inprocess import news_monitor
 from tests.e2e.servers import LocalServer, Request, rss
 from tests.hostile.measure import Measurements
-from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = ["T0SECRETAA", "B0SECRETBB", "XyZslackToken42", "QueryTok3nValue", "AppriseTok9n", "HdrV4lue99"]
@@ -56,7 +55,7 @@ def _config(tmp_path: Path, base: str) -> Path:
 
 
 def _run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_in_group([sys.executable, "-m", "monitor", *args], cwd=config.parent, timeout=120,
+    return news_monitor(args, cwd=config.parent, timeout=120,
                         env={**os.environ, "NEWS_MONITOR_CONFIG": str(config), "PYTHONPATH": str(ROOT)})
 
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from monitor.cli import build_app
 from monitor.config import load_config
+from tests.e2e.inprocess import news_monitor
 from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,8 +67,7 @@ def test_read_only_commands_refuse_a_database_that_does_not_exist(elsewhere: Pat
 
 def test_once_from_another_directory_writes_beside_the_config_and_logs_where(elsewhere: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = run_in_group([sys.executable, "-m", "monitor", "once", "--config", str(elsewhere / "monitor.yaml")],
-                        env=env, cwd=Path.cwd(), timeout=120)
+    proc = news_monitor(["once", "--config", str(elsewhere / "monitor.yaml")], env=env, cwd=Path.cwd(), timeout=120)
     assert proc.returncode == 0, proc.stderr
     db = elsewhere / "data" / "monitor.db"
     assert f"database: {db} (SQLite)" in proc.stderr
@@ -84,7 +84,7 @@ def test_a_folder_that_cannot_hold_the_database_is_one_line(elsewhere: Path) -> 
     assert f"database: cannot create {elsewhere / 'data' / 'monitor.db'}: {elsewhere / 'data'} is not a folder" \
         in check.output
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = run_in_group([sys.executable, "-m", "monitor", "once", "--config", str(config)], env=env, timeout=120)
+    proc = news_monitor(["once", "--config", str(config)], env=env, timeout=120)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert lines == [f"news-monitor: cannot create {elsewhere / 'data' / 'monitor.db'}: "
@@ -134,8 +134,8 @@ def test_once_strict_exits_1_when_a_feed_fails(elsewhere: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     codes = []
     for extra in ([], ["--strict"]):
-        proc = run_in_group([sys.executable, "-m", "monitor", "once", "--all", *extra, "--config",
-                             str(elsewhere / "monitor.yaml")], env=env, timeout=120)
+        proc = news_monitor(["once", "--all", *extra, "--config", str(elsewhere / "monitor.yaml")], env=env,
+                            timeout=120)
         codes.append(proc.returncode)
     assert codes == [0, 1], proc.stderr
     assert "--strict: 1 of 2 feeds failed" in proc.stderr
