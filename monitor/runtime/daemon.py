@@ -150,7 +150,10 @@ class Daemon:
         while True:
             snap = await self._live.wait_change(self._jobs_for)
             self._sync_digests(scheduler, snap)
-            self._websub_due.set()  # the reload may have removed a pushed feed: unsubscribe now
+            # what the reload made due is done now, not at the next tick: a new feed's first
+            # poll, the unsubscription of a pushed feed it removed
+            scheduler.modify_job("poll", next_run_time=self._clock.now())
+            self._websub_due.set()
 
     async def _talk_to_hubs(self) -> None:
         """The WebSub subscriber: every poll interval (renewals, retries, a
@@ -191,7 +194,7 @@ class Daemon:
         self._started_at = self._clock.now()
         self._scheduler = scheduler = self._schedule()
         scheduler.start()
-        follow = asyncio.create_task(self._follow_config(scheduler), name="digest jobs follow the config")
+        follow = asyncio.create_task(self._follow_config(scheduler), name="jobs follow the config")
         dispatch = asyncio.create_task(self._dispatcher.run(self._stop), name="dispatch")
         hubs = asyncio.create_task(self._talk_to_hubs(), name="websub") if self._subscriber is not None else None
         # a daemon will extract pages soon: start the workers now, beside the first polls

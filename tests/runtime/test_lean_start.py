@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from monitor.store import migrate
-from tests.e2e.conftest import run_in_group
+from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("trafilatura", "lxml", "langid", "datasketch", "apprise", "fastapi", "starlette", "uvicorn", "alembic",
