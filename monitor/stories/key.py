@@ -122,15 +122,25 @@ def similarity(a: bytes, b: bytes) -> float:
 
 def best_story(key: StoryKey, candidates: Iterable[tuple[int, bytes]], threshold: float) -> tuple[int, float] | None:
     """The story of the most similar candidate (story_id, signature) at or
-    above the threshold; ties go to the older (lower) story id.
+    above the threshold; ties go to the older (lower) story id.  All the
+    candidates are compared at once (numpy); a signature of another length
+    (another num_perm) never matches.
 
     >>> k = StoryKey((), b"\\x01\\x00\\x00\\x00")
     >>> best_story(k, [(7, b"\\x01\\x00\\x00\\x00"), (3, b"\\x01\\x00\\x00\\x00"), (2, b"\\x09\\x00\\x00\\x00")], 0.4)
     (3, 1.0)
     """
-    best: tuple[int, float] | None = None
-    for story_id, other in candidates:
-        score = similarity(key.signature, other)
-        if score >= threshold and (best is None or (score, -story_id) > (best[1], -best[0])):
-            best = (story_id, score)
-    return best
+    import numpy as np
+
+    size = len(key.signature)
+    same = [(story_id, other) for story_id, other in candidates if len(other) == size]
+    if not same or not size:
+        return None
+    values = np.frombuffer(b"".join(other for _, other in same), dtype="<u4").reshape(len(same), size // 4)
+    score = (values == np.frombuffer(key.signature, dtype="<u4")).sum(axis=1) / (size // 4)
+    story = np.fromiter((story_id for story_id, _ in same), dtype=np.int64, count=len(same))
+    ok = score >= threshold
+    if not ok.any():
+        return None
+    top = score[ok].max()
+    return int(story[ok & (score == top)].min()), float(top)

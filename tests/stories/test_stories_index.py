@@ -112,3 +112,29 @@ def test_copies_within_one_batch_join_each_other(samples, index, store) -> None:
 def test_lsh_parameters_for_the_default_threshold() -> None:
     bands, rows = lsh_params(SETTINGS.threshold, SETTINGS.num_perm)
     assert bands * rows <= SETTINGS.num_perm and (bands, rows) == (31, 3)
+
+
+def test_best_story_compares_all_candidates_at_once_as_one_by_one() -> None:
+    """The numpy comparison chooses what the one-by-one loop chose: the highest
+    share of equal values at or above the threshold, ties to the lower story."""
+    import random
+    from array import array
+
+    from monitor.stories.key import StoryKey, similarity
+
+    rng = random.Random(17)
+    for trial in range(200):
+        mine = [rng.randrange(4) for _ in range(128)]
+        others = [(rng.randrange(1, 30), [v if rng.random() < 0.7 else rng.randrange(4) for v in mine])
+                  for _ in range(rng.randrange(0, 40))]
+        candidates = [(story, array("I", values).tobytes()) for story, values in others]
+        candidates.append((99, b"\x01\x00\x00\x00"))  # another num_perm: never a match
+        key = StoryKey((), array("I", mine).tobytes())
+        threshold = rng.choice([0.4, 0.5, 0.6, 0.75])
+        expected = None
+        for story, other in candidates:
+            score = similarity(key.signature, other)
+            if score >= threshold and (expected is None or (score, -story) > (expected[1], -expected[0])):
+                expected = (story, score)
+        assert best_story(key, candidates, threshold) == expected, trial
+    assert best_story(StoryKey((), b""), [(1, b"")], 0.4) is None
