@@ -117,10 +117,11 @@ class StorySignature(SQLModel, table=True):
 
 
 class StoryBand(SQLModel, table=True):
-    """One LSH band hash of an indexed article: a copy shares at least one."""
+    """One LSH band hash of an indexed article: a copy shares at least one.
+    The primary key (band, article_id) is the lookup's only index: a band's
+    newest articles, newest first (migration 0015)."""
 
     __tablename__ = "story_band"
-    __table_args__ = (Index("ix_story_band_band", "band"),)
 
     band: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"),
