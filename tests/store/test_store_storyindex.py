@@ -165,3 +165,38 @@ def test_a_story_with_hundreds_of_copies_is_looked_up_with_bounded_work(store: S
     else:
         # three times the copies indexed, about the same work (an unbounded lookup does three times as much)
         assert work[360] <= 1.25 * work[120], work
+
+
+def test_expiry_forgets_the_articles_indexed_before_the_window_and_only_them(store: Store) -> None:
+    index = Index(store)
+    old = [index.add(key((1, 2, 3), n), when=T0) for n in range(3)]
+    new = [index.add(key((1, 2, 3), 10 + n), when=T0 + timedelta(days=2)) for n in range(2)]
+    assert store.expire_story_index(T0 + timedelta(days=1)) == 3
+    with store._db.engine.connect() as conn:
+        left = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT story_id FROM story_signature")}
+        bands = conn.exec_driver_sql("SELECT count(*) FROM story_band").scalar()
+    assert left == set(new) and not set(old) & left
+    assert bands == 2 * 3  # the old articles' bands went with them
+    assert {s for s, _ in _candidates(store, key((1, 2, 3), 99))} == set(new)
+    assert store.expire_story_index(T0 + timedelta(days=1)) == 0
+
+
+def test_expiry_reads_the_band_table_once_however_many_articles_it_forgets(store: Store) -> None:
+    """story_band's index leads with the band: a DELETE by article ids scans the
+    table, so expiry issues one per table, not one per chunk of ids."""
+    from sqlalchemy import event
+
+    index = Index(store)
+    items = [RecordItem(article(index.feed, f"bulk{n}"), story=key((n % 7, 100 + n % 5), n)) for n in range(1200)]
+    store.record(items, T0, stories=SETTINGS)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(store._db.engine, "before_cursor_execute", seen)
+    try:
+        assert store.expire_story_index(T0 + timedelta(days=1)) == 1200
+    finally:
+        event.remove(store._db.engine, "before_cursor_execute", seen)
+    assert sum(1 for s in statements if s.lstrip().upper().startswith("DELETE FROM STORY_BAND")) == 1, statements
