@@ -7,7 +7,7 @@ transaction.
 
 Revision ID: 0015
 Revises: 0014
-Create Date: 2026-12-03
+Create Date: 2026-12-06
 """
 
 from __future__ import annotations
