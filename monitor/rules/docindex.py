@@ -17,6 +17,8 @@ import time
 from bisect import bisect_left
 from typing import Any
 
+import numpy as np
+
 from monitor.errors import MatchTimeout
 from monitor.rules.tokens import Tokens, tokenize
 from monitor.types import Document
@@ -84,6 +86,15 @@ class DocIndex:
             toks = self._tokens[field] = tokenize(getattr(self.doc, field))
             self.meter.tick(len(toks))
         return toks
+
+    def token_offsets(self, field: str) -> tuple[Any, Any]:
+        """(starts, ends) of the field's tokens as numpy arrays, for bulk binary search."""
+        key = ("offsets", field)
+        found = self.cache.get(key)  # type: ignore[call-overload]
+        if found is None:
+            toks = self.tokens(field)
+            found = self.cache[key] = (np.array(toks.starts), np.array(toks.ends))  # type: ignore[index]
+        return found  # type: ignore[no-any-return]
 
     def presearch_text(self, field: str) -> str:
         """Normalised words separated by single spaces, padded, for Aho-Corasick."""

@@ -8,6 +8,8 @@ from bisect import bisect_left, bisect_right
 from heapq import merge
 from typing import Any, Sequence
 
+import numpy as np
+
 from monitor.rules.docindex import TEXT_FIELDS, DocIndex, Hit, Occ, Region
 from monitor.rules.patterns import WordPattern
 from monitor.rules.regexspans import regex_spans
@@ -113,12 +115,10 @@ class WordLeaf(Leaf):
         return out
 
 
-TICK_BATCH = 256  # regex matches between two calls of the meter
-
-
 class RegexLeaf(Leaf):
     """/regex/ on RE2 over the original field text (case-insensitive); every
-    hit is kept."""
+    hit is kept.  The matches' tokens are found in bulk (numpy binary searches
+    over the token offsets), not one match at a time."""
 
     __slots__ = ("regex",)
 
@@ -128,23 +128,19 @@ class RegexLeaf(Leaf):
 
     def find(self, ix: DocIndex) -> list[Occ]:
         out: list[Occ] = []
-        tick, counted, leaf = ix.meter.tick, 0, self.id
+        leaf = self.id
         for field in self.fields:
             toks = ix.tokens(field)
             if not len(toks):
                 continue
-            ends, starts, last = toks.ends, toks.starts, len(toks) - 1
-            for start, end in regex_spans(self.regex, toks.text):
-                counted += 1  # one operation a match, empty ones included, told the meter in batches
-                if counted >= TICK_BATCH:
-                    tick(counted)
-                    counted = 0
-                if end <= start:
-                    continue
-                lo = min(bisect_right(ends, start), last)
-                hi = max(bisect_left(starts, end) - 1, lo)
-                out.append((field, lo, hi, ((leaf, field, lo, hi, start, end),)))
-        tick(counted)
+            starts, ends = regex_spans(self.regex, toks.text, ix.meter.tick)
+            if not starts:
+                continue
+            tok_starts, tok_ends = ix.token_offsets(field)
+            los = np.minimum(np.searchsorted(tok_ends, starts, "right"), len(toks) - 1)
+            his = np.maximum(np.searchsorted(tok_starts, ends, "left") - 1, los)
+            out += [(field, lo, hi, ((leaf, field, lo, hi, start, end),))
+                    for lo, hi, start, end in zip(los.tolist(), his.tolist(), starts, ends)]
         return out
 
 
