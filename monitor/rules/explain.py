@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Mapping
+from typing import Any, Mapping
 
-from monitor.rules.docindex import TEXT_FIELDS, Hit, Occ
+from monitor.rules.docindex import TEXT_FIELDS, DocIndex, Hit, Occ
 from monitor.types import Document, Evidence, Explanation, Snippet
 
 SNIPPET_CHARS = 200
@@ -21,22 +21,36 @@ class Explainer:
     """Explains the matches of one document: `explain(occs, labels)`.
     Evidence objects and whitespace runs are shared by all its matches."""
 
-    __slots__ = ("doc", "memo", "_runs")
+    __slots__ = ("doc", "memo", "_runs", "_texts")
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.memo: dict[tuple[str, Hit], Evidence] = {}  # (label, hit) -> Evidence
+        self.memo: dict[tuple[str, Hit], Piece] = {}  # (label, hit) -> its evidence
         self._runs: dict[str, tuple[list[int], list[int]]] = {}
+        self._texts: dict[str, str] = {}
 
     def explain(self, occs: list[Occ], labels: Mapping[int, str]) -> Explanation:
         """(terms, evidence, snippet) of a rule matched with occurrences `occs`."""
-        evs = evidence(self, occs, labels)
-        return distinct_terms(evs), evs, snippet(self, evs)
+        pieces = evidence(self, occs, labels)
+        return distinct_terms(pieces), tuple(p[6] for p in pieces), snippet(self, pieces)
+
+    def explain_present(self, ix: DocIndex, node: Any, labels: Mapping[int, str]) -> Explanation:
+        """explain() for a match the presearch's literals decided (monitor.rules.
+        presence): its evidence is every hit of its positive leaves whose
+        literal was seen (what its occurrences would hold), each leaf's hits
+        looked up now and shared through `ix` with the other matches."""
+        present = ix.present or ()
+        occs = [occ for leaf in node.leaves() if leaf.literal in present
+                for occ in leaf.occ(ix, None)]
+        return self.explain(occs, labels)
 
     def field_text(self, field: str, index: int = 0) -> str:
         if field == "tag":
             return self.doc.tags[index] if index < len(self.doc.tags) else ""
-        return str(getattr(self.doc, field))
+        text = self._texts.get(field)
+        if text is None:
+            text = self._texts[field] = str(getattr(self.doc, field))
+        return text
 
     def whitespace_runs(self, field: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the whitespace runs in `field` other than one space:
@@ -48,7 +62,18 @@ class Explainer:
         return runs
 
 
-def evidence(ex: Explainer, occs: list[Occ], labels: Mapping[int, str]) -> tuple[Evidence, ...]:
+# One piece of evidence with what explaining compares, made once per document
+# and place: (field, start, end, term, found casefolded, found folded as a
+# distinct term, the Evidence).
+Piece = tuple[str, int, int, str, str, str, Evidence]
+
+
+def piece(ev: Evidence) -> Piece:
+    return (ev.field, ev.start, ev.end, ev.term, ev.found.casefold(), _folded(ev.found), ev)
+
+
+def evidence(ex: Explainer, occs: list[Occ], labels: Mapping[int, str]) -> list[Piece]:
+    """The rule's evidence in document order (at most MAX_EVIDENCE places)."""
     hits: dict[tuple[int, int, int], Hit] = {}  # (field order, start, end): first hit there
     for occ in occs:
         for hit in occ[3]:
@@ -60,20 +85,21 @@ def evidence(ex: Explainer, occs: list[Occ], labels: Mapping[int, str]) -> tuple
     for key in sorted(hits)[:MAX_EVIDENCE]:
         hit = hits[key]
         label = labels.get(hit[0], "?")
-        ev = memo.get((label, hit))
-        if ev is None:
+        found = memo.get((label, hit))
+        if found is None:
             _leaf, field, lo, _hi, start, end = hit
             text = ex.field_text(field, lo)
-            ev = memo[(label, hit)] = Evidence(term=label, found=text[start:end], field=field,
-                                               start=start, end=end, word=lo)
-        out.append(ev)
-    return tuple(out)
+            found = memo[(label, hit)] = piece(Evidence(term=label, found=text[start:end], field=field,
+                                                        start=start, end=end, word=lo))
+        out.append(found)
+    return out
 
 
-def distinct_terms(evs: tuple[Evidence, ...]) -> tuple[str, ...]:
+def distinct_terms(pieces: list[Piece]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
-    for ev in evs:
-        seen.setdefault(_folded(ev.found), ev.found)
+    for p in pieces:
+        if p[5] not in seen:
+            seen[p[5]] = p[6].found
     return tuple(seen.values())
 
 
@@ -82,50 +108,51 @@ def _folded(found: str) -> str:
         not found.isalnum() else found.lower()
 
 
-def _score(inside: list[Evidence]) -> tuple[int, int]:
+def _score(inside: list[Piece]) -> tuple[int, int]:
     """Distinct query terms covered, then distinct words found."""
-    return len({e.term for e in inside}), len({e.found.casefold() for e in inside})
+    return len({p[3] for p in inside}), len({p[4] for p in inside})
 
 
-Window = tuple[int, int, list[Evidence], tuple[int, int]]  # start, end, inside, score
+Window = tuple[int, int, list[Piece], tuple[int, int]]  # start, end, inside, score
 
 
-def _best_window(evs: list[Evidence]) -> Window:
-    """The earliest run of evidence fitting in SNIPPET_CHARS with the best _score."""
-    ends = [e.end for e in evs]
-    if any(a > b for a, b in zip(ends, ends[1:])):
-        return _best_window_any(evs)
-    return _best_window_sorted(evs, ends)
+def _best_window(pieces: list[Piece]) -> Window:
+    """The earliest run of evidence (of one field, in order) fitting in
+    SNIPPET_CHARS with the best _score."""
+    ends = [p[2] for p in pieces]
+    if ends != sorted(ends):
+        return _best_window_any(pieces)
+    if ends[-1] - pieces[0][1] <= SNIPPET_CHARS:  # all in the first window
+        return pieces[0][1], ends[-1], pieces, _score(pieces)
+    return _best_window_sorted(pieces, ends)
 
 
-def _best_window_sorted(evs: list[Evidence], ends: list[int]) -> Window:
+def _best_window_sorted(pieces: list[Piece], ends: list[int]) -> Window:
     """_best_window when ends are sorted too (no evidence spans another): each
-    window is a run evs[i:k], scored with running counts (linear, not quadratic)."""
-    top = _score(evs)  # no window can score more than all the evidence
-    if ends[-1] - evs[0].start <= SNIPPET_CHARS:  # all in the first window
-        return evs[0].start, ends[-1], evs, top
+    window is a run pieces[i:k], scored with running counts (linear, not quadratic)."""
+    top = _score(pieces)  # no window can score more than all the evidence
     terms: dict[str, int] = {}
     words: dict[str, int] = {}
-    folded = [e.found.casefold() for e in evs]
     best: tuple[int, int] = (-1, -1)
     pick = (0, 0, 0, 1)
-    k, n = 0, len(evs)
-    for i, first in enumerate(evs):
+    k, n = 0, len(pieces)
+    for i, first in enumerate(pieces):
         if k <= i:
             k = i
-        limit = first.start + SNIPPET_CHARS
+        limit = first[1] + SNIPPET_CHARS
         while k < n and ends[k] <= limit:
-            terms[evs[k].term] = terms.get(evs[k].term, 0) + 1
-            words[folded[k]] = words.get(folded[k], 0) + 1
+            term, word = pieces[k][3], pieces[k][4]
+            terms[term] = terms.get(term, 0) + 1
+            words[word] = words.get(word, 0) + 1
             k += 1
         score = (len(terms), len(words)) if k > i else (1, 1)
         if score > best:
             best = score
-            pick = (first.start, ends[k - 1] if k > i else first.end, i, max(k, i + 1))
+            pick = (first[1], ends[k - 1] if k > i else first[2], i, max(k, i + 1))
             if best == top:  # the earliest window with every term: later ones only tie
                 break
-        if k > i:  # evs[i] leaves the window
-            t, w = first.term, folded[i]
+        if k > i:  # pieces[i] leaves the window
+            t, w = first[3], first[4]
             terms[t] -= 1
             if not terms[t]:
                 del terms[t]
@@ -133,18 +160,18 @@ def _best_window_sorted(evs: list[Evidence], ends: list[int]) -> Window:
             if not words[w]:
                 del words[w]
     start, end, lo, hi = pick
-    return start, end, evs[lo:hi], best
+    return start, end, pieces[lo:hi], best
 
 
-def _best_window_any(evs: list[Evidence]) -> Window:
+def _best_window_any(pieces: list[Piece]) -> Window:
     best: tuple[int, int] = (-1, -1)
-    pick: Window = (0, 0, evs[:1], best)
-    for i, first in enumerate(evs):
-        inside = [e for e in evs[i:] if e.end - first.start <= SNIPPET_CHARS] or [first]
+    pick: Window = (0, 0, pieces[:1], best)
+    for i, first in enumerate(pieces):
+        inside = [p for p in pieces[i:] if p[2] - first[1] <= SNIPPET_CHARS] or [first]
         score = _score(inside)
         if score > best:
             best = score
-            pick = (first.start, max(e.end for e in inside), inside, score)
+            pick = (first[1], max(p[2] for p in inside), inside, score)
     return pick
 
 
@@ -162,26 +189,25 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def snippet(ex: Explainer, evs: tuple[Evidence, ...]) -> Snippet:
-    best: tuple[tuple[int, int, int], str, int, int] | None = None
+def snippet(ex: Explainer, pieces: list[Piece]) -> Snippet:
+    best: tuple[tuple[int, int, int], str, int, int, list[Piece]] | None = None
     for rank, field in enumerate(TEXT_FIELDS):
-        in_field = [e for e in evs if e.field == field]
+        in_field = [p for p in pieces if p[0] == field]
         if not in_field:
             continue
         start, end, _inside, window_score = _best_window(in_field)
         score = (*window_score, rank)  # ties go to the text
         if best is None or score > best[0]:
-            best = (score, field, start, end)
+            best = (score, field, start, end, in_field)
     if best is None:
         title = ex.doc.title or ex.doc.text
         return Snippet(" ".join(title[:SNIPPET_CHARS].split()))
-    _, field, start, end = best
+    _, field, start, end, in_field = best
     text = ex.field_text(field)
     lo, hi = _widen(text, start, end)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
-    spans = [(e.start - lo, e.end - lo) for e in evs
-             if e.field == field and e.start >= lo and e.end <= hi]
+    spans = [(p[1] - lo, p[2] - lo) for p in in_field if p[1] >= lo and p[2] <= hi]
     body, marks = _collapse(text, lo, hi, ex.whitespace_runs(field), spans)
     return Snippet(prefix + body + suffix,
                    tuple((a + len(prefix), b + len(prefix)) for a, b in marks))

@@ -13,6 +13,7 @@ from monitor.rules.explain import Explainer
 from monitor.rules.lexer import QueryError
 from monitor.rules.parser import parse_query
 from monitor.rules.presearch import Presearch
+from monitor.rules.presence import holds, presence_form
 from monitor.rules.whynot import WhyNot, why_not
 from monitor.types import Document, Match, RuleSpec
 
@@ -35,6 +36,11 @@ class RuleSet:
         self._aliases = dict(aliases or {})
         self._index = {spec.id: i for i, spec in enumerate(self._specs)}
         self._presearch = Presearch([c.clauses for c in self._compiled], literals)
+        # Rules the presearch's literals decide (monitor.rules.presence); only
+        # when it reports them (with `literals`).
+        shared: dict[object, object] = {}
+        self._forms = tuple(presence_form(c.root, shared) if literals is not None else None
+                            for c in self._compiled)
 
     @property
     def rules(self) -> tuple[RuleSpec, ...]:
@@ -82,15 +88,22 @@ class RuleSet:
     def _match(self, doc: Document, only: Collection[str] | None, meter: Meter) -> list[Match]:
         ix = DocIndex(doc, meter)
         wanted = None if only is None else [self._index[r] for r in only if r in self._index]
-        explain = Explainer(doc).explain
+        explainer = Explainer(doc)
+        explain, explain_present = explainer.explain, explainer.explain_present
+        forms = self._forms
         out = []
         for i in self._presearch.candidates(ix, wanted):
-            compiled = self._compiled[i]
-            occs = compiled.root.occ(ix, None)
-            if not occs:
-                continue
+            compiled, form = self._compiled[i], forms[i]
             spec = self._specs[i]
-            out.append(Match(spec.id, spec.name, explain=partial(explain, occs, compiled.labels)))
+            if form is not None:
+                if holds(form, ix.present):  # type: ignore[arg-type]
+                    out.append(Match(spec.id, spec.name,
+                                     explain=partial(explain_present, ix, compiled.root, compiled.labels)))
+                continue
+            occs = compiled.root.occ(ix, None)
+            if occs:
+                out.append(Match(spec.id, spec.name, explain=partial(explain, occs, compiled.labels)))
+        ix.meter = Meter()  # what explaining looks up later is outside the deadline
         return out
 
     def why_not(self, doc: Document, rule_id: str, *, deadline: float | None = None) -> WhyNot:

@@ -95,8 +95,8 @@ def test_the_linear_snippet_window_picks_what_the_quadratic_definition_picks():
                                field="text", start=s, word=0,
                                end=s + rng.choice([3, 8, 300] if long_hits else [3, 8, 20]))
                       for s in starts), key=lambda e: (e.start, e.end))
-        start, end, inside, _score = explain._best_window(evs)
-        assert (start, end, inside) == _quadratic_window(evs)
+        start, end, inside, _score = explain._best_window([explain.piece(e) for e in evs])
+        assert (start, end, [p[-1] for p in inside]) == _quadratic_window(evs)
 
 
 def test_snippets_collapse_every_whitespace_run_and_marks_stay_on_the_words():
