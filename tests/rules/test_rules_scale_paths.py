@@ -132,3 +132,20 @@ def test_a_ruleset_built_without_the_literal_list_still_looks_for_every_word():
     bare = RuleSet(built.rules, built._compiled)  # no literals: no skipping
     for doc in DOCS:
         assert bare.match(doc) == built.match(doc)
+
+
+def test_a_sentence_scope_over_an_and_holds_where_one_sentence_holds_every_clause():
+    rng = random.Random(8)
+    rules = ruleset("SENTENCE(china (envoy OR delegation) AND NOT japan)", "PARAGRAPH(korea china)")
+    for _ in range(200):
+        paragraphs = [[" ".join(rng.choice(["china", "envoy", "delegation", "japan", "korea", "talks"])
+                                for _ in range(rng.randint(1, 4))).capitalize() + "."
+                       for _ in range(rng.randint(1, 4))] for _ in range(rng.randint(1, 3))]
+        text = "\n\n".join(" ".join(p) for p in paragraphs)
+        sentences = [set(re.findall(r"\w+", s.lower())) for p in paragraphs for s in p]
+        want = {"r0": any("china" in s and s & {"envoy", "delegation"} and "japan" not in s
+                          for s in sentences),
+                "r1": any({"korea", "china"} <= set(re.findall(r"\w+", " ".join(p).lower()))
+                          for p in paragraphs)}
+        got = {m.rule_id for m in rules.match(Document(title="", text=text))}
+        assert got == {r for r, hit in want.items() if hit}, text
