@@ -21,18 +21,25 @@ class Explainer:
     """Explains the matches of one document: `explain(occs, labels)`.
     Evidence objects and whitespace runs are shared by all its matches."""
 
-    __slots__ = ("doc", "memo", "_runs", "_texts")
+    __slots__ = ("doc", "memo", "_runs", "_texts", "_done")
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.memo: dict[tuple[str, Hit], Piece] = {}  # (label, hit) -> its evidence
         self._runs: dict[str, tuple[list[int], list[int]]] = {}
         self._texts: dict[str, str] = {}
+        # the same evidence (pieces are shared, so their ids) -> its explanation
+        self._done: dict[tuple[int, ...], Explanation] = {}
 
     def explain(self, occs: list[Occ], labels: Mapping[int, str]) -> Explanation:
         """(terms, evidence, snippet) of a rule matched with occurrences `occs`."""
         pieces = evidence(self, occs, labels)
-        return distinct_terms(pieces), tuple(p[6] for p in pieces), snippet(self, pieces)
+        key = tuple(map(id, pieces))
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = (distinct_terms(pieces), tuple(p[6] for p in pieces),
+                                      snippet(self, pieces))
+        return done
 
     def explain_present(self, ix: DocIndex, node: Any, labels: Mapping[int, str]) -> Explanation:
         """explain() for a match the presearch's literals decided (monitor.rules.

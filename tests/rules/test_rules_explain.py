@@ -72,3 +72,14 @@ def test_a_lazy_match_equals_pickles_and_stays_like_an_explained_one():
         find("envoy", title="China sends envoy")
     with pytest.raises(AttributeError):
         m.rule_id = "other"  # type: ignore[misc]
+
+
+def test_matches_of_one_document_with_the_same_evidence_share_one_snippet(monkeypatch):
+    built = []
+    real = explain.snippet
+    monkeypatch.setattr(explain, "snippet", lambda *a: built.append(1) or real(*a))
+    found = ruleset("envoy AND china", "china AND envoy", "envoy").match(
+        Document(title="China sends envoy", text=""))
+    assert found[0].snippet == found[1].snippet and found[0].terms == found[1].terms == ("China", "envoy")
+    assert found[2].terms == ("envoy",)
+    assert len(built) == 2
