@@ -79,6 +79,11 @@ class DocIndex:
         """The presearch's literals present in this document (the verify step skips the absent)."""
         self.present = literals
 
+    def matching_done(self) -> None:
+        """What is looked up from now on (a match explained later) is outside
+        the matching deadline and its count of operations."""
+        self.meter = Meter()
+
     def tokens(self, field: str) -> Tokens:
         toks = self._tokens.get(field)
         if toks is None:

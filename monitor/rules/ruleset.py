@@ -69,9 +69,10 @@ class RuleSet:
     def match(self, doc: Document, *, only: Collection[str] | None = None,
               deadline: float | None = None) -> list[Match]:
         """The rules `doc` matches, each explained (terms, evidence and snippet)
-        when first read: matching keeps the occurrences, reading a match's
-        explanation builds it (outside `deadline`; its cost is linear in the
-        occurrences matching found).
+        when first read: matching keeps the occurrences (for a rule the
+        presearch's literals decide, the document's index to find them in),
+        reading a match's explanation builds it (outside `deadline`; its cost
+        is linear in the occurrences).
 
         `only`: these rule ids only.  `deadline`: an absolute time.monotonic()
         value; matching checks it every few thousand operations and raises
@@ -103,7 +104,7 @@ class RuleSet:
             occs = compiled.root.occ(ix, None)
             if occs:
                 out.append(Match(spec.id, spec.name, explain=partial(explain, occs, compiled.labels)))
-        ix.meter = Meter()  # what explaining looks up later is outside the deadline
+        ix.matching_done()
         return out
 
     def why_not(self, doc: Document, rule_id: str, *, deadline: float | None = None) -> WhyNot:
