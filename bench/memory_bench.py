@@ -3,7 +3,7 @@ with RULES rules, its main process and its whole process tree (fork server,
 parsing and extraction workers), through the first pass and a soak.
 
     .venv/bin/python bench/memory_bench.py [--feeds 1000] [--rules 1000] [--items 3] [--soak 60] [--every 10]
-                                           [--interval 5]
+                                           [--interval 5] [--seed-days 7] [--seed-rate 20]
 
 A farm process on 127.0.0.1 serves the feeds: each feed carries its ITEMS
 newest items, and a new item appears in each feed every EVERY minutes (at a
@@ -12,6 +12,13 @@ pipeline bench's pages: real seed prose and filler, navigation, aside).  The
 rules are the match bench's desk-style rules (bench/match_workload.py) with
 their alias groups; every alert goes to a webhook receiver in this process.
 The daemon polls every feed every INTERVAL minutes (5 by default).
+
+With --seed-days DAYS, the database is first filled with DAYS of history
+ending now, as the daemon would have written it (bench/history_seed.py:
+articles, sightings, stories decided by the story index, the index itself,
+hits and their sent deliveries), at SEED_RATE items per feed a day (20 by
+default: 1,000 feeds x 7 days -> 140,000 articles); `stories.window` is
+the default 7 days, so the whole week is in the index when the daemon starts.
 
 Reported: peak RSS of the main process and of the tree (summed RSS, which
 counts a page a fork shares once per process, and PSS, which splits it among
@@ -41,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from history_seed import seed_history  # noqa: E402
 from match_workload import aliases, make_rules  # noqa: E402
 from pipeline_bench import article_html  # noqa: E402
 from startup_bench import process_tree, tree_rss_kb  # noqa: E402
@@ -170,22 +178,36 @@ def main() -> None:
     parser.add_argument("--soak", type=float, default=60.0, help="minutes of soak after the first pass")
     parser.add_argument("--every", type=float, default=10.0, help="minutes between two items of one feed")
     parser.add_argument("--interval", type=float, default=5.0, help="poll interval, minutes (at least 1)")
+    parser.add_argument("--seed-days", type=float, default=0.0, help="days of history in the database at start")
+    parser.add_argument("--seed-rate", type=float, default=20.0, help="history items per feed a day")
     args = parser.parse_args()
 
     ports: multiprocessing.Queue = multiprocessing.Queue()
     farm = multiprocessing.Process(target=serve, args=(ports, args.items, args.every * 60), daemon=True)
     farm.start()
     port = ports.get(timeout=30)
-    first = args.feeds * args.items
     with Receiver() as hook, tempfile.TemporaryDirectory() as tmp:
-        daemon = Replica(write_config(Path(tmp), port, args.feeds, args.rules, hook.url("/hook"),
-                                                args.interval), "memory")
+        config = write_config(Path(tmp), port, args.feeds, args.rules, hook.url("/hook"), args.interval)
+        seeded = None
+        if args.seed_days > 0:
+            seeded = seed_history(config, days=args.seed_days, per_feed_day=args.seed_rate,
+                                  rule_ids=[r.id for r in make_rules(args.rules)])
+            print(f"seeded {args.seed_days:g} days at {args.seed_rate:g} items a feed a day in {seeded.seconds:.0f} s: "
+                  f"{seeded.articles} articles, {seeded.stories} stories ({seeded.alone} of one article, the largest "
+                  f"{seeded.largest}), {seeded.hits} hits, index {seeded.indexed} signatures / {seeded.bands} bands, "
+                  f"database {seeded.db_mb:.0f} MB", flush=True)
+        first = (seeded.articles if seeded else 0) + args.feeds * args.items
+        daemon = Replica(config, "memory")
         samples: list[tuple[float, float, float, int, float]] = []  # (t, main MB, tree MB, articles, tree PSS MB)
         begun = time.monotonic()
 
         def sample() -> None:
             samples.append((time.monotonic() - begun, rss_mb(daemon.proc.pid), tree_rss_kb(daemon.proc.pid) / 1024,
                             articles(Path(tmp) / "memory.db"), pss_mb(process_tree(daemon.proc.pid))))
+            if len(samples) % 12 == 1:  # a line a minute, for a long run's log
+                t, main_mb, tree_mb, count, pss = samples[-1]
+                print(f"  {t:6.0f} s  main {main_mb:4.0f} MB  tree {tree_mb:4.0f} MB  PSS {pss:4.0f} MB  "
+                      f"{count} articles", flush=True)
 
         try:
             while samples == [] or samples[-1][3] < first:
@@ -211,7 +233,7 @@ def main() -> None:
     end_pss = statistics.median(s[4] for s in soak[-minute:])
     print(f"{args.feeds} feeds, {args.rules} rules, {args.items} items a feed at first, a new item in each feed "
           f"every {args.every:g} min; polled every {args.interval:g} min")
-    print(f"first pass: {first} articles in {first_pass[-1][0]:.0f} s; peak RSS main "
+    print(f"first pass: {first - (seeded.articles if seeded else 0)} articles in {first_pass[-1][0]:.0f} s; peak RSS main "
           f"{max(s[1] for s in first_pass):.0f} MB (target < 200), tree {max(s[2] for s in first_pass):.0f} MB "
           f"summed RSS, {max(s[4] for s in first_pass):.0f} MB PSS (target < 600)")
     print(f"soak: {args.soak:g} min, {soak[-1][3] - soak[0][3]} more articles; main {start_main:.0f} -> "
