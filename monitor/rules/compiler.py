@@ -180,6 +180,11 @@ class _Compiler:
             self.problems.append(QueryError(f"{t.label()!r} has no letters or digits to match: "
                                             "remove it or quote a real word", t.column))
             return self.or_([]), []
+        if any(not w.text for w in words):  # a tatweel or an Arabic mark alone: text ignores them
+            self.problems.append(QueryError(
+                f"{t.label()!r} has a word that is only tatweel or marks, which matching ignores (it "
+                "matches nothing): remove it, or write the word with its letters", t.column))
+            return self.or_([]), []
         texts = tuple(w.text for w in words)
         if fields in (("lang",), ("tag",)):
             leaf = self.interner.leaf(("meta", fields[0], texts),
