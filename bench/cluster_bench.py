@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pipeline_bench
 
 import tempfile  # noqa: E402
 
@@ -74,17 +75,6 @@ def quality() -> None:
 OUTLETS = ("Daily Herald", "Asia Daily", "Evening Post", "Korea Monitor", "Regional Times", "Metro", "Courier",
            "Gazette", "Observer", "Tribune")
 STORY_SIZES = (400, 150, 80, 40, 20, 10, 6, 4, 3, 2, 2, 1)  # copies per corpus story, largest first
-SEED = ROOT / "seeds" / "000_80eb8aaf9f9dd6d1.txt"
-FARM_FILLER = (  # bench/pipeline_bench.py's FILLER
-    "Officials in Seoul said the talks would continue next week, while analysts cautioned against expecting a breakthrough.",
-    "The ministry declined to comment on the report, citing the sensitivity of ongoing negotiations with its neighbours.",
-    "Trade figures released on Monday showed exports rising for a third consecutive month, led by semiconductors.",
-    "Residents described long queues at petrol stations as fuel prices climbed to their highest level in a decade.",
-    "The central bank kept interest rates unchanged, saying inflation remained above its target for the year.",
-    "Opposition lawmakers called for an inquiry into the handling of the contract, which was awarded without tender.",
-    "Rescue teams worked through the night after heavy rain triggered landslides in the mountainous north of the country.",
-    "The delegation is expected to visit an industrial complex and meet business leaders before returning home on Sunday.",
-)
 
 
 def edited_copy(base: story_corpus.Base, rng: random.Random) -> tuple[str, str]:
@@ -120,16 +110,10 @@ def wire_stream(rng: random.Random) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def farm_stream(n: int) -> list[tuple[str, str]]:
-    """The pipeline bench's pages as text: 8 of the seed's first 14 paragraphs and
-    4 of 8 filler sentences, shuffled (its article_html)."""
-    seed = [p for p in SEED.read_text().split("\n") if p.strip()][:14]
-    out = []
-    for i in range(n):
-        rng = random.Random(i)
-        paragraphs = rng.sample(seed, k=8) + rng.sample(list(FARM_FILLER), k=4)
-        rng.shuffle(paragraphs)
-        out.append((f"Report {i}: {paragraphs[0][:60]}", "\n\n".join(paragraphs)))
-    return out
+    """The pipeline bench's pages as text (its article_parts)."""
+    from pipeline_bench import article_parts
+
+    return [(title, "\n\n".join(paragraphs)) for title, paragraphs in map(article_parts, range(n))]
 
 
 def exhaustive(keys: list[StoryKey | None], threshold: float) -> list[int]:

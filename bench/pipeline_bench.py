@@ -23,6 +23,7 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
+import functools
 import random
 import sys
 import tempfile
@@ -47,12 +48,22 @@ FILLER = [
 ]
 
 
-def article_html(i: int) -> str:
+@functools.cache
+def seed_paragraphs() -> tuple[str, ...]:
+    return tuple(p for p in SEED_TXT.read_text().split("\n") if p.strip())[:14]
+
+
+def article_parts(i: int) -> tuple[str, list[str]]:
+    """Page i's title and paragraphs: 8 of the seed's first 14 paragraphs and 4
+    of the 8 filler sentences, shuffled (also bench/cluster_bench.py's stream)."""
     rng = random.Random(i)
-    seed = [p for p in SEED_TXT.read_text().split("\n") if p.strip()][:14]
-    paragraphs = rng.sample(seed, k=8) + rng.sample(FILLER, k=4)
+    paragraphs = rng.sample(seed_paragraphs(), k=8) + rng.sample(FILLER, k=4)
     rng.shuffle(paragraphs)
-    title = f"Report {i}: {paragraphs[0][:60]}"
+    return f"Report {i}: {paragraphs[0][:60]}", paragraphs
+
+
+def article_html(i: int) -> str:
+    title, paragraphs = article_parts(i)
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     nav = "".join(f"<li><a href='/section/{k}'>Section {k}</a></li>" for k in range(25))
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
