@@ -28,8 +28,6 @@ also will would can could may about into up out last first""".split())
 
 def _cost(literal: str) -> float:
     words = literal.split()
-    if not words:  # words that normalise to nothing (`ـ`): in any empty title or text
-        return 150.0
     if len(words) > 1:
         return 0.2
     word = words[0]

@@ -1,6 +1,7 @@
 """Rules decided by the presearch alone: made only of plain words and
-phrases (no wildcard, no =Exact, no field, no Hangul word, no word that
-normalises to nothing) combined with AND, OR and NOT.  Such a word or
+phrases (no wildcard, no =Exact, no field, no Hangul word) combined with
+AND, OR and NOT (a word that normalises to nothing, which would have the
+literal "  ", is refused by the compiler).  Such a word or
 phrase occurs in the title or text exactly when the presearch saw its
 literal (the scan runs over the normalised words joined by single spaces,
 the same sequence the word leaf would look for), so the rule holds exactly
@@ -39,11 +40,9 @@ def holds(form: Form, present: set[str]) -> bool:
 
 
 def _plain(node: Any) -> str | None:
-    """The literal of a plain word or phrase leaf in the title and text.  Not
-    when a word normalises to nothing (`ـ`, a tatweel): its literal has two
-    spaces in a row, which the scan also finds in an empty title or text."""
+    """The literal of a plain word or phrase leaf in the title and text."""
     if isinstance(node, WordLeaf) and not node.exact and node.fields == TEXT_FIELDS \
-            and node.literal is not None and all(w.literal and w.text for w in node.words):
+            and node.literal is not None and all(w.literal for w in node.words):
         return node.literal
     return None
 
