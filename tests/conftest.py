@@ -14,7 +14,8 @@ under pytest-xdist the controller, which prints the summary, collects nothing
 and never loads that conftest; every test process appends its cases to one
 file (tests/hostile/measure.py) named in the environment the workers inherit.
 
-And `pg_shared_url`: one migrated PostgreSQL schema per pytest worker.
+And `pg_shared_url`: one migrated PostgreSQL schema per pytest worker;
+`pg_empty_url` is it, emptied for the test.
 """
 
 from __future__ import annotations
@@ -141,4 +142,13 @@ def pg_shared_url() -> Any:
         store.upgrade()
         store.close()
         yield url
+
+
+@pytest.fixture
+def pg_empty_url(pg_shared_url: str) -> str:
+    """The worker's migrated schema, every model table emptied for this test."""
+    from tests import pg
+
+    pg.truncate(pg_shared_url)
+    return pg_shared_url
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import Cli
 from tests.e2e.servers import LocalServer, Receiver
-from tests.pg import pg_problem, truncate
+from tests.pg import pg_problem
 
 
 @pytest.fixture
@@ -50,8 +50,7 @@ def _empty_pg(request) -> str:  # type: ignore[no-untyped-def]
     problem = pg_problem()
     if problem:
         pytest.skip(f"{problem}: the PostgreSQL archive tests did NOT run")
-    url: str = request.getfixturevalue("pg_shared_url")
-    truncate(url)
+    url: str = request.getfixturevalue("pg_empty_url")
     return url
 
 

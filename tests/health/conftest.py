@@ -13,7 +13,7 @@ import pytest
 from monitor.clock import FrozenClock
 from monitor.store import Store
 from tests.store.builders import T0
-from tests.pg import pg_problem, schema, truncate
+from tests.pg import pg_problem, schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,11 +39,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock) ->
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/health.db"
     else:
-        problem = pg_problem()
-        if problem:
-            pytest.skip(problem)
-        url = request.getfixturevalue("pg_shared_url")
-        truncate(url)
+        url = request.getfixturevalue("pg_empty_url")
     s = Store.open(url, clock=clock)
     s.upgrade()
     try:

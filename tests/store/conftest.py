@@ -37,7 +37,6 @@ def clock() -> FrozenClock:
     return FrozenClock(T0)
 
 
-TABLES = pgdb.model_tables()
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +65,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock) ->
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         s = Store.open(f"sqlite:///{path}", clock=clock)
     else:
-        s = Store.open(request.getfixturevalue("pg_shared_url"), clock=clock)
-        with s._db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+        s = Store.open(request.getfixturevalue("pg_empty_url"), clock=clock)
     try:
         yield s
     finally:
