@@ -17,8 +17,6 @@ import time
 from bisect import bisect_left
 from typing import Any
 
-import numpy as np
-
 from monitor.errors import MatchTimeout
 from monitor.rules.tokens import Tokens, tokenize
 from monitor.types import Document
@@ -97,6 +95,8 @@ class DocIndex:
         key = ("offsets", field)
         found = self.cache.get(key)  # type: ignore[call-overload]
         if found is None:
+            import numpy as np  # only a regex term uses it: not loaded with the rules (idle `once`)
+
             toks = self.tokens(field)
             found = self.cache[key] = (np.array(toks.starts), np.array(toks.ends))  # type: ignore[index]
         return found  # type: ignore[no-any-return]

@@ -8,8 +8,6 @@ from bisect import bisect_left, bisect_right
 from heapq import merge
 from typing import Any, Sequence
 
-import numpy as np
-
 from monitor.rules.docindex import TEXT_FIELDS, DocIndex, Hit, Occ, Region
 from monitor.rules.patterns import WordPattern
 from monitor.rules.regexspans import regex_spans
@@ -136,6 +134,8 @@ class RegexLeaf(Leaf):
             starts, ends = regex_spans(self.regex, toks.text, ix.meter.tick)
             if not starts:
                 continue
+            import numpy as np  # loaded by the first regex match, not with the rules
+
             tok_starts, tok_ends = ix.token_offsets(field)
             los = np.minimum(np.searchsorted(tok_ends, starts, "right"), len(toks) - 1)
             his = np.maximum(np.searchsorted(tok_starts, ends, "left") - 1, los)

@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 TICK_BATCH = 256  # matches (empty ones included) between two calls of `tick`
 
 Spans = tuple[list[int], list[int]]
@@ -49,6 +47,8 @@ def regex_spans(regex: Any, text: str, tick: Callable[[int], None] | None = None
     starts, ends = _byte_spans(inner.Match, unanchored, data, ascii_only, count)
     if ascii_only or not starts:
         return starts, ends
+    import numpy as np  # loaded by the first regex match on non-ASCII text, not with the rules
+
     lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
     chars = np.concatenate(([0], np.cumsum(lead)))  # byte offset -> character offset
     return chars[starts].tolist(), chars[ends].tolist()

@@ -16,16 +16,17 @@ from tests.procs import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("trafilatura", "lxml", "langid", "datasketch", "apprise", "fastapi", "starlette", "uvicorn", "alembic",
-         "feedparser", "courlan", "apscheduler", "aiosmtplib", "watchfiles", "rich")
+         "feedparser", "courlan", "apscheduler", "aiosmtplib", "watchfiles", "rich", "numpy")
 ONCE = """
 import json, sys
 from monitor.cli import main
+heavy = sys.argv[2].split(",")
 sys.argv = ["news-monitor", "once", "--config", sys.argv[1]]
 try:
     main()
 except SystemExit as exc:
     code = exc.code
-print(json.dumps({"code": code, "loaded": [m for m in sys.argv[2].split(",") if m in sys.modules]}))
+print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
 
